@@ -1,0 +1,1 @@
+"""Benchmarks: the toolkit against hand-written baselines (see bench/README.md)."""

@@ -1,0 +1,121 @@
+"""The command line: `python runner.py RECIPE` runs a recipe; other commands inspect and help."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from bots.engine.summary import EXIT_CODES
+
+COMMANDS = ("run", "check", "exceptions", "steps", "demo", "setup", "review", "sla")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, with one sub-command per door into the toolkit."""
+    codes = "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items())
+    main = argparse.ArgumentParser(
+        prog="python runner.py", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Back-office bots: run a recipe over its inbox, or inspect the results.",
+        epilog=f"`python runner.py RECIPE` is short for `python runner.py run RECIPE`.\n\n"
+               f"exit codes of a run:\n{codes}")
+    commands = main.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a recipe over every item of its inbox")
+    run.add_argument("recipe", help="a recipe name (recipes/NAME.yaml) or a recipe file")
+    run.add_argument("--concurrency", type=int, help="items at once (default: the recipe's)")
+    run.add_argument("--dry-run", action="store_true",
+                     help="do everything but the final submit of each item")
+    check = commands.add_parser("check", help="validate a recipe: every problem, file:line:col")
+    check.add_argument("recipe")
+    exceptions = commands.add_parser(
+        "exceptions", help="the exception queue: list, show, retry, resolve, reject, assign, "
+        "comment")
+    exceptions.add_argument("action", nargs="?", default="list", choices=(
+        "list", "show", "retry", "resolve", "reject", "assign", "comment"))
+    exceptions.add_argument("item", nargs="?", help="the item's ID (from the list)")
+    exceptions.add_argument("--recipe", help="list: only this recipe's items")
+    exceptions.add_argument("--json", action="store_true", help="JSON for machines")
+    exceptions.add_argument("--set", action="append", default=[], metavar="STEP.FIELD=VALUE",
+                            help="retry: a corrected value (repeatable)")
+    exceptions.add_argument("--reference", help="resolve: the reference keyed by hand")
+    exceptions.add_argument("--reason", help="reject: why")
+    exceptions.add_argument("--to", help="assign: who takes the item")
+    exceptions.add_argument("--text", help="comment: the comment")
+    exceptions.add_argument("--note", default="", help="resolve: a note for the audit trail")
+    exceptions.add_argument("--who", default=os.environ.get("USER", "cli"),
+                            help="who acts (for the audit trail; default $USER)")
+    steps = commands.add_parser("steps", help="the step types recipes can use")
+    steps.add_argument("name", nargs="?", help="one step type, in full")
+    steps.add_argument("--markdown", action="store_true",
+                       help="the whole reference as Markdown (docs/steps.md is made with it)")
+    demo = commands.add_parser("demo", help="start the fixture legacy app and run a recipe on "
+                               "the bundled fixtures (default: claims-intake)")
+    demo.add_argument("recipe", nargs="?", default="claims-intake")
+    demo.add_argument("--concurrency", type=int)
+    demo.add_argument("--dry-run", action="store_true")
+    commands.add_parser("setup", help="install dependencies and a browser (done on first use)")
+    review = commands.add_parser("review", help="the analysts' web page (on 127.0.0.1)")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address to bind; anything but loopback requires BOTS_REVIEW_TOKEN")
+    review.add_argument("--port", type=int, default=8765)
+    sla = commands.add_parser("sla", help="service goals: items on time, at risk, breached")
+    sla.add_argument("--recipe", help="only this recipe")
+    sla.add_argument("--json", action="store_true", help="JSON for machines")
+    return main
+
+
+def main(argv: list[str]) -> int:
+    """Parse the arguments and run the command; the process exit code."""
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        argv = ["run", *argv]
+    args = parser().parse_args(argv)
+    return dispatch(args)
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    if args.command == "run":
+        from bots.commands.run import run
+
+        return run(args.recipe, concurrency=args.concurrency, dry_run=args.dry_run)
+    if args.command == "check":
+        from bots.commands.check import check
+
+        return check(args.recipe)
+    if args.command == "exceptions":
+        return _exceptions(args)
+    if args.command == "steps":
+        from bots.commands.steps import list_steps, reference
+
+        if args.markdown:
+            print(reference(), end="")
+            return 0
+        return list_steps(args.name)
+    if args.command == "demo":
+        from bots.commands.demo import demo
+
+        return demo(args.recipe, concurrency=args.concurrency, dry_run=args.dry_run)
+    if args.command == "review":
+        from bots.commands.review import review
+
+        return review(host=args.host, port=args.port)
+    if args.command == "sla":
+        from bots.commands.sla import sla
+
+        return sla(recipe=args.recipe, as_json=args.json)
+    from bots.commands.setup import report_setup
+
+    return report_setup()
+
+
+def _exceptions(args: argparse.Namespace) -> int:
+    from bots.commands.exceptions import list_exceptions, show_exception
+
+    if args.action == "list":
+        return list_exceptions(recipe=args.recipe, as_json=args.json)
+    if not args.item:
+        print(f"usage: python runner.py exceptions {args.action} ID ...")
+        return 2
+    if args.action == "show":
+        return show_exception(args.item, as_json=args.json)
+    from bots.commands.actions import act
+
+    return act(args)

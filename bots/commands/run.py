@@ -1,0 +1,102 @@
+"""`RECIPE`: run a recipe over its inbox and end with one JSON summary line on stdout."""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+import signal
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import structlog
+
+from bots import log
+from bots.commands.common import database_url, fail, print_json, report_recipe_error, state_dir
+from bots.engine.batch import RunOptions, new_run_id, run_batch
+from bots.engine.progress import Progress
+from bots.engine.summary import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_RECIPE
+from bots.errors import BotError, RecipeError
+from bots.recipe import load_recipe
+from bots.secrets import load_dotenv
+
+
+def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = False) -> int:
+    """Run a recipe; the process exit code (see bots.engine.summary)."""
+    load_dotenv(Path(".env"))
+    try:
+        recipe = load_recipe(name_or_path)
+    except RecipeError as error:
+        report_recipe_error(error)
+        return EXIT_RECIPE
+    run_id = new_run_id()
+    folder = state_dir()
+    options = RunOptions(state_dir=folder, database_url=database_url(), dry_run=dry_run,
+                         concurrency=concurrency, run_id=run_id)
+    log_path = folder / "logs" / f"{recipe.name}-{run_id}.jsonl"
+    handle = log.configure(log_path)
+    try:
+        with run_lock(folder, recipe.name):
+            return _run(recipe, options, log_path)
+    except LockedError as error:
+        fail(str(error))
+        return EXIT_LOCKED
+    finally:
+        if handle:
+            handle.close()
+
+
+def _run(recipe: object, options: RunOptions, log_path: Path) -> int:
+    interactive = sys.stdout.isatty()
+    signal.signal(signal.SIGTERM, _interrupt)  # a scheduler's stop: same path as Ctrl-C
+    try:
+        summary = asyncio.run(run_batch(recipe, options, Progress(interactive)))  # type: ignore[arg-type]
+    except RecipeError as error:
+        report_recipe_error(error)
+        return EXIT_RECIPE
+    except KeyboardInterrupt:
+        fail("interrupted: finished steps are kept; run the same command again to finish")
+        return EXIT_INTERRUPTED
+    except BotError as error:
+        fail(error.message)
+        return EXIT_RECIPE
+    except Exception as error:  # the runner's own failure: logged in full, told briefly
+        structlog.get_logger().error("run.crashed", error=repr(error),
+                                     traceback=traceback.format_exc())
+        fail(f"the run crashed: {type(error).__name__}: {error}. Run the same command again "
+             f"to resume; details in {log_path}")
+        return EXIT_CRASH
+    summary["log_file"] = str(log_path)
+    if interactive:
+        print(f"log: {log_path}", file=sys.stderr)
+    print_json(summary)
+    return int(summary["exit_code"])
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+class LockedError(Exception):
+    """Another run of the same recipe holds the lock."""
+
+
+@contextmanager
+def run_lock(folder: Path, recipe: str) -> Iterator[None]:
+    """Hold an exclusive lock for this recipe so two runs never overlap on one machine."""
+    path = folder / "locks" / f"{recipe}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            handle.seek(0)
+            raise LockedError(f"another run of '{recipe}' is in progress "
+                              f"(pid {handle.read().strip() or '?'}); not starting") from error
+        handle.truncate(0)
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield

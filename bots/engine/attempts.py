@@ -1,0 +1,104 @@
+"""Runs one recipe step for one item: the ONLY place that retries, times out and keeps evidence."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from bots.errors import ApplicationError, BotError, BusinessError, TransientError
+from bots.recipe.model import RetryPolicy
+from bots.recipe.refs import resolve
+from bots.steps.base import StepContext, StepType
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+async def call_step(step_type: StepType, values: Mapping[str, Any], scope: Mapping[str, Any],
+                    ctx: StepContext, timeout_s: float) -> Any:
+    """Resolve parameters, validate them, and run the step function once, within a timeout."""
+    params = _params(step_type, resolve(values, scope), ctx.step_id)
+    try:
+        if step_type.is_async:
+            return await asyncio.wait_for(step_type.function(params, ctx), timeout_s)
+        return await asyncio.wait_for(asyncio.to_thread(step_type.function, params, ctx),
+                                      timeout_s)
+    except TimeoutError as error:
+        raise TransientError(f"step '{ctx.step_id}' took longer than {timeout_s:g} s",
+                             code="TIMEOUT") from error
+
+
+def _params(step_type: StepType, values: Any, step_id: str) -> Any:
+    try:
+        return step_type.params.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise BusinessError(f"step '{step_id}': value for '{where}' is not valid for this item: "
+                            f"{first['msg']} (got {first.get('input')!r})",
+                            code="FIELD_INVALID", field=where) from error
+
+
+def retrying(policy: RetryPolicy, sleep: Sleep) -> AsyncRetrying:
+    """Exponential backoff with jitter, on TransientError only."""
+    return AsyncRetrying(
+        stop=stop_after_attempt(policy.attempts),
+        wait=wait_exponential_jitter(multiplier=policy.initial_s, max=policy.max_s,
+                                     exp_base=policy.multiplier, jitter=policy.jitter_s),
+        retry=retry_if_exception_type(TransientError),
+        sleep=sleep,
+        reraise=False,
+    )
+
+
+async def with_retries(attempt: Callable[[int], Awaitable[Any]], policy: RetryPolicy,
+                       sleep: Sleep = asyncio.sleep) -> tuple[Any, int]:
+    """Run `attempt(n)` until it succeeds or fails for good; (result, attempts made)."""
+    number = 0
+    try:
+        async for trial in retrying(policy, sleep):
+            with trial:
+                number = trial.retry_state.attempt_number
+                return await attempt(number), number
+    except RetryError as exhausted:
+        last = exhausted.last_attempt.exception()
+        raise exhausted_error(last, number) from last
+    raise AssertionError("unreachable: tenacity either returns or raises")
+
+
+def exhausted_error(last: BaseException | None, attempts: int) -> ApplicationError:
+    """The ApplicationError for a transient failure that outlived every retry."""
+    details = last.as_dict() if isinstance(last, BotError) else {"message": str(last)}
+    error = ApplicationError(
+        f"gave up after {attempts} attempts: {details.get('message')}",
+        code="RETRIES_EXHAUSTED", last_code=details.get("code"), attempts=attempts)
+    if isinstance(last, BotError) and "evidence" in last.details:
+        error.details["evidence"] = last.details["evidence"]
+    return error
+
+
+def unexpected(error: Exception, step_id: str) -> ApplicationError:
+    """An ApplicationError for an exception a step did not translate (a bug or a surprise)."""
+    return ApplicationError(f"step '{step_id}' failed unexpectedly: "
+                            f"{type(error).__name__}: {error}", code="STEP_FAILED")
+
+
+class Stopwatch:
+    """Elapsed seconds since creation."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return round(time.perf_counter() - self.started, 3)

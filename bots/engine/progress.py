@@ -1,0 +1,52 @@
+"""What a person at a terminal sees while a batch runs: one line per finished item."""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, Any
+
+from bots.steps.base import WorkItem
+
+
+class Progress:
+    """Prints progress lines to a stream (stderr), or nothing when `enabled` is false."""
+
+    def __init__(self, enabled: bool, stream: IO[str] | None = None) -> None:
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+        self.total = 0
+        self.finished = 0
+
+    def start(self, recipe: str, total: int) -> None:
+        self.total = total
+        self._print(f"{recipe}: {total} item(s) in the inbox")
+
+    def item_finished(self, item: WorkItem, outcome: dict[str, Any], *, earlier: bool) -> None:
+        self.finished += 1
+        width = len(str(self.total))
+        note = " (finished in an earlier run)" if earlier else ""
+        self._print(f"[{self.finished:>{width}}/{self.total}] {item.name:<40} "
+                    f"{describe(outcome)}{note}")
+
+    def halted(self, failures: int, remaining: int) -> None:
+        """Always said, terminal or not: the run stopped because the target system is down."""
+        print(f"stopped: {failures} items in a row failed for a system reason; the target "
+              f"system looks down. {remaining} item(s) were left for the next run "
+              f"(exit code 75: retry later).", file=self.stream, flush=True)
+
+    def _print(self, line: str) -> None:
+        if self.enabled:
+            print(line, file=self.stream, flush=True)
+
+
+def describe(outcome: dict[str, Any]) -> str:
+    """A short human description of an item's outcome."""
+    stopped = [o for o in (outcome.get("outputs") or {}).values()
+               if isinstance(o, dict) and o.get("dry_run")]
+    if outcome.get("status") == "done" and stopped:
+        return f"dry run: would submit {len(stopped[0].get('would_submit') or {})} field(s); " \
+               f"screenshot {stopped[0].get('screenshot')}"
+    if outcome.get("status") == "done":
+        reference = outcome.get("reference")
+        return f"done {reference}" if reference else "done"
+    return f"EXCEPTION {outcome.get('code')}: {outcome.get('message', '')}"[:160]

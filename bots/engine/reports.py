@@ -1,0 +1,45 @@
+"""End-of-run report steps (a results spreadsheet, ...) over every item of the recipe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from bots.engine.items import EnvScope
+from bots.engine.runtime import Runtime
+from bots.errors import BotError
+from bots.ledger import Ledger
+from bots.recipe import Recipe
+from bots.recipe.refs import resolve
+from bots.steps.base import StepContext, WorkItem
+
+
+def item_records(ledger: Ledger, recipe: str) -> list[dict[str, Any]]:
+    """Every item of the recipe as report steps see it."""
+    return [_record(row) for row in ledger.find_items(recipe=recipe)]
+
+
+def _record(row: dict[str, Any]) -> dict[str, Any]:
+    item = WorkItem(key=row["item_key"], name=row["name"], path=row["path"],
+                    arrived_at=row["arrived_at"])
+    return {"item": item.as_refs(), "item_id": row["item_id"], "status": row["status"],
+            "code": row["code"], "message": row["message"], "step": row["step"],
+            "reference": row["reference"], "outputs": row["values"],
+            "updated_at": row["updated_at"]}
+
+
+def write_reports(recipe: Recipe, rt: Runtime, ledger: Ledger) -> None:
+    """Run each report step; a failing report is logged, never fatal to the run."""
+    records = item_records(ledger, recipe.name)
+    log = structlog.get_logger().bind(run_id=rt.run_id, recipe=recipe.name)
+    for index, (spec, step_type) in enumerate(recipe.reports):
+        ctx = StepContext(run_id=rt.run_id, item=WorkItem(key="report", name="report"),
+                          step_id=f"report[{index}]", items=records)
+        values = resolve(spec.with_, {"env": EnvScope(recipe.model.secrets)})
+        try:
+            result = step_type.function(step_type.params.model_validate(values), ctx)
+            log.info("report.written", uses=spec.uses, result=result)
+        except (BotError, ValueError, OSError) as error:
+            log.error("report.failed", uses=spec.uses, error=str(error))
+

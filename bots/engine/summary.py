@@ -1,0 +1,84 @@
+"""A run's summary and the exit code a scheduler sees."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0  # every item done or a business exception (a person's work, not a failure)
+EXIT_APPLICATION = 1  # at least one item failed for a system reason (ApplicationError)
+EXIT_RECIPE = 2  # the recipe or the configuration is wrong: nothing ran
+EXIT_CRASH = 3  # the runner itself failed unexpectedly; a new run resumes the batch
+EXIT_LOCKED = 4  # another run of the same recipe is in progress
+EXIT_TEMPFAIL = 75  # the target system is down: retry later (EX_TEMPFAIL)
+EXIT_INTERRUPTED = 130  # stopped by SIGINT/SIGTERM after finishing or parking current steps
+
+EXIT_CODES = {
+    EXIT_OK: "every item done, or routed to the exception queue for a business reason",
+    EXIT_APPLICATION: "some items failed for a system reason (see `exceptions`)",
+    EXIT_RECIPE: "the recipe or configuration is wrong; nothing ran",
+    EXIT_CRASH: "the runner crashed; run it again to resume",
+    EXIT_LOCKED: "another run of this recipe is in progress",
+    EXIT_TEMPFAIL: "the target system is unavailable; retry later",
+    EXIT_INTERRUPTED: "interrupted; run again to finish the batch",
+}
+
+
+@dataclass
+class Tally:
+    """Counts outcomes as items finish."""
+
+    recipe: str
+    run_id: str
+    dry_run: bool = False
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    already_finished: int = 0
+    repeated_files: list[str] = field(default_factory=list)
+    halted: bool = False  # the circuit breaker stopped the run
+    not_finished: int = 0
+
+    def add(self, outcome: dict[str, Any], *, earlier: bool, name: str = "") -> None:
+        self.outcomes.append({**outcome, "name": name})
+        self.already_finished += int(earlier)
+
+    def would_submit(self) -> list[dict[str, Any]]:
+        """In a dry run: per item, what each stopped submit would have keyed, and its screenshot."""
+        found = []
+        for outcome in self.outcomes:
+            for step_id, output in (outcome.get("outputs") or {}).items():
+                if isinstance(output, dict) and output.get("dry_run"):
+                    found.append({"item": outcome["name"], "step": step_id,
+                                  "would_submit": output.get("would_submit"),
+                                  "screenshot": output.get("screenshot")})
+        return found
+
+    def exceptions(self) -> Counter[str]:
+        return Counter(o["code"] for o in self.outcomes if o.get("status") == "exception")
+
+    def application_failures(self) -> int:
+        return sum(1 for o in self.outcomes
+                   if o.get("status") == "exception" and o.get("kind") != "BusinessError")
+
+    def exit_code(self) -> int:
+        if self.halted:
+            return EXIT_TEMPFAIL
+        return EXIT_APPLICATION if self.application_failures() else EXIT_OK
+
+    def summary(self, duration_s: float) -> dict[str, Any]:
+        """The one JSON line a run ends with."""
+        done = sum(1 for o in self.outcomes if o.get("status") == "done")
+        data: dict[str, Any] = {
+            "event": "run.summary", "recipe": self.recipe, "run_id": self.run_id,
+            "items": len(self.outcomes), "done": done,
+            "exceptions": dict(sorted(self.exceptions().items())),
+            "application_failures": self.application_failures(),
+            "already_finished": self.already_finished,
+            "repeated_files": self.repeated_files,
+            "halted": self.halted, "not_finished": self.not_finished,
+            "duration_s": round(duration_s, 2),
+            "exit_code": self.exit_code(),
+        }
+        if self.dry_run:
+            data["dry_run"] = True
+        return data

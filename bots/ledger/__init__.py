@@ -1,0 +1,183 @@
+"""The ledger: each item's status, values with provenance, exceptions, intents and audit trail.
+
+It lives in the same database as DBOS's state (SQLite file by default, PostgreSQL to scale
+out). Every text written is passed through secret redaction first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bots.chaos import kill_point
+from bots.ledger.schema import ensure_schema
+from bots.ledger.tables import audit, events, intents, items, runs
+from bots.secrets import redact, redact_data
+from bots.steps.base import WorkItem
+
+
+def now() -> str:
+    """The current UTC time as an ISO string, to the millisecond."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def dumps(data: Any) -> str:
+    """JSON text of data with secrets masked."""
+    return json.dumps(redact_data(data), default=str, sort_keys=True)
+
+
+def make_engine(url: str) -> sa.Engine:
+    """A SQLAlchemy engine; SQLite gets WAL and a busy timeout so processes can share it."""
+    if not url.startswith("sqlite"):
+        if url.startswith(("postgresql://", "postgres://")):  # psycopg 3, as DBOS uses
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+class Ledger:
+    """Reads and writes the ledger tables."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        ensure_schema(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def item_queued(self, item_id: str, recipe: str, item: WorkItem, run_id: str) -> None:
+        """Record that an item was seen, unless the ledger knows it already."""
+        with contextlib.suppress(sa.exc.IntegrityError), self.engine.begin() as db:
+            if db.execute(sa.select(items.c.item_id).where(items.c.item_id == item_id)).first():
+                return  # another worker may insert it between this check and ours: suppressed
+            db.execute(items.insert().values(
+                item_id=item_id, recipe=recipe, item_key=item.key, name=item.name,
+                path=item.path, arrived_at=item.arrived_at, status="queued", run_id=run_id,
+                item_json=dumps(asdict(item)), created_at=now(), updated_at=now()))
+
+    def update_item(self, item_id: str, **fields: Any) -> None:
+        """Set columns of an item (JSON columns given as data are serialized and redacted)."""
+        values = {k: dumps(v) if k.endswith("_json") else _clean(v) for k, v in fields.items()}
+        with self.engine.begin() as db:
+            db.execute(items.update().where(items.c.item_id == item_id)
+                       .values(**values, updated_at=now()))
+            kill_point("ledger.write")
+
+    def item(self, item_id: str) -> dict[str, Any] | None:
+        """One item as a dict with its JSON columns decoded."""
+        with self.engine.connect() as db:
+            row = db.execute(sa.select(items).where(items.c.item_id == item_id)).mappings().first()
+        return _decoded(row) if row else None
+
+    def find_items(self, *, recipe: str | None = None, status: str | None = None,
+                   prefix: str | None = None) -> list[dict[str, Any]]:
+        """Items filtered by recipe, status and item id prefix, oldest first."""
+        query = sa.select(items).order_by(items.c.created_at, items.c.item_id)
+        if recipe:
+            query = query.where(items.c.recipe == recipe)
+        if status:
+            query = query.where(items.c.status == status)
+        if prefix:
+            query = query.where(items.c.item_id.startswith(prefix))
+        with self.engine.connect() as db:
+            return [_decoded(row) for row in db.execute(query).mappings()]
+
+    # --- the side-effect guard -------------------------------------------------------------
+
+    def intent(self, item_id: str, step_id: str) -> dict[str, Any] | None:
+        """The recorded intent of a side-effecting step, if any."""
+        query = sa.select(intents).where(intents.c.item_id == item_id,
+                                         intents.c.step_id == step_id)
+        with self.engine.connect() as db:
+            row = db.execute(query).mappings().first()
+        return dict(row) if row else None
+
+    def record_intent(self, item_id: str, step_id: str) -> None:
+        """Write, before a side effect, that it is about to happen."""
+        existing = self.intent(item_id, step_id)
+        with self.engine.begin() as db:
+            if existing:
+                db.execute(intents.update().where(intents.c.item_id == item_id,
+                                                  intents.c.step_id == step_id)
+                           .values(attempts=existing["attempts"] + 1, intended_at=now()))
+            else:
+                db.execute(intents.insert().values(item_id=item_id, step_id=step_id,
+                                                   state="intended", intended_at=now()))
+
+    def confirm_intent(self, item_id: str, step_id: str, output: Any) -> None:
+        """Write, after a side effect, that it happened and what it returned."""
+        with self.engine.begin() as db:
+            db.execute(intents.update().where(intents.c.item_id == item_id,
+                                              intents.c.step_id == step_id)
+                       .values(state="confirmed", confirmed_at=now(), output_json=dumps(output)))
+
+    def clear_intent(self, item_id: str, step_id: str) -> None:
+        """Forget an intent that a check proved did not take effect."""
+        with self.engine.begin() as db:
+            db.execute(intents.delete().where(intents.c.item_id == item_id,
+                                              intents.c.step_id == step_id))
+
+    # --- audit and runs ----------------------------------------------------------------------
+
+    def add_audit(self, item_id: str, who: str, action: str, *, before: Any = None,
+                  after: Any = None, note: str = "") -> None:
+        """Append one entry to the audit trail (it is never updated or deleted)."""
+        with self.engine.begin() as db:
+            db.execute(audit.insert().values(item_id=item_id, at=now(), who=who, action=action,
+                                             before_json=dumps(before), after_json=dumps(after),
+                                             note=redact(note)))
+
+    def audit_trail(self, item_id: str) -> list[dict[str, Any]]:
+        """An item's audit entries, oldest first."""
+        query = sa.select(audit).where(audit.c.item_id == item_id).order_by(audit.c.id)
+        with self.engine.connect() as db:
+            return [dict(row) for row in db.execute(query).mappings()]
+
+    def add_event(self, item_id: str, event: str, **data: Any) -> None:
+        """Keep one of an item's log events beside it, for the people who review it."""
+        with self.engine.begin() as db:
+            db.execute(events.insert().values(item_id=item_id, at=now(), event=event,
+                                              data_json=dumps(data)))
+
+    def events(self, item_id: str) -> list[dict[str, Any]]:
+        """An item's kept events, oldest first."""
+        query = sa.select(events).where(events.c.item_id == item_id).order_by(events.c.id)
+        with self.engine.connect() as db:
+            return [_decoded(row) for row in db.execute(query).mappings()]
+
+    def start_run(self, run_id: str, recipe: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(runs.insert().values(run_id=run_id, recipe=recipe, started_at=now(),
+                                            host=socket.gethostname(), pid=os.getpid()))
+
+    def finish_run(self, run_id: str, exit_code: int, summary: dict[str, Any]) -> None:
+        with self.engine.begin() as db:
+            db.execute(runs.update().where(runs.c.run_id == run_id).values(
+                finished_at=now(), exit_code=exit_code, summary_json=dumps(summary)))
+
+
+def _clean(value: Any) -> Any:
+    return redact(value) if isinstance(value, str) else value
+
+
+def _decoded(row: Any) -> dict[str, Any]:
+    data = dict(row)
+    for key in [k for k in data if k.endswith("_json")]:
+        data[key.removesuffix("_json")] = json.loads(data.pop(key) or "{}")
+    return data

@@ -1,0 +1,1 @@
+"""Reading claim PDFs: file checks, words and lines, layout rules, label-based extraction."""

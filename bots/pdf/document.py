@@ -1,0 +1,194 @@
+"""Open a claim PDF safely: check what the file is, then read its words and form fields.
+
+Every way a file can be unusable becomes a ``BusinessError`` with its stable code here, at the
+edge where pdfminer's and pypdf's exceptions still have a meaning: missing, empty, not a PDF,
+password-protected, damaged, far too long, or a scan without a text layer. Text and form values
+leave here cleaned of control and invisible characters (``bots.normalize.clean_text``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from bots.errors import BusinessError
+from bots.normalize import clean_text
+from bots.pdf.lines import Page, group_lines
+
+PDF_MAGIC = b"%PDF-"
+SNIFF_BYTES = 1024  # the PDF spec lets the header start anywhere in the first 1024 bytes
+KNOWN_TYPES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"PK\x03\x04":
+               "a ZIP/Office file", b"GIF8": "a GIF image", b"II*\x00": "a TIFF image",
+               b"MM\x00*": "a TIFF image", b"{\\rtf": "an RTF document",
+               b"\xd0\xcf\x11\xe0": "an old Office (OLE2) file"}
+HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+@dataclass(frozen=True)
+class FormValue:
+    """A filled-in AcroForm field and where its widget sits."""
+
+    name: str
+    value: str
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass
+class Document:
+    """What extraction reads: the lines of text per page and the form field values."""
+
+    path: Path
+    pages: list[Page]
+    form: dict[str, FormValue] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """All text, one line per line, for recognizing the layout."""
+        return "\n".join(line.text for page in self.pages for line in page.lines)
+
+
+def load_document(path: Path, max_pages: int = 50) -> Document:
+    """Read a PDF's words and form fields, or raise the BusinessError that says why not.
+
+    A document of more than ``max_pages`` pages is refused (DOCUMENT_TOO_LONG) from its page
+    count alone, before any page is parsed: a claim form is short, and reading thousands of
+    pages would hold a worker for minutes to find nothing.
+    """
+    data = read_pdf_bytes(path)
+    reader = open_reader(data, path, max_pages)
+    form = form_values(reader, path)
+    pages = read_pages(data, path, max_pages)
+    if not any(page.lines for page in pages) and not any(v.value for v in form.values()):
+        raise fail(path, "NO_TEXT_LAYER", "has no text layer and no form fields (a scan?); "
+                   "key it by hand or run OCR on it first")
+    return Document(path, pages, form)
+
+
+def fail(path: Path, code: str, what: str, **details: Any) -> BusinessError:
+    """A BusinessError whose message starts with the file's name."""
+    return BusinessError(f"{path.name}: {what}", code=code, file=str(path), **details)
+
+
+def read_pdf_bytes(path: Path) -> bytes:
+    """The file's bytes, once it is known to exist, to be non-empty and to start like a PDF."""
+    if not path.is_file():
+        raise fail(path, "FILE_MISSING", f"file not found at {path}; it may have been moved "
+                   "or deleted before the bot read it")
+    data = path.read_bytes()
+    if not data:
+        raise fail(path, "EMPTY_FILE", "the file is empty (0 bytes); ask the sender again")
+    if PDF_MAGIC not in data[:SNIFF_BYTES]:
+        raise fail(path, "NOT_A_PDF", f"the file is {sniff_type(data)}, not a PDF (no %PDF- "
+                   "header); ask the sender for the claim as a PDF")
+    return data
+
+
+def sniff_type(data: bytes) -> str:
+    """What a non-PDF file probably is, for the message: 'a PNG image', 'plain text'."""
+    known = next((name for magic, name in KNOWN_TYPES.items() if data.startswith(magic)), None)
+    if known:
+        return known
+    if data.lstrip()[:20].lower().startswith(HTML_STARTS):
+        return "an HTML page"
+    try:  # an incremental decoder tolerates a character cut at the sniffing limit
+        codecs.getincrementaldecoder("utf-8")().decode(data[:SNIFF_BYTES])
+    except UnicodeDecodeError:
+        return "of an unknown type"
+    return "plain text"
+
+
+def open_reader(data: bytes, path: Path, max_pages: int) -> PdfReader:
+    """A pypdf reader of a short enough PDF, unlocked when it has an empty user password."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        locked = reader.is_encrypted and not opens_without_password(reader)
+    except Exception as error:  # pypdf raises many kinds (PdfReadError, KeyError...) on damage
+        raise damaged(path, error) from error
+    if locked:
+        raise fail(path, "ENCRYPTED_PDF", "the PDF is password-protected; ask the sender for "
+                   "a copy without a password")
+    check_length(reader, path, max_pages)
+    try:
+        len(reader.pages)  # a damaged page tree fails here rather than later
+    except Exception as error:
+        raise damaged(path, error) from error
+    return reader
+
+
+def check_length(reader: PdfReader, path: Path, max_pages: int) -> None:
+    """Refuse a document longer than ``max_pages``, counting pages by the tree's /Count."""
+    try:  # /Count is one number in the page tree's root: no page is read to learn it
+        tree: Any = reader.root_object["/Pages"]
+        count = int(tree["/Count"])
+    except Exception:  # a missing or odd /Count: the page tree check below decides
+        return
+    if count > max_pages:
+        raise fail(path, "DOCUMENT_TOO_LONG", f"the PDF has {count} pages, more than the "
+                   f"{max_pages} a document of this kind may have; check it is the right "
+                   "file, or raise max_pages in the recipe", pages=count, max_pages=max_pages)
+
+
+def opens_without_password(reader: PdfReader) -> bool:
+    """Whether an encrypted PDF opens with the empty user password (owner-only protection)."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # an unsupported cipher is as locked as an unknown password
+        return False
+
+
+def damaged(path: Path, error: Exception) -> BusinessError:
+    """The CORRUPT_PDF error for a parser failure."""
+    return fail(path, "CORRUPT_PDF", f"the PDF is damaged and cannot be read "
+                f"({type(error).__name__}: {error}); ask the sender for a new copy",
+                library_error=f"{type(error).__name__}: {error}")
+
+
+def read_pages(data: bytes, path: Path, max_pages: int) -> list[Page]:
+    """The text lines of the first ``max_pages`` pages, via pdfplumber."""
+    try:
+        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+            return [group_lines(page.page_number, float(page.width), float(page.height),
+                                page.extract_words(keep_blank_chars=False))
+                    for page in pdf.pages[:max_pages]]
+    except Exception as error:  # pdfminer raises assorted built-in errors on damaged streams
+        raise damaged(path, error) from error
+
+
+def form_values(reader: PdfReader, path: Path) -> dict[str, FormValue]:
+    """Every filled-in widget of the form: name -> value, page and box (top-left origin)."""
+    found: dict[str, FormValue] = {}
+    try:
+        for number, page in enumerate(reader.pages, start=1):
+            top = float(page.mediabox.top)
+            for annotation in page.get("/Annots") or []:
+                widget = annotation.get_object()
+                value = widget_value(widget, number, top)
+                if value and value.name not in found:
+                    found[value.name] = value
+    except Exception as error:  # a damaged annotation dictionary
+        raise damaged(path, error) from error
+    return found
+
+
+def widget_value(widget: DictionaryObject, page: int, top: float) -> FormValue | None:
+    """The field behind one widget annotation, or None for other annotations."""
+    if widget.get("/Subtype") != "/Widget":
+        return None
+    parent = widget.get("/Parent")
+    parent = parent.get_object() if parent is not None else {}
+    name = widget.get("/T", parent.get("/T"))
+    value = widget.get("/V", parent.get("/V"))
+    if name is None:
+        return None
+    x0, y0, x1, y1 = (float(number) for number in widget.get("/Rect", [0, 0, 0, 0]))
+    text = clean_text(str(value).lstrip("/")) if value is not None else ""
+    return FormValue(str(name), text, page, (x0, top - max(y0, y1), x1, top - min(y0, y1)))
+

@@ -1,0 +1,113 @@
+"""Words with positions, grouped into the lines a person reads.
+
+pdfplumber gives words with boxes (points, origin top-left). Words whose boxes overlap
+vertically by more than half belong to one line; a line keeps its words left to right, so
+that "the value right of the label" and "the value below the label" are simple questions.
+Control and invisible characters (NUL, U+202E, zero-width spaces) are dropped here, at the edge,
+so that no rule, value, provenance or ledger entry ever holds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bots.normalize import clean_text
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word and its box on the page."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        """The word's height in points (about its font size)."""
+        return self.bottom - self.top
+
+
+@dataclass
+class Line:
+    """Words on one baseline of one page, left to right."""
+
+    page: int
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The line as a person reads it, words separated by single spaces."""
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def top(self) -> float:
+        """The highest word's top."""
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        """The lowest word's bottom."""
+        return max(word.bottom for word in self.words)
+
+    def holds(self, word: Word) -> bool:
+        """Whether a word overlaps this line vertically by more than half its height."""
+        overlap = min(self.bottom, word.bottom) - max(self.top, word.top)
+        return overlap > 0.5 * min(word.height, self.bottom - self.top)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page's size and its lines, top to bottom."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+
+
+def group_lines(number: int, width: float, height: float,
+                words: Iterable[Mapping[str, Any]]) -> Page:
+    """Build a page's lines from pdfplumber's word dicts."""
+    readable = (word for word in map(as_word, words) if word.text)  # all-invisible words go
+    ordered = sorted(readable, key=lambda word: (word.top, word.x0))
+    lines: list[Line] = []
+    for word in ordered:
+        home = next((line for line in reversed(lines[-3:]) if line.holds(word)), None)
+        if home is None:
+            home = Line(number)
+            lines.append(home)
+        home.words.append(word)
+    for line in lines:
+        line.words.sort(key=lambda word: word.x0)
+    lines.sort(key=lambda line: line.top)
+    return Page(number, width, height, lines)
+
+
+def as_word(raw: Mapping[str, Any]) -> Word:
+    """A pdfplumber word dict as a Word, its text cleaned of control and invisible characters."""
+    return Word(clean_text(str(raw["text"])), float(raw["x0"]), float(raw["top"]),
+                float(raw["x1"]), float(raw["bottom"]))
+
+
+def union_box(words: Iterable[Word]) -> Box:
+    """The smallest box around some words, rounded to a tenth of a point."""
+    chosen = list(words)
+    return (round(min(w.x0 for w in chosen), 1), round(min(w.top for w in chosen), 1),
+            round(max(w.x1 for w in chosen), 1), round(max(w.bottom for w in chosen), 1))
+
+
+def run_from(words: list[Word], start: int, max_gap: float) -> list[Word]:
+    """The words from ``start`` rightwards until a gap wider than ``max_gap`` (a new column)."""
+    run = [words[start]]
+    for word in words[start + 1:]:
+        if word.x0 - run[-1].x1 > max_gap:
+            break
+        run.append(word)
+    return run

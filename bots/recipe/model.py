@@ -1,0 +1,173 @@
+"""The shape of a recipe file, as pydantic models that reject unknown keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+
+class Strict(BaseModel):
+    """A recipe section: unknown keys are an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class FolderSource(Strict):
+    """Work items from files in an inbox folder: one item per file, keyed by its content."""
+
+    name: str = Field(default="inbox", pattern=r"^[a-z][a-z0-9_]*$",
+                      description="The source's name, as ${item.source}.")
+    folder: str = Field(description="The inbox folder, relative to the project root.")
+    include: list[str] = Field(default=["*"], description="Glob patterns of files to take.")
+    exclude: list[str] = Field(default=[], description="Glob patterns of files to leave alone.")
+
+
+class SheetRows(Strict):
+    """Rows of a worksheet grouped into items: one item per value of `group_by`."""
+
+    path: str = Field(description="The .xlsx workbook, relative to the project root.")
+    sheet: str | None = Field(default=None, description="The sheet; default: the first.")
+    header_row: int | None = Field(default=None, ge=1,
+                                   description="The header's row; default: found by its texts.")
+    columns: dict[str, str] = Field(min_length=1,
+                                    description="Field name -> header text of its column.")
+    group_by: str = Field(description="The field whose value names the item (an order number).")
+    line_fields: list[str] = Field(default=[], description="Fields that vary per row; each "
+                                   "item gets them as a list `lines`, one entry per row.")
+    types: dict[str, Literal["date", "amount", "int", "text"]] = Field(
+        default={}, description="Field name -> date (ISO), amount ('12.40'), int or text.")
+    skip: dict[str, str] = Field(default={}, description="Field name -> regular expression: "
+                                 "rows whose field matches are not data (a TOTAL row).")
+
+
+class SheetSource(Strict):
+    """Work items from spreadsheet rows, keyed by their business reference."""
+
+    name: str = Field(default="sheet", pattern=r"^[a-z][a-z0-9_]*$",
+                      description="The source's name, as ${item.source}.")
+    sheet: SheetRows
+    provides: str | None = Field(default=None, description="The id of a step whose output "
+                                 "these items already carry: that step is skipped for them.")
+
+
+def _source_kind(value: Any) -> str:
+    return "sheet" if isinstance(value, dict) and "sheet" in value else "folder"
+
+
+Source = Annotated[Annotated[FolderSource, Tag("folder")] | Annotated[SheetSource, Tag("sheet")],
+                   Discriminator(_source_kind)]
+
+
+class RetryPolicy(Strict):
+    """How the engine retries transient errors: exponential backoff with jitter."""
+
+    attempts: int = Field(default=4, ge=1, le=20, description="Tries in all, the first included.")
+    initial_s: float = Field(default=0.5, ge=0, description="Wait before the second try.")
+    max_s: float = Field(default=10.0, ge=0, description="Longest wait between tries.")
+    multiplier: float = Field(default=2.0, ge=1, description="Growth of the wait per try.")
+    jitter_s: float = Field(default=0.5, ge=0, description="Random extra wait, up to this.")
+
+
+class RateLimit(Strict):
+    """At most `limit` items started per `period_s` seconds, across every runner process."""
+
+    limit: int = Field(ge=1)
+    period_s: float = Field(gt=0)
+
+
+class CircuitBreaker(Strict):
+    """Stops a run when the target system is down, instead of failing every item."""
+
+    consecutive_failures: int = Field(default=5, ge=0, description="Stop taking items after "
+                                      "this many in a row failed for a system reason (0: never).")
+
+
+class Settings(Strict):
+    """Run settings: concurrency, rate limit, retries, timeouts and the circuit breaker."""
+
+    concurrency: int = Field(default=2, ge=1, le=64, description="Items run at once.")
+    rate_limit: RateLimit | None = None
+    retry: RetryPolicy = RetryPolicy()
+    step_timeout_s: float = Field(default=120, gt=0, description="Longest one step may take.")
+    circuit_breaker: CircuitBreaker = CircuitBreaker()
+
+
+class CheckSpec(Strict):
+    """The step that tells, after a crash or timeout, whether a side effect already happened."""
+
+    uses: str
+    with_: dict[str, Any] = Field(default={}, alias="with")
+
+
+class StepSpec(Strict):
+    """One recipe step: an id, the step type it uses, and its parameters."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    uses: str
+    with_: dict[str, Any] = Field(default={}, alias="with")
+    timeout_s: float | None = Field(default=None, gt=0)
+    retry: RetryPolicy | None = None
+    check: CheckSpec | None = None
+
+
+class ReportSpec(Strict):
+    """A step run once at the end of a run over every item (a results spreadsheet, ...)."""
+
+    uses: str
+    with_: dict[str, Any] = Field(default={}, alias="with")
+
+
+class ServiceGoal(Strict):
+    """When an item must be finished, counted from its arrival, and when to warn."""
+
+    due_after: str = Field(default="2 business days", description="e.g. '2 business days', "
+                           "'3 days', '36 hours': the time allowed from arrival to done.")
+    at_risk_before: str = Field(default="8 hours", description="An open item is at risk this "
+                                "long before it is due.")
+    alert_webhook: str | None = Field(default=None, description="A URL to POST alerts to "
+                                      "(usually ${env.ALERT_WEBHOOK}); alerts are always logged.")
+
+    @field_validator("due_after", "at_risk_before")
+    @classmethod
+    def _is_a_duration(cls, value: str) -> str:
+        from bots.sla.durations import parse_duration
+
+        parse_duration(value)
+        return value
+
+
+class RecipeModel(Strict):
+    """A whole recipe file."""
+
+    recipe: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="The recipe's name.")
+    description: str = ""
+    source: FolderSource | None = Field(default=None, description="One inbox folder.")
+    sources: list[Source] = Field(default=[], description="Several sources, each named.")
+    settings: Settings = Settings()
+    secrets: list[str] = Field(default=[], description="Extra env variables to treat as secret.")
+    web: dict[str, Any] | None = None
+    steps: list[StepSpec] = Field(min_length=1)
+    report: list[ReportSpec] = []
+    service_goal: ServiceGoal | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_of_source(self) -> RecipeModel:
+        if (self.source is None) == (not self.sources):
+            raise ValueError("give either 'source' (one inbox folder) or 'sources' (a list)")
+        names = [source.name for source in self.all_sources]
+        if len(set(names)) != len(names):
+            raise ValueError(f"source names must differ, got {names}")
+        return self
+
+    @property
+    def all_sources(self) -> list[FolderSource | SheetSource]:
+        return [self.source] if self.source else list(self.sources)

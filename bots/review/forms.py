@@ -1,0 +1,119 @@
+"""The item page's actions (POST): check the form, act on the ledger, redirect with a message.
+
+Every action carries the CSRF token and who acts; the name is remembered in a cookie so the
+analyst types it once. The answer is always a redirect back to the item (POST/redirect/GET)
+with a flash message saying what happened or why nothing did.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+from urllib.parse import quote, unquote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from bots.errors import BotError
+from bots.ledger import actions
+from bots.review import retry
+from bots.review.security import csrf_problem
+
+FLASH_COOKIE, WHO_COOKIE = "review_flash", "review_who"
+WHO = re.compile(r"^[\w][\w .@'-]{0,59}$")
+ACTIONS = ("retry", "resolve", "reject", "assign", "comment")
+DONE_MESSAGES = {"resolve": "Resolved by hand.", "reject": "Rejected.",
+                 "assign": "Assigned.", "comment": "Comment added."}
+
+
+def who_from(request: Request) -> str:
+    """The name remembered from this browser's last action, if any."""
+    return unquote(request.cookies.get(WHO_COOKIE, ""))
+
+
+def take_flash(request: Request) -> dict[str, str] | None:
+    """The message left by the last action (shown once)."""
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw.encode()))
+    except ValueError:
+        return None
+    return {"kind": str(data.get("kind", "")), "text": str(data.get("text", ""))}
+
+
+def clear_flash(request: Request, response: Response) -> None:
+    if request.cookies.get(FLASH_COOKIE):
+        response.delete_cookie(FLASH_COOKIE)
+
+
+async def act(request: Request, item_id: str, app_state: Any) -> Response:
+    """Handle one action form sent for an item."""
+    form = await request.form()
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    problem = csrf_problem(request, fields.get("csrf"))
+    if problem:
+        return PlainTextResponse(f"403: {problem}", status_code=403)
+    who = fields.get("who", "").strip()
+    if not WHO.match(who):
+        kind, text = "error", "Type your name in 'Who' (letters, digits, . @ ' -)."
+    else:
+        kind, text = await _dispatch(fields.get("action", ""), item_id, who, fields, app_state)
+    response = RedirectResponse(request.url_for("item", item_id=item_id), status_code=303)
+    _set_flash(response, kind, text)
+    if WHO.match(who):
+        response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="strict")
+    return response
+
+
+async def _dispatch(action: str, item_id: str, who: str, fields: dict[str, str],
+                    app_state: Any) -> tuple[str, str]:
+    if action not in ACTIONS:
+        return "error", f"Unknown action '{action}'."
+    try:
+        if action == "retry":
+            return await _retry(item_id, who, fields, app_state)
+        await run_in_threadpool(_ledger_action, action, app_state.ledger, item_id, who, fields)
+    except (BotError, retry.BadCorrection) as error:
+        return "error", f"{action.capitalize()} refused: {getattr(error, 'message', error)}"
+    return "ok", DONE_MESSAGES[action]
+
+
+def _ledger_action(action: str, ledger: Any, item_id: str, who: str,
+                   fields: dict[str, str]) -> None:
+    if action == "resolve":
+        actions.resolve(ledger, item_id, who, fields.get("reference", ""), fields.get("note", ""))
+    elif action == "reject":
+        actions.reject(ledger, item_id, who, fields.get("reason", ""))
+    elif action == "assign":
+        actions.assign(ledger, item_id, who, fields.get("to", "").strip() or who)
+    else:
+        actions.comment(ledger, item_id, who, fields.get("text", ""))
+
+
+async def _retry(item_id: str, who: str, fields: dict[str, str],
+                 app_state: Any) -> tuple[str, str]:
+    item = actions.open_item(app_state.ledger, item_id)
+    changes = retry.changed_values(item.get("values") or {}, fields)
+    if not changes and fields.get("unchanged") != "1":
+        return "error", ("Nothing was changed; correct a value, or tick 'resubmit unchanged' "
+                         "to run the item again as it is.")
+    if item["item_id"] in app_state.retrying:
+        return "error", "A resubmit of this item is already running; reload in a moment."
+    command = retry.retry_command(item["item_id"], changes, who)
+    env = retry.retry_env(app_state.state_dir, app_state.database_url)
+    app_state.retrying.add(item["item_id"])
+    try:
+        outcome = await run_in_threadpool(retry.run_retry, command, app_state.project_root, env)
+    finally:
+        app_state.retrying.discard(item["item_id"])
+    return retry.describe_outcome(outcome)
+
+
+def _set_flash(response: Response, kind: str, text: str) -> None:
+    raw = base64.urlsafe_b64encode(json.dumps({"kind": kind, "text": text[:1500]}).encode())
+    response.set_cookie(FLASH_COOKIE, raw.decode(), samesite="strict", httponly=True)

@@ -1,0 +1,110 @@
+"""Everything the item page shows about one item, gathered from the ledger into plain data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bots.errors import CODES
+from bots.ledger import Ledger
+from bots.ledger.actions import OPEN, find_item
+from bots.review.evidence import relative_link
+from bots.review.queue import ID_WIDTH, Goals, sla_state
+from bots.review.render import page_count
+from bots.review.retry import editable_fields
+
+
+def source_path(recorded: str, project_root: Path) -> str:
+    """The item's recorded source file (a relative path starts at the project root)."""
+    if not recorded:
+        return ""
+    path = Path(recorded)
+    return str(path if path.is_absolute() else project_root / path)
+
+
+def item_view(ledger: Ledger, ident: str, evidence_dir: Path, project_root: Path,
+              goals: Goals) -> dict[str, Any]:
+    """The item with its pages, values and provenance, evidence links, events and audit."""
+    item = find_item(ledger, ident)
+    item["sla"] = sla_state(item, goals.get(item["recipe"]), datetime.now(UTC))
+    path = source_path(item["path"], project_root)
+    is_pdf = path.lower().endswith(".pdf")
+    return {**item,
+            "short_id": item["item_key"][:ID_WIDTH],
+            "meaning": CODES.get(item["code"] or "", ""),
+            "is_open": item["status"] == "exception" and item["review_state"] == OPEN,
+            "pages": list(range(1, page_count(path) + 1)) if is_pdf else [],
+            "rows": value_rows(item.get("values") or {}, item.get("provenance") or {}),
+            "editable": editable_fields(item.get("values") or {}),
+            "links": evidence_links(item.get("evidence") or {}, evidence_dir),
+            "events": [event_row(event) for event in ledger.events(item["item_id"])],
+            "audit": [audit_row(entry) for entry in ledger.audit_trail(item["item_id"])]}
+
+
+def value_rows(values: dict[str, Any], provenance: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per extracted value: step, field, value and where it came from."""
+    rows = []
+    for step, fields in values.items():
+        if not isinstance(fields, dict):
+            continue
+        for field, value in fields.items():
+            where = (provenance.get(step) or {}).get(field) or {}
+            rows.append({"step": step, "field": field, "value": _shown(value),
+                         "where": _where(where), "text": where.get("text", ""),
+                         "rule": where.get("rule", "")})
+    return rows
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return "" if value is None else str(value)
+
+
+def _where(where: dict[str, Any]) -> str:
+    if "page" in where:
+        box = where.get("box") or []
+        at = ", ".join(f"{number:.0f}" for number in box if isinstance(number, int | float))
+        return f"page {where['page']}" + (f" at [{at}]" if at else "")
+    if "cell" in where:
+        return f"{where.get('sheet', '')}!{where['cell']}".lstrip("!")
+    return ""
+
+
+def evidence_links(evidence: dict[str, Any], evidence_dir: Path) -> dict[str, Any]:
+    """Links under /evidence/ for the screenshot and HTML, and the page's URL."""
+    return {"screenshot": relative_link(evidence_dir, evidence.get("screenshot")),
+            "html": relative_link(evidence_dir, evidence.get("html")),
+            "url": evidence.get("url") or "", "error": evidence.get("error") or "",
+            "recorded": bool(evidence.get("screenshot") or evidence.get("html"))}
+
+
+def event_row(event: dict[str, Any]) -> dict[str, Any]:
+    """A kept event as a table row (step, outcome, code, attempts, duration)."""
+    data = event.get("data") or {}
+    duration = data.get("duration_s")
+    return {"at": event["at"], "event": event["event"], "step": data.get("step_id", ""),
+            "outcome": data.get("outcome", ""), "code": data.get("code", ""),
+            "error": data.get("error", ""), "attempts": data.get("attempts", ""),
+            "duration": f"{duration:.2f} s" if isinstance(duration, int | float) else ""}
+
+
+def audit_row(entry: dict[str, Any]) -> dict[str, Any]:
+    """An audit entry with its before/after state as short text."""
+    return {"at": entry["at"], "who": entry["who"], "action": entry["action"],
+            "before": _compact(entry.get("before_json")),
+            "after": _compact(entry.get("after_json")), "note": entry.get("note") or ""}
+
+
+def _compact(raw: str | None) -> str:
+    try:
+        data = json.loads(raw or "null")
+    except ValueError:
+        return raw or ""
+    if not data:
+        return ""
+    if isinstance(data, dict):
+        return ", ".join(f"{key}: {value}" for key, value in data.items())
+    return str(data)

@@ -1,0 +1,232 @@
+"""data.check_rules: business rules written as data (a value and its bounds), not as code.
+
+Each rule names one value and one or more checks. Values are compared by what they hold:
+two ISO dates ("2026-03-14") as dates, two numbers ("1250.00", 5000) as decimals, anything
+else as text, case-insensitively for ``equals`` and ``one_of``. The first rule that fails
+stops the item with the rule's code and a message that states the actual values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bots.errors import BusinessError
+from bots.steps.base import StepContext, StepParams, step
+
+OPERATORS = ("not_empty", "equals", "one_of", "matches", "at_least", "at_most")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+EXAMPLE = """\
+- id: rules
+  uses: data.check_rules
+  with:
+    rules:
+      - {code: POLICY_LAPSED, name: Status, value: "${policy.status}", equals: ACTIVE}
+      - {code: POLICY_LAPSED, name: Date of loss, value: "${claim.loss_date}",
+         at_least: "${policy.inception}", at_most: "${policy.expiry}"}
+      - {code: AMOUNT_OVER_LIMIT, name: Amount, value: "${claim.amount}",
+         at_most: "${policy.limit}"}
+"""
+
+
+class Rule(BaseModel):
+    """One business rule: a value, its checks, and the code to raise when one fails."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$", description="Exception code on failure.")
+    message: str | None = Field(default=None, description="Message on failure; {value} and "
+                                "{expected} are replaced. Default: built from the check.")
+    name: str = Field(default="Value", description="What the value is, for messages ('Amount').")
+    value: Any = Field(description="The value to check (usually a ${step.field} reference).")
+    not_empty: bool = Field(default=False, description="true: the value must not be empty.")
+    equals: Any = Field(default=None, description="The value must equal this.")
+    one_of: list[Any] | None = Field(default=None, description="The value must equal one of these.")
+    matches: str | None = Field(default=None, description="A regex the whole value must match.")
+    at_least: Any = Field(default=None, description="The smallest (or earliest) allowed value.")
+    at_most: Any = Field(default=None, description="The largest (or latest) allowed value.")
+
+    @field_validator("matches")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is None or "${" in pattern:  # a reference: checked once resolved
+            return pattern
+        try:
+            re.compile(pattern)
+        except re.error as error:  # not a ValueError: pydantic would not report it
+            raise ValueError(f"{pattern!r} is not a regular expression ({error})") from None
+        return pattern
+
+    @model_validator(mode="after")
+    def _has_a_check(self) -> Rule:
+        if not self.checks():
+            raise ValueError(f"rule {self.code} has no check: give one or more of "
+                             f"{', '.join(OPERATORS)}")
+        return self
+
+    def checks(self) -> list[str]:
+        """The operators this rule uses, in the order they are checked."""
+        given = self.model_fields_set
+        return [op for op in OPERATORS if op in given and (op != "not_empty" or self.not_empty)]
+
+
+class Params(StepParams):
+    """The rules, checked in order."""
+
+    rules: list[Rule] = Field(min_length=1, description="Rules checked in order; the first "
+                              "failing one ends the item with its code.")
+
+
+@step("data.check_rules", Params, example=EXAMPLE)
+def check_rules(params: Params, ctx: StepContext) -> dict[str, Any]:
+    """Check business rules on resolved values; the first failing rule raises its code."""
+    for rule in params.rules:
+        for operator in rule.checks():
+            failure = CHECKS[operator](rule)
+            if failure:
+                raise _failed(rule, operator, failure)
+    return {"passed": [rule.code for rule in params.rules]}
+
+
+def _failed(rule: Rule, operator: str, default_message: str) -> BusinessError:
+    expected = getattr(rule, operator)
+    message = default_message
+    if rule.message:
+        message = rule.message.replace("{value}", _shown(rule.value)).replace(
+            "{expected}", _shown(expected))
+    return BusinessError(message, code=rule.code, rule=rule.code, check=operator,
+                         value=_shown(rule.value), expected=_shown(expected))
+
+
+def _not_empty(rule: Rule) -> str | None:
+    if _is_empty(rule.value):
+        return f"{rule.name} is empty"
+    return None
+
+
+def _equals(rule: Rule) -> str | None:
+    if _same(rule, rule.value, rule.equals):
+        return None
+    return f"{rule.name} is {_shown(rule.value)}, expected {_shown(rule.equals)}"
+
+
+def _one_of(rule: Rule) -> str | None:
+    choices = rule.one_of or []
+    if any(_same(rule, rule.value, choice) for choice in choices):
+        return None
+    listed = ", ".join(_shown(choice) for choice in choices)
+    return f"{rule.name} is {_shown(rule.value)}, expected one of {listed}"
+
+
+def _matches(rule: Rule) -> str | None:
+    text = _comparable_text(rule, rule.value)
+    try:
+        found = re.fullmatch(str(rule.matches), text)
+    except re.error as error:
+        raise _uncomparable(rule, f"its pattern {rule.matches!r} is not a regex ({error})"
+                            ) from error
+    if found:
+        return None
+    return f"{rule.name} '{text}' does not match the pattern {rule.matches}"
+
+
+def _at_least(rule: Rule) -> str | None:
+    kind, value, bound = _ordered(rule, rule.at_least, "its at_least")
+    if value >= bound:
+        return None
+    word = "is before" if kind == "date" else "is below the minimum"
+    return f"{rule.name} {_shown(rule.value)} {word} {_shown(rule.at_least)}"
+
+
+def _at_most(rule: Rule) -> str | None:
+    kind, value, bound = _ordered(rule, rule.at_most, "its at_most")
+    if value <= bound:
+        return None
+    word = "is after" if kind == "date" else "exceeds the limit"
+    return f"{rule.name} {_shown(rule.value)} {word} {_shown(rule.at_most)}"
+
+
+CHECKS: dict[str, Callable[[Rule], str | None]] = {
+    "not_empty": _not_empty, "equals": _equals, "one_of": _one_of, "matches": _matches,
+    "at_least": _at_least, "at_most": _at_most}
+
+
+# --- typed comparison ----------------------------------------------------------------------
+
+def _same(rule: Rule, left: Any, right: Any) -> bool:
+    """Equality by what both sides hold: dates, numbers, else text ignoring case."""
+    for parse in (_as_date, _as_number):
+        a, b = parse(left), parse(right)
+        if a is not None and b is not None:
+            return bool(a == b)
+    expected = _comparable_text(rule, right, "the expected value")
+    return _comparable_text(rule, left).casefold() == expected.casefold()
+
+
+def _ordered(rule: Rule, bound: Any, label: str) -> tuple[str, Any, Any]:
+    """("date"|"number", value, bound) typed alike, or FIELD_INVALID."""
+    _comparable_text(rule, rule.value)
+    _comparable_text(rule, bound, label)
+    for kind, parse in (("date", _as_date), ("number", _as_number)):
+        a, b = parse(rule.value), parse(bound)
+        if a is not None and b is not None:
+            return kind, a, b
+    raise _uncomparable(rule, f"{_shown(rule.value)!r} and {_shown(bound)!r} are not both "
+                        "dates (YYYY-MM-DD) or both numbers")
+
+
+def _comparable_text(rule: Rule, value: Any, label: str = "") -> str:
+    """The value as text, or FIELD_INVALID when it is empty or not a single value."""
+    label = label or rule.name
+    if _is_empty(value):
+        raise _uncomparable(rule, f"{label} has no value (a not_empty rule before it can "
+                            "give that its own code)")
+    if isinstance(value, dict | list):
+        raise _uncomparable(rule, f"{label} is a {type(value).__name__}, not one value")
+    return _shown(value)
+
+
+def _uncomparable(rule: Rule, why: str) -> BusinessError:
+    return BusinessError(f"rule {rule.code} cannot be checked: {why}", code="FIELD_INVALID",
+                         rule=rule.code, value=_shown(rule.value))
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _as_number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+        return number if number.is_finite() else None
+    if isinstance(value, str) and _DECIMAL.match(value.strip()):
+        return Decimal(value.strip())
+    return None
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | dict) and not value)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)

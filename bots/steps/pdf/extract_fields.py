@@ -1,0 +1,54 @@
+"""The step ``pdf.extract_fields``: a claim PDF's fields, found by labels, with provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+
+from bots.pdf.document import load_document
+from bots.pdf.rules import LayoutRules
+from bots.pdf.table_fields import extract_with_tables
+from bots.steps.base import StepContext, StepParams, step
+
+EXAMPLE = """\
+- id: claim
+  uses: pdf.extract_fields
+  with:
+    path: ${item.path}
+    layouts:
+      - name: acme
+        when: ["ACME Mutual", "CL-100"]
+        fields:
+          policy_number: {label: "Policy No.:", type: policy_number,
+                          missing_code: POLICY_MISSING}
+          loss_date: {label: "Date of Loss:", type: date}
+          amount: {label: "Amount Claimed:", type: amount}
+"""
+
+
+class Params(StepParams):
+    """Parameters of pdf.extract_fields."""
+
+    path: str = Field(description="The PDF to read, usually ${item.path}.")
+    layouts: list[LayoutRules] = Field(min_length=1, description=(
+        "Layout rule sets, tried in order: the first whose `when` texts all appear in the "
+        "document extracts it. See bots/pdf/rules.py for the rule keys."))
+    max_pages: int = Field(50, ge=1, description=(
+        "Refuse longer documents with DOCUMENT_TOO_LONG (counted without reading a page): "
+        "forms are short, and a file of thousands of pages is the wrong file."))
+
+
+@step("pdf.extract_fields", Params, example=EXAMPLE)
+def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
+    """Extract a PDF's fields by labels and regions (or form fields), with provenance.
+
+    Returns the normalized values, ``_layout`` (the rule set used) and ``_provenance``
+    (field -> page, box, text line, rule); a `table` field is a list of row dicts and its
+    provenance a list of {page, box, text, rule}, one per row. Raises BusinessError with
+    EMPTY_FILE, NOT_A_PDF, ENCRYPTED_PDF, CORRUPT_PDF, DOCUMENT_TOO_LONG, NO_TEXT_LAYER,
+    UNKNOWN_LAYOUT, FIELD_MISSING (or the rule's missing_code) or FIELD_INVALID.
+    """
+    document = load_document(Path(params.path), params.max_pages)
+    return extract_with_tables(document, params.layouts)

@@ -1,0 +1,148 @@
+"""sheet.lookup_row: find one row of a spreadsheet by its key and return chosen columns."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from bots import sheets
+from bots.errors import BusinessError
+from bots.normalize import normalize_policy_number
+from bots.steps.base import StepContext, StepParams, step
+
+CODE = r"^[A-Z][A-Z0-9_]*$"
+OUTPUT_NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
+
+EXAMPLE = """\
+- id: policy
+  uses: sheet.lookup_row
+  with:
+    path: fixtures/policies.xlsx
+    sheet: Register
+    key_column: Policy No.
+    key: ${claim.policy_number}
+    key_format: policy_number
+    not_found_code: POLICY_NOT_FOUND
+    missing_key_code: POLICY_MISSING
+    columns: {status: Status, inception: Inception, expiry: Expiry, limit: Sum Insured}
+    types: {inception: date, expiry: date, limit: amount}
+"""
+
+
+class Params(StepParams):
+    """Where to look, what to look for, and which columns to return."""
+
+    path: str = Field(description="The .xlsx workbook to read.")
+    sheet: str | None = Field(default=None,
+                              description="The sheet's name; default: the first sheet.")
+    header_row: int | None = Field(
+        default=None, ge=1, description="The header's row number; default: the first row "
+        "that holds key_column (title rows above the header are skipped).")
+    key_column: str = Field(min_length=1, description="The header of the column to search "
+                            "(case and extra spaces ignored).")
+    key: str | int | float | None = Field(description="The value to find; compared stripped, "
+                                          "upper-cased, with single spaces.")
+    key_format: Literal["text", "policy_number"] = Field(
+        default="text", description="policy_number: compare keys as normalized policy numbers "
+        "(' pol 100234' finds 'POL-100234').")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="Output name -> header text of the column to return.")
+    types: dict[str, Literal["date", "amount", "text", "int"]] = Field(
+        default_factory=dict, description="Output name -> date (YYYY-MM-DD), amount "
+        "('25000.00'), text (single-spaced) or int; others: the cell value as it is.")
+    not_found_code: str = Field(default="ROW_NOT_FOUND", pattern=CODE,
+                                description="Exception code when no row has the key.")
+    missing_key_code: str = Field(default="KEY_MISSING", pattern=CODE,
+                                  description="Exception code when the key is empty.")
+
+    @model_validator(mode="after")
+    def _names_are_known(self) -> Params:
+        bad = [name for name in self.columns if not _is_output_name(name)]
+        if bad:
+            raise ValueError(f"output names {bad} must be letters, digits and _ (not starting "
+                             "with _ or a digit)")
+        unknown = sorted(set(self.types) - set(self.columns))
+        if unknown:
+            raise ValueError(f"types names {unknown} which are not in columns "
+                             f"({', '.join(self.columns) or 'none'})")
+        return self
+
+
+def _is_output_name(name: str) -> bool:
+    return re.match(OUTPUT_NAME, name) is not None
+
+
+@step("sheet.lookup_row", Params, example=EXAMPLE)
+def lookup_row(params: Params, ctx: StepContext) -> dict[str, Any]:
+    """Find a spreadsheet row by its key; return chosen columns, typed, with provenance."""
+    book = sheets.load_book(params.path)
+    table = sheets.find_table(book, book.sheet(params.sheet), params.key_column,
+                              params.header_row)
+    wanted = {name: table.column(header) for name, header in params.columns.items()}
+    row = _find_row(table, params)
+    values: dict[str, Any] = {}
+    provenance: dict[str, Any] = {}
+    for name, column in wanted.items():
+        raw = _cached_value(table, row, column)
+        values[name] = _converted(table, params.types.get(name), raw, row, column)
+        provenance[name] = {"file": params.path, "sheet": table.grid.name,
+                            "cell": sheets.cell_name(row, column),
+                            "text": "" if raw is None else str(raw)}
+    return {**values, "_provenance": provenance, "_row": row}
+
+
+def _find_row(table: sheets.Table, params: Params) -> int:
+    normalize = _policy_key if params.key_format == "policy_number" else _text_key
+    key = normalize(params.key) if params.key is not None else ""
+    if not key:
+        raise BusinessError(f"the key for column '{params.key_column}' is empty; nothing to "
+                            f"look up in {table.where()}", code=params.missing_key_code,
+                            file=params.path)
+    row = sheets.key_index(table, table.column(params.key_column), normalize).get(key)
+    if row is None:
+        raise BusinessError(f"'{key}' was not found in column '{params.key_column}' of "
+                            f"{table.where()}", code=params.not_found_code, key=key,
+                            file=params.path, sheet=table.grid.name)
+    return row
+
+
+def _text_key(value: Any) -> str:
+    return sheets.single_spaced(value).upper()
+
+
+def _policy_key(value: Any) -> str:
+    """A policy number in its canonical form ("POL-100234"); plain text when it is not one."""
+    text = _text_key(value)
+    try:
+        return normalize_policy_number(text)
+    except ValueError:
+        return text
+
+
+def _cached_value(table: sheets.Table, row: int, column: int) -> Any:
+    """The cell's value; a formula Excel never computed is an error, not a blank."""
+    value = table.grid.value(row, column)
+    if value is None:
+        formulas = sheets.load_book(table.book.path, formulas=True)
+        formula = formulas.sheet(table.grid.name).value(row, column)
+        if sheets.is_formula(formula):
+            raise sheets.sheet_invalid(
+                f"cell {sheets.cell_name(row, column)} of {table.where()} holds the formula "
+                f"{formula} with no saved result; open and save the file in Excel to compute "
+                "it", file=table.book.path, sheet=table.grid.name)
+    return value
+
+
+def _converted(table: sheets.Table, kind: str | None, raw: Any, row: int, column: int) -> Any:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if kind is None:
+        return sheets.as_plain(raw)
+    try:
+        return sheets.typed(kind, raw, table.book.epoch)
+    except ValueError as error:
+        raise BusinessError(f"cell {sheets.cell_name(row, column)} of {table.where()} is not "
+                            f"a valid {kind}: {error}", code="FIELD_INVALID",
+                            file=table.book.path, cell=sheets.cell_name(row, column)) from error

@@ -1,0 +1,126 @@
+"""web.fill_form: key a (multi-page) form by visible labels and read the confirmation.
+
+A page may repeat a block once per element of a list (order lines added one by one, each
+checked against the row the system added); see ``bots.web.repeat``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from bots.steps.base import StepContext, StepParams, step
+from bots.web.evidence import capture_page
+from bots.web.forms import fill_all, open_page, read, submit
+from bots.web.rejections import ErrorCode
+from bots.web.repeat import RepeatBlock, add_rows
+from bots.web.session import web_of
+from bots.web.values import FieldValue
+
+EXAMPLE = """\
+- id: submit_claim
+  uses: web.fill_form
+  with:
+    url: /claim/new
+    pages:
+      - fields: {"Policy Number": "${claim.policy_number}", "Claimant Name": "${claim.name}",
+                 "Phone": "${claim.phone}"}
+        submit: Next >
+      - fields:
+          Date of Loss: {value: "${claim.loss_date}", format: "date:%m/%d/%Y"}
+          Loss Type: "${claim.loss_type}"
+          Amount Claimed: {value: "${claim.amount}", format: amount}
+          External Reference: "${item.ref}"
+          Description: "${claim.description}"
+        submit: Next >
+      - submit: Submit Claim
+    read: {claim_reference: "Claim Reference"}
+
+- id: key_order                 # header, then one grid line per order line, then confirm
+  uses: web.fill_form
+  with:
+    url: /order/customer
+    pages:
+      - fields: {"Account Number": "${order.account}"}
+        submit: Find
+      - submit: Start Order
+      - fields:
+          Customer PO Number: "${order.po_number}"
+          Requested Date: {value: "${order.requested_date}", format: "date:%m/%d/%Y"}
+        submit: Continue
+      - repeat:
+          for_each: ${order.lines}
+          fields: {"Product Code": "${each.product_code}", "Quantity": "${each.quantity}"}
+          submit: Add line
+          verify:
+            row: last
+            columns:
+              Unit Price: {equals: "${each.unit_price}", tolerance: "2%",
+                           code: PRICE_MISMATCH}
+          name: lines
+        submit: Review Order
+      - submit: Submit Order
+    errors:
+      - {text: does not exist, code: PRODUCT_NOT_FOUND}
+      - {text: in stock for, code: QUANTITY_OVER_STOCK}
+      - {text: on hold, code: ACCOUNT_ON_HOLD}
+    read: {reference: Order Number}
+"""
+
+
+class FormPage(StepParams):
+    """One page of a form: the fields to fill, rows to add one by one, then the button."""
+
+    fields: dict[str, FieldValue] = Field(
+        default_factory=dict,
+        description="Field label -> value, or {value, format} with format 'amount' "
+                    "(1250.00) or 'date:<strftime>' (an ISO date typed as e.g. %m/%d/%Y).")
+    repeat: RepeatBlock | None = Field(
+        None, description="After the fields: {for_each, fields, submit, verify, lookup, name}, "
+                          "a block keyed and submitted once per element of for_each, with "
+                          "${each.<field>} naming the element's values.")
+    submit: str = Field(description="The text of the button that submits this page.")
+
+
+class Params(StepParams):
+    """Parameters of web.fill_form."""
+
+    url: str = Field(description="The form's first page, relative to web.base_url.")
+    pages: list[FormPage] = Field(min_length=1, description="The form's pages, in order.")
+    read: dict[str, str] = Field(
+        default_factory=dict, description="Output name -> label to read on the result page.")
+    errors: list[ErrorCode] = Field(
+        default_factory=list,
+        description="Red texts the screens may show -> exception code ({text, code}, text "
+                    "matched ignoring case); other red text is VALIDATION_REJECTED.")
+
+
+@step("web.fill_form", Params, side_effect=True, example=EXAMPLE)
+async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
+    """Fill a form page by page, submit it and read the confirmation (dry run: no submit)."""
+    web = web_of(ctx)
+    page = await web.page()
+    await open_page(page, web.url(params.url))
+    typed: dict[str, Any] = {}
+    for number, form_page in enumerate(params.pages, start=1):
+        typed |= await _fill_page(page, form_page, params.errors)
+        if ctx.dry_run and number == len(params.pages):
+            return await _dry_run_result(page, ctx, typed)
+        await submit(page, form_page.submit, errors=params.errors)
+    return {name: await read(page, label) for name, label in params.read.items()}
+
+
+async def _fill_page(page: Any, form_page: FormPage, errors: list[ErrorCode]) -> dict[str, Any]:
+    """Fill a page's fields and add its repeated rows; what was typed, rows as a list."""
+    typed: dict[str, Any] = await fill_all(page, form_page.fields)
+    if form_page.repeat:
+        typed[form_page.repeat.name] = await add_rows(page, form_page.repeat, errors)
+    return typed
+
+
+async def _dry_run_result(page: Any, ctx: StepContext, typed: dict[str, Any]) -> dict[str, Any]:
+    """What a real run would have submitted, with a screenshot of the filled last page."""
+    saved = await capture_page(page, ctx.evidence_dir, f"{ctx.step_id}-dry-run")
+    return {"dry_run": True, "would_submit": typed, "screenshot": saved.get("screenshot"),
+            "html": saved.get("html")}

@@ -1,0 +1,137 @@
+"""web.search_record: look a record up on a search screen and read values from the result.
+
+Besides reading, a search can stop an item (``found: {code}``: the order is already keyed) or
+move on from the result (``then``: click "Start Order" on the customer found).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from bots.errors import BusinessError
+from bots.steps.base import StepContext, StepParams, step
+from bots.web.forms import fill_all, open_page, page_text, read, submit
+from bots.web.guard import check_not_rejected
+from bots.web.rejections import ErrorCode, stable_code
+from bots.web.session import web_of
+from bots.web.values import FieldValue
+
+EXAMPLE = """\
+- id: inquiry
+  uses: web.search_record
+  with:
+    url: /policy/inquiry
+    fields: {"Policy Number": "${claim.policy_number}"}
+    submit: Inquire
+    not_found: {text: POLICY NOT FOUND, code: POLICY_NOT_ON_SCREEN}
+    read: {status: "Status", holder: "Policy Holder", limit: "Coverage Limit"}
+
+- id: not_keyed_yet             # stop an order that is already in the system
+  uses: web.search_record
+  with:
+    url: /order/search
+    fields: {"Customer PO Number": "${order.po_number}"}
+    submit: Search
+    not_found: {text: No orders found.}
+    found: {code: ORDER_ALREADY_KEYED}
+    read: {order_number: Order Number}
+
+- id: customer                  # read the customer, then open an order for it
+  uses: web.search_record
+  with:
+    url: /order/customer
+    fields: {"Account Number": "${order.account}"}
+    submit: Find
+    not_found: {text: CUSTOMER NOT FOUND, code: CUSTOMER_NOT_FOUND}
+    read: {name: Customer Name, credit_limit: Credit Limit}
+    then: Start Order             # its red "Account is on hold" becomes ACCOUNT_ON_HOLD
+    errors: [{text: on hold, code: ACCOUNT_ON_HOLD}]
+"""
+
+
+class NotFound(StepParams):
+    """The text a screen shows when nothing matched, and what that means."""
+
+    text: str = Field(description="Text on the result page meaning 'no such record'.")
+    code: str | None = Field(
+        None, description="Raise a BusinessError with this code; without it the step returns "
+                          "{found: false} (a submit step's check uses that).")
+
+    @field_validator("code")
+    @classmethod
+    def _stable_code(cls, value: str | None) -> str | None:
+        return value if value is None else stable_code(value)
+
+
+class Found(StepParams):
+    """What it means when the search finds a record: this item must stop."""
+
+    code: str = Field(description="Raise a BusinessError with this code (e.g. "
+                                  "ORDER_ALREADY_KEYED), naming the values read.")
+
+    @field_validator("code")
+    @classmethod
+    def _stable_code(cls, value: str) -> str:
+        return stable_code(value)
+
+
+class Params(StepParams):
+    """Parameters of web.search_record."""
+
+    url: str = Field(description="The search screen, relative to web.base_url.")
+    fields: dict[str, FieldValue] = Field(
+        default_factory=dict, description="Search criteria: field label -> value.")
+    submit: str = Field(description="The text of the search button.")
+    read: dict[str, str] = Field(
+        default_factory=dict, description="Output name -> label of the value to read.")
+    not_found: NotFound | None = Field(None, description="How the screen says 'no match'.")
+    found: Found | None = Field(
+        None, description="Finding a record is an exception with this code (a duplicate).")
+    then: str | None = Field(
+        None, description="A button to click on the result page after reading, e.g. "
+                          "'Start Order'; the next page is checked for red text.")
+    errors: list[ErrorCode] = Field(
+        default_factory=list,
+        description="Red texts on the result -> exception code ({text, code}, matched "
+                    "ignoring case); other red text is VALIDATION_REJECTED.")
+
+
+@step("web.search_record", Params, example=EXAMPLE)
+async def search_record(params: Params, ctx: StepContext) -> dict[str, Any]:
+    """Search a web screen by labelled fields and read the found record's values."""
+    web = web_of(ctx)
+    page = await web.page()
+    await open_page(page, web.url(params.url))
+    await fill_all(page, params.fields)
+    await submit(page, params.submit, reject_red=False)
+    if params.not_found and params.not_found.text.lower() in (await page_text(page)).lower():
+        return _not_found(params)
+    await check_not_rejected(page, params.errors)
+    values = {name: await read(page, label) for name, label in params.read.items()}
+    if params.found:
+        raise _found(params, values)
+    if params.then:
+        await submit(page, params.then, errors=params.errors)
+    return {"found": True, **values}
+
+
+def _criteria(params: Params) -> str:
+    return ", ".join(f"{label}={value!r}" for label, value in params.fields.items())
+
+
+def _found(params: Params, values: dict[str, str]) -> BusinessError:
+    assert params.found is not None
+    shown = ", ".join(f"{name}={value!r}" for name, value in values.items()) or "a record"
+    return BusinessError(f"{params.url} already has {shown} for {_criteria(params)}",
+                         code=params.found.code, url=params.url, found=values)
+
+
+def _not_found(params: Params) -> dict[str, Any]:
+    assert params.not_found is not None
+    code = params.not_found.code
+    if code:
+        raise BusinessError(f"{params.url} says '{params.not_found.text}' for "
+                            f"{_criteria(params)}", code=code, url=params.url)
+    return {"found": False}

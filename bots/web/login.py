@@ -1,0 +1,51 @@
+"""Sign on to the target system with the recipe's ``web.login`` form.
+
+Every value typed into a password input is registered as a secret, so logs and evidence mask
+it even when the recipe did not read it from a sensitively named variable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bots.errors import ApplicationError
+from bots.secrets import register_secret
+from bots.web import forms
+from bots.web.config import LoginConfig, WebConfig
+from bots.web.guard import check_status, red_errors, translated
+
+
+async def sign_on(page: Any, config: WebConfig) -> None:
+    """Fill and submit the sign-on form; LOGIN_FAILED when the system refuses it."""
+    login = config.login
+    if login is None:
+        return
+    url = config.url(login.url)
+    async with translated(f"opening the sign-on page {url}"):
+        response = await page.goto(url)
+    check_status(response, url)
+    for label, value in login.fields.items():
+        await _fill_credential(page, label, value)
+    await forms.submit(page, login.submit, reject_red=False)
+    await _check_signed_on(page, login, url)
+
+
+async def _fill_credential(page: Any, label: str, value: str) -> None:
+    field = await forms.control(page, label)
+    async with translated(f"filling '{label}' on the sign-on page"):
+        if (await field.get_attribute("type") or "").lower() == "password":
+            register_secret(value)
+        await field.fill(value)
+
+
+async def _check_signed_on(page: Any, login: LoginConfig, login_url: str) -> None:
+    text = (await forms.page_text(page)).lower()
+    refused = await red_errors(page)
+    if login.failure_text and login.failure_text.lower() in text:
+        refused = refused or [login.failure_text]
+    elif login.success_text and login.success_text.lower() not in text:
+        refused = refused or [f"'{login.success_text}' did not appear"]
+    if refused:
+        raise ApplicationError("Sign-on refused at " + login_url + ": " + " | ".join(refused)
+                               + ". Check the user and password given to the recipe.",
+                               code="LOGIN_FAILED", errors=refused)

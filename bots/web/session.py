@@ -1,0 +1,173 @@
+"""The process's browser and each work item's own signed-on page.
+
+``BrowserPool`` holds one Playwright and one Chromium per process, created on the running event
+loop (DBOS runs async steps there too). ``ItemSession`` is one work item's view: its own
+BrowserContext (cookies never leak between items), signed on at first use and again after an
+expiry, recreated after a crash, and closed by ``reset()`` so a retry starts fresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import async_playwright
+
+from bots.chaos import maybe_crash_later
+from bots.errors import ApplicationError
+from bots.steps.base import StepContext, WebSession
+from bots.web.browser import find_browser, headed, launch_args
+from bots.web.config import WebConfig
+from bots.web.evidence import capture_page
+from bots.web.guard import translated
+from bots.web.login import sign_on
+
+
+class BrowserPool:
+    """One Playwright and one Chromium for the whole process; one context per item."""
+
+    def __init__(self, playwright: Any, browser: Any, config: WebConfig) -> None:
+        self._playwright = playwright
+        self._browser = browser
+        self.config = config
+        self._relaunch_lock = asyncio.Lock()
+
+    @classmethod
+    async def start(cls, config: WebConfig) -> BrowserPool:
+        """Start Playwright and launch Chromium on the running event loop."""
+        playwright = await async_playwright().start()
+        try:
+            browser = await _launch(playwright, config)
+        except BaseException:
+            await playwright.stop()
+            raise
+        return cls(playwright, browser, config)
+
+    def session(self, config: WebConfig | None = None) -> ItemSession:
+        """A new session for one work item (no browser work until its first page())."""
+        return ItemSession(self, config)
+
+    async def new_context(self, config: WebConfig | None = None) -> Any:
+        """A fresh BrowserContext with the recipe's viewport and timeouts."""
+        config = config or self.config
+        await self._relaunch_if_gone()
+        async with translated("opening a browser context"):
+            context = await self._browser.new_context(viewport=config.viewport.model_dump())
+        context.set_default_timeout(config.timeouts.action_s * 1000)
+        context.set_default_navigation_timeout(config.timeouts.navigation_s * 1000)
+        return context
+
+    async def _relaunch_if_gone(self) -> None:
+        async with self._relaunch_lock:
+            if not self._browser.is_connected():  # Chromium crashed or was killed
+                self._browser = await _launch(self._playwright, self.config)
+
+    async def stop(self) -> None:
+        """Close the browser and Playwright; safe to call twice."""
+        with contextlib.suppress(PlaywrightError):
+            await self._browser.close()
+        with contextlib.suppress(PlaywrightError):
+            await self._playwright.stop()
+
+
+async def _launch(playwright: Any, config: WebConfig) -> Any:
+    visible = headed()
+    executable = find_browser(playwright.chromium.executable_path, visible=visible)
+    args = launch_args(config.host, isolate_network=config.isolated)
+    try:
+        return await playwright.chromium.launch(executable_path=executable,
+                                                headless=not visible, args=args)
+    except PlaywrightError as error:
+        where = executable or playwright.chromium.executable_path
+        raise ApplicationError(f"Chromium at {where} failed to start: "
+                               f"{str(error).strip().splitlines()[0]}",
+                               code="BROWSER_ERROR") from error
+
+
+class ItemSession:
+    """One work item's page in its own context, signed on (implements ``WebSession``)."""
+
+    def __init__(self, pool: BrowserPool, config: WebConfig | None = None) -> None:
+        self._pool = pool
+        self.config = config or pool.config  # another site or user on the same browser
+        self._context: Any = None
+        self._page: Any = None
+        self._crashed = False
+
+    async def page(self) -> Any:
+        """The item's page, signed on; a crashed or closed page is replaced first."""
+        if self._page is None or self._page.is_closed() or self._crashed:
+            await self.reset()
+            await self._open()
+        elif self._on_sign_on_page():
+            await self._signed_on()
+        return self._page
+
+    def url(self, path: str) -> str:
+        """An absolute URL for a path relative to the recipe's ``web.base_url``."""
+        return self.config.url(path)
+
+    @property
+    def has_page(self) -> bool:
+        """Whether the item has an open page (something to capture as evidence)."""
+        return self._page is not None and not self._page.is_closed()
+
+    async def capture(self, evidence_dir: Path, label: str) -> dict[str, Any]:
+        """Save a screenshot and the HTML of the current page (secrets masked)."""
+        if not self.has_page:
+            return {"error": "no open page to capture"}
+        return await capture_page(self._page, Path(evidence_dir), label)
+
+    async def reset(self) -> None:
+        """Close the item's context so the next page() starts fresh with a new sign-on."""
+        context, self._context, self._page, self._crashed = self._context, None, None, False
+        if context is not None:
+            with contextlib.suppress(PlaywrightError):
+                await context.close()
+
+    async def close(self) -> None:
+        """Release the item's context (the shared browser stays)."""
+        await self.reset()
+
+    async def __aenter__(self) -> ItemSession:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _open(self) -> None:
+        self._context = await self._pool.new_context(self.config)
+        async with translated("opening a page"):
+            self._page = await self._context.new_page()
+        self._page.on("crash", self._mark_crashed)
+        maybe_crash_later(self._page)  # only under BOTS_CHAOS, for the soak tests
+        await self._signed_on()
+
+    async def _signed_on(self) -> None:
+        try:
+            await sign_on(self._page, self.config)
+        except BaseException:
+            # half-signed-on contexts are never reused, but the page stays for evidence
+            self._crashed = True
+            raise
+
+    def _mark_crashed(self, _page: Any) -> None:
+        self._crashed = True
+
+    def _on_sign_on_page(self) -> bool:
+        login = self.config.login
+        if login is None:
+            return False
+        return urlsplit(self._page.url).path == urlsplit(self.config.url(login.url)).path
+
+
+def web_of(ctx: StepContext) -> WebSession:
+    """The work item's web session for a web step; a clear error without a web section."""
+    if ctx.web is None:
+        raise ApplicationError(f"Step '{ctx.step_id}' drives a browser but the recipe has no "
+                               f"`web:` section (base_url, login); add one.", code="STEP_FAILED")
+    return ctx.web

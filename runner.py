@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""Run a recipe (`python runner.py claims-intake`) or a command (`python runner.py --help`)."""
+
+import sys
+
+from bots.bootstrap import ensure_ready
+
+if __name__ == "__main__":
+    ensure_ready(sys.argv)
+    from bots.cli import main
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,27 @@
+"""Fixtures for the review page tests: a state folder with a real ledger, and the app on it."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from review_helpers import StateFolder, build_state  # noqa: E402
+
+from bots.review import create_app  # noqa: E402
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> StateFolder:
+    return build_state(tmp_path / "state")
+
+
+@pytest.fixture
+def client(state: StateFolder) -> Iterator[TestClient]:
+    with TestClient(create_app(state.url, state.path, goals={})) as test_client:
+        yield test_client

@@ -1,0 +1,113 @@
+"""Shared by the review tests: a state folder with a real ledger, items and evidence files
+(a uniquely named module, because every test folder has its own ``conftest``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from bots.ledger import Ledger
+from bots.recipe import load_recipe
+from bots.steps.base import StepContext, WorkItem
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAIM_PDF = ROOT / "fixtures" / "claims" / "claim-10-acme-over-limit.pdf"
+SCRIPT = "<script>alert(1)</script>"
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def extracted_claim(pdf: Path = CLAIM_PDF) -> dict[str, Any]:
+    """The claims-intake recipe's extract step run on a fixture PDF: values and provenance."""
+    step = load_recipe(str(ROOT / "recipes" / "claims-intake.yaml")).steps[0]
+    params = step.type.params.model_validate({**step.spec.with_, "path": str(pdf)})
+    context = StepContext(run_id="t", item=WorkItem(key="k", name=pdf.name), step_id="claim")
+    output: dict[str, Any] = step.type.function(params, context)
+    return output
+
+
+@dataclass
+class StateFolder:
+    """A state folder holding a ledger and evidence, and the ids of the items put in it."""
+
+    path: Path
+    url: str
+    ids: dict[str, str]
+
+    @property
+    def evidence(self) -> Path:
+        return self.path / "evidence"
+
+    def ledger(self) -> Ledger:
+        return Ledger(self.url)
+
+
+def add_item(ledger: Ledger, recipe: str, key: str, name: str, path: str,
+             **fields: Any) -> str:
+    """Put one item in the ledger as the engine would; its id."""
+    item_id = f"{recipe}/{key}"
+    ledger.item_queued(item_id, recipe, WorkItem(key=key, name=name, path=path,
+                                                 arrived_at="2026-07-20T08:00:00+00:00"), "r1")
+    ledger.update_item(item_id, **fields)
+    return item_id
+
+
+def build_state(folder: Path) -> StateFolder:
+    """Open exceptions of two recipes, one with hostile text, one with web evidence; plus a
+    done item and a resolved one, which the queue must not show."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'bots.sqlite'}"
+    ledger = Ledger(url)
+    claim = extracted_claim()
+    values = {"claim": {k: v for k, v in claim.items() if not k.startswith("_")},
+              "policy": {"coverage_limit": "5000.00"}}
+    provenance = {"claim": claim["_provenance"], "policy": {"coverage_limit": {
+        "sheet": "Register", "cell": "G11", "text": "5000", "file": "fixtures/policies.xlsx"}}}
+    ids = {
+        "over_limit": add_item(
+            ledger, "claims-intake", "a1" * 16, CLAIM_PDF.name, str(CLAIM_PDF),
+            status="exception", code="AMOUNT_OVER_LIMIT", step="rules",
+            message="9400.00 EUR exceeds the coverage limit 5000.00", values_json=values,
+            provenance_json=provenance, outputs_json={"claim": claim}),
+        "hostile": add_item(
+            ledger, "claims-intake", "b2" * 16, f"evil{SCRIPT}.pdf", str(CLAIM_PDF),
+            status="exception", code="POLICY_NOT_FOUND", step="policy",
+            message=f"policy {SCRIPT} unknown",
+            values_json={"claim": {**values["claim"], "claimant_name": SCRIPT}},
+            provenance_json=provenance),
+        "web": add_item(
+            ledger, "order-entry", "c3" * 16, "order-77", "",
+            status="exception", code="VALIDATION_REJECTED", step="submit",
+            message="Quantity must be positive", assignee="maria"),
+        "done": add_item(ledger, "claims-intake", "d4" * 16, "done.pdf", str(CLAIM_PDF),
+                         status="done", reference="CLM-1"),
+        "resolved": add_item(ledger, "claims-intake", "e5" * 16, "old.pdf", str(CLAIM_PDF),
+                             status="exception", code="POLICY_LAPSED", step="rules",
+                             review_state="resolved"),
+    }
+    _web_evidence(ledger, folder / "evidence", ids["web"])
+    ledger.add_event(ids["over_limit"], "step.finished", step_id="rules", outcome="exception",
+                     code="AMOUNT_OVER_LIMIT", attempts=1, duration_s=0.01)
+    ledger.close()
+    return StateFolder(folder, url, ids)
+
+
+def _web_evidence(ledger: Ledger, evidence: Path, item_id: str) -> None:
+    folder = evidence / item_id.replace("/", "_")
+    folder.mkdir(parents=True)
+    Image.new("RGB", (40, 30), (0, 128, 255)).save(folder / "submit.png")
+    (folder / "submit.html").write_text("<html><body><script>alert(3)</script>Order form"
+                                        "</body></html>", encoding="utf-8")
+    ledger.update_item(item_id, evidence_json={
+        "screenshot": str(folder / "submit.png"), "html": str(folder / "submit.html"),
+        "url": "http://127.0.0.1:9/orders/new"})
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token in a page's first form."""
+    found = CSRF_FIELD.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)

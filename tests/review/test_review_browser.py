@@ -1,0 +1,76 @@
+"""The review page in a real headless Chromium: queue, item with its boxed page, resolve."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, sync_playwright
+from review_helpers import StateFolder
+
+from bots.review import create_app
+from bots.web.browser import find_browser, launch_args
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(state: StateFolder) -> Iterator[str]:
+    """The review app on a loopback port, served by uvicorn in a thread."""
+    port = _free_port()
+    app = create_app(state.url, state.path, allowed_hosts=["127.0.0.1", "localhost"], goals={})
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the review app did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=find_browser(), headless=True,
+            args=launch_args("", isolate_network=True))
+        yield chromium
+        chromium.close()
+
+
+def test_analyst_opens_an_item_sees_the_boxes_and_resolves_it(
+        served: str, browser: Browser, state: StateFolder) -> None:
+    page = browser.new_page()
+    page.goto(served + "/")
+    assert page.locator("table.queue tbody tr").count() == 3
+    page.get_by_role("link", name="claim-10-acme-over-limit.pdf").click()
+    image = page.locator("img.page").first
+    image.wait_for()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
+    assert image.evaluate("img => img.naturalWidth") > 800
+    resolve = page.locator("#resolve-form")
+    resolve.get_by_label("Who").fill("ana")
+    resolve.get_by_label("Reference").fill("CLM-2026-9")
+    resolve.get_by_label("Note").fill("keyed by hand")
+    resolve.get_by_role("button", name="Resolve").click()
+    page.wait_for_url("**/items/**")
+    assert "Resolved by hand." in page.locator(".flash").inner_text()
+    assert "resolve" in page.locator("section.audit").inner_text()
+    page.get_by_role("link", name="Queue").first.click()
+    assert page.locator("table.queue tbody tr").count() == 2
+    assert "claim-10-acme-over-limit.pdf" not in page.content()
