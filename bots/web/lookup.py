@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
 from pydantic import Field, field_validator
 
 from bots.errors import ApplicationError, BusinessError
@@ -81,7 +82,16 @@ async def _pick(popup: Any, lookup: Lookup) -> None:
         link = (row.first.get_by_role("link", name=lookup.link, exact=True)
                 .or_(row.first.get_by_role("button", name=lookup.link, exact=True)))
         async with popup.expect_event("close"):
-            await link.first.click()
+            await _click_closing(popup, link.first)
+
+
+async def _click_closing(popup: Any, link: Any) -> None:
+    """Click a link that closes its own window: the window may go while the click returns."""
+    try:
+        await link.click(no_wait_after=True)
+    except PlaywrightError:
+        if not popup.is_closed():
+            raise
 
 
 async def _chosen(page: Any, lookup: Lookup) -> str:
