@@ -57,10 +57,11 @@ class Runtime:
             self.sessions[item_id] = ItemSession(await self._browser(recipe), self._web(recipe))
         return self.sessions[item_id]
 
-    async def close_session(self, item_id: str) -> None:
+    async def close_session(self, item_id: str, *, reusable: bool = False) -> None:
+        """Release the item's web session; one that ended done may serve the next item."""
         session = self.sessions.pop(item_id, None)
         if session is not None:
-            await session.close()
+            await session.close(reusable=reusable)
 
     async def close(self) -> None:
         """Close every session and the browser."""

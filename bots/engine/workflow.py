@@ -39,10 +39,13 @@ async def item_workflow(recipe_name: str, item_data: dict[str, Any],
     recipe = rt.recipe(recipe_name)
     item_id = (resume or {}).get("item_id") or DBOS.workflow_id or ""
     _record(item_id, status="running", run_id=rt.run_id)
+    outcome: dict[str, Any] = {}
     try:
         outcome = await _run_steps(recipe, item_data, item_id, resume or {})
     finally:
-        await rt.close_session(item_id)
+        # a dry run leaves its forms filled but unsent: never hand that page on
+        done = outcome.get("status") == "done" and not rt.dry_run
+        await rt.close_session(item_id, reusable=done)
     _record(item_id, **_ledger_fields(outcome))
     kill_point("item.finished")
     rt.finished(DBOS.workflow_id or "").set()  # tells the batch right away; see wait_for_result

@@ -51,6 +51,10 @@ class WebConfig(StepParams):
         None, description="Block every host except base_url's and localhost "
                           "(default: env BOTS_ISOLATE_NETWORK, on unless set to 0).")
     viewport: Viewport = Field(default_factory=lambda: Viewport.model_validate({}))
+    reuse_sessions: bool = Field(
+        True, description="Hand the signed-on browser context of an item that ended done to "
+                          "the next item instead of signing on again for each one; set false "
+                          "for systems whose screens carry state from one item to the next.")
 
     @field_validator("base_url")
     @classmethod

@@ -81,13 +81,20 @@ async def _missing(page: Any, what: str) -> ApplicationError:
                             url=page.url)
 
 
+def _in_row(page: Any, label: str) -> Any:
+    """Controls in the cell right of a table cell whose text is the label."""
+    return page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]"
+                        f"//{CONTROL}")
+
+
 async def control(page: Any, label: str) -> Any:
     """The input, select or textarea for a visible label (table row, <label>, placeholder)."""
-    in_row = page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]"
-                          f"//{CONTROL}")
+    in_row = _in_row(page, label)
     candidates = [in_row, page.get_by_label(label.strip().rstrip(":"), exact=True),
                   page.get_by_placeholder(label.strip(), exact=True)]
     async with translated(f"looking for the field '{label}'"):
+        if await in_row.count():  # the usual case, on a loaded page: no waiting
+            return in_row.first
         if await present(candidates[0].or_(candidates[1]).or_(candidates[2])):
             for candidate in candidates:
                 if await candidate.count():
@@ -95,11 +102,25 @@ async def control(page: Any, label: str) -> Any:
     raise await _missing(page, f"field labelled '{label}'")
 
 
+async def field_and_kind(page: Any, label: str) -> tuple[Any, str]:
+    """The control for a label and its kind ('input:text', 'select', ...).
+
+    One browser call finds a control in a table row and tells its kind; others are waited for.
+    """
+    in_row = _in_row(page, label)
+    async with translated(f"looking for the field '{label}'"):
+        kinds: list[str] = await in_row.evaluate_all(f"els => els.map({KIND_JS})")
+    if kinds:
+        return in_row.first, kinds[0]
+    field = await control(page, label)
+    async with translated(f"looking for the field '{label}'"):
+        return field, await field.evaluate(KIND_JS)
+
+
 async def fill(page: Any, label: str, value: str) -> None:
     """Type a value into the field with this label (choose it in a select, tick a checkbox)."""
-    field = await control(page, label)
+    field, kind = await field_and_kind(page, label)
     async with translated(f"filling '{label}'"):
-        kind = await field.evaluate(KIND_JS)
         if kind.startswith("select"):
             await _choose(field, label, value)
         elif kind in ("input:checkbox", "input:radio"):

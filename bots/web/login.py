@@ -31,10 +31,10 @@ async def sign_on(page: Any, config: WebConfig) -> None:
 
 
 async def _fill_credential(page: Any, label: str, value: str) -> None:
-    field = await forms.control(page, label)
+    field, kind = await forms.field_and_kind(page, label)
+    if kind == "input:password":
+        register_secret(value)
     async with translated(f"filling '{label}' on the sign-on page"):
-        if (await field.get_attribute("type") or "").lower() == "password":
-            register_secret(value)
         await field.fill(value)
 
 

@@ -1,9 +1,12 @@
 """The process's browser and each work item's own signed-on page.
 
 ``BrowserPool`` holds one Playwright and one Chromium per process, created on the running event
-loop (DBOS runs async steps there too). ``ItemSession`` is one work item's view: its own
-BrowserContext (cookies never leak between items), signed on at first use and again after an
-expiry, recreated after a crash, and closed by ``reset()`` so a retry starts fresh.
+loop (DBOS runs async steps there too). ``ItemSession`` is one work item's view: a
+BrowserContext of its own while it works, signed on at first use and again after an expiry,
+recreated after a crash, and closed by ``reset()`` so a retry starts fresh. When an item ends
+done its signed-on context goes back to the pool for the next item (``web.reuse_sessions``),
+which saves a sign-on per item; any other ending closes it, so a half-keyed form, a crashed page
+or an unknown state never reaches another item.
 """
 
 from __future__ import annotations
@@ -26,15 +29,18 @@ from bots.web.evidence import capture_page
 from bots.web.guard import translated
 from bots.web.login import sign_on
 
+IDLE_LIMIT = 8  # signed-on contexts kept for reuse; more than the usual concurrency
+
 
 class BrowserPool:
-    """One Playwright and one Chromium for the whole process; one context per item."""
+    """One Playwright and one Chromium for the whole process; one context per item at a time."""
 
     def __init__(self, playwright: Any, browser: Any, config: WebConfig) -> None:
         self._playwright = playwright
         self._browser = browser
         self.config = config
         self._relaunch_lock = asyncio.Lock()
+        self._idle: list[tuple[WebConfig, Any, Any]] = []  # (config, context, page)
 
     @classmethod
     async def start(cls, config: WebConfig) -> BrowserPool:
@@ -61,6 +67,21 @@ class BrowserPool:
         context.set_default_navigation_timeout(config.timeouts.navigation_s * 1000)
         return context
 
+    def take_idle(self, config: WebConfig) -> tuple[Any, Any] | None:
+        """A signed-on (context, page) left by an earlier item for the same site and user."""
+        for index, (kept, context, page) in enumerate(self._idle):
+            if kept == config and not page.is_closed() and self._browser.is_connected():
+                del self._idle[index]
+                return context, page
+        return None
+
+    async def give_back(self, config: WebConfig, context: Any, page: Any) -> None:
+        """Keep a signed-on context for the next item (the oldest goes when too many wait)."""
+        self._idle.append((config, context, page))
+        while len(self._idle) > IDLE_LIMIT:
+            _, oldest, _ = self._idle.pop(0)
+            await _close_quietly(oldest)
+
     async def _relaunch_if_gone(self) -> None:
         async with self._relaunch_lock:
             if not self._browser.is_connected():  # Chromium crashed or was killed
@@ -68,10 +89,18 @@ class BrowserPool:
 
     async def stop(self) -> None:
         """Close the browser and Playwright; safe to call twice."""
+        idle, self._idle = self._idle, []
+        for _, context, _ in idle:
+            await _close_quietly(context)
         with contextlib.suppress(PlaywrightError):
             await self._browser.close()
         with contextlib.suppress(PlaywrightError):
             await self._playwright.stop()
+
+
+async def _close_quietly(context: Any) -> None:
+    with contextlib.suppress(PlaywrightError):
+        await context.close()
 
 
 async def _launch(playwright: Any, config: WebConfig) -> Any:
@@ -126,12 +155,22 @@ class ItemSession:
         """Close the item's context so the next page() starts fresh with a new sign-on."""
         context, self._context, self._page, self._crashed = self._context, None, None, False
         if context is not None:
-            with contextlib.suppress(PlaywrightError):
-                await context.close()
+            await _close_quietly(context)
 
-    async def close(self) -> None:
-        """Release the item's context (the shared browser stays)."""
+    async def close(self, *, reusable: bool = False) -> None:
+        """Release the item's context: back to the pool when reusable and healthy, else closed.
+
+        ``reusable`` is the caller's word that the item ended cleanly (done).
+        """
+        if reusable and self.config.reuse_sessions and self._healthy():
+            self._page.remove_listener("crash", self._mark_crashed)
+            context, page, self._context, self._page = self._context, self._page, None, None
+            await self._pool.give_back(self.config, context, page)
+            return
         await self.reset()
+
+    def _healthy(self) -> bool:
+        return self.has_page and not self._crashed and not self._on_sign_on_page()
 
     async def __aenter__(self) -> ItemSession:
         return self
@@ -140,12 +179,17 @@ class ItemSession:
         await self.close()
 
     async def _open(self) -> None:
-        self._context = await self._pool.new_context(self.config)
-        async with translated("opening a page"):
-            self._page = await self._context.new_page()
+        kept = self._pool.take_idle(self.config)
+        if kept is None:
+            self._context = await self._pool.new_context(self.config)
+            async with translated("opening a page"):
+                self._page = await self._context.new_page()
+        else:
+            self._context, self._page = kept
         self._page.on("crash", self._mark_crashed)
         maybe_crash_later(self._page)  # only under BOTS_CHAOS, for the soak tests
-        await self._signed_on()
+        if kept is None:
+            await self._signed_on()
 
     async def _signed_on(self) -> None:
         try:

@@ -30,8 +30,6 @@ USER = "soak.clerk"
 PASSWORD = "pw-" + secrets.token_hex(8)
 
 
-
-
 def runner_env(app: LegacyApp, state: Path, chaos: str = "") -> dict[str, str]:
     """The runner's environment: the app's URL and sign-on, a state folder, optional chaos."""
     env = {**os.environ, "LEGACY_URL": app.url, "LEGACY_USER": USER,
