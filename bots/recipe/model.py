@@ -80,8 +80,8 @@ class RetryPolicy(Strict):
 class RateLimit(Strict):
     """At most `limit` items started per `period_s` seconds, across every runner process."""
 
-    limit: int = Field(ge=1)
-    period_s: float = Field(gt=0)
+    limit: int = Field(ge=1, description="Items started per period.")
+    period_s: float = Field(gt=0, description="The period, in seconds.")
 
 
 class CircuitBreaker(Strict):
@@ -95,35 +95,44 @@ class Settings(Strict):
     """Run settings: concurrency, rate limit, retries, timeouts and the circuit breaker."""
 
     concurrency: int = Field(default=2, ge=1, le=64, description="Items run at once.")
-    rate_limit: RateLimit | None = None
-    retry: RetryPolicy = RetryPolicy()
+    rate_limit: RateLimit | None = Field(default=None, description="Protects the target "
+                                         "system: {limit, period_s}; default: none.")
+    retry: RetryPolicy = Field(default=RetryPolicy(), description="Retries of transient errors.")
     step_timeout_s: float = Field(default=120, gt=0, description="Longest one step may take.")
-    circuit_breaker: CircuitBreaker = CircuitBreaker()
+    circuit_breaker: CircuitBreaker = Field(default=CircuitBreaker(),
+                                            description="When to stop a run: system down.")
 
 
 class CheckSpec(Strict):
     """The step that tells, after a crash or timeout, whether a side effect already happened."""
 
-    uses: str
-    with_: dict[str, Any] = Field(default={}, alias="with")
+    uses: str = Field(description="The check's step type, e.g. web.search_record.")
+    with_: dict[str, Any] = Field(default={}, alias="with",
+                                  description="Its parameters; it must return {found: bool}.")
 
 
 class StepSpec(Strict):
     """One recipe step: an id, the step type it uses, and its parameters."""
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    uses: str
-    with_: dict[str, Any] = Field(default={}, alias="with")
-    timeout_s: float | None = Field(default=None, gt=0)
-    retry: RetryPolicy | None = None
-    check: CheckSpec | None = None
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$",
+                    description="The step's name; later steps read its output as ${id.field}.")
+    uses: str = Field(description="The step type (`python runner.py steps` lists them).")
+    with_: dict[str, Any] = Field(default={}, alias="with",
+                                  description="The step type's parameters.")
+    timeout_s: float | None = Field(default=None, gt=0,
+                                    description="This step's timeout; default: settings'.")
+    retry: RetryPolicy | None = Field(default=None,
+                                      description="This step's retries; default: settings'.")
+    check: CheckSpec | None = Field(default=None, description="For a step that changes another "
+                                    "system: how to tell whether it already happened.")
 
 
 class ReportSpec(Strict):
     """A step run once at the end of a run over every item (a results spreadsheet, ...)."""
 
-    uses: str
-    with_: dict[str, Any] = Field(default={}, alias="with")
+    uses: str = Field(description="The report's step type, e.g. sheet.write_results.")
+    with_: dict[str, Any] = Field(default={}, alias="with",
+                                  description="Its parameters (see the step type).")
 
 
 class ServiceGoal(Strict):
@@ -149,15 +158,18 @@ class RecipeModel(Strict):
     """A whole recipe file."""
 
     recipe: str = Field(pattern=r"^[a-z][a-z0-9-]*$", description="The recipe's name.")
-    description: str = ""
+    description: str = Field(default="", description="What the recipe does, for people.")
     source: FolderSource | None = Field(default=None, description="One inbox folder.")
-    sources: list[Source] = Field(default=[], description="Several sources, each named.")
-    settings: Settings = Settings()
+    sources: list[Source] = Field(default=[], description="Several sources, each named: "
+                                  "FolderSource or SheetSource.")
+    settings: Settings = Field(default=Settings(), description="How items run.")
     secrets: list[str] = Field(default=[], description="Extra env variables to treat as secret.")
-    web: dict[str, Any] | None = None
-    steps: list[StepSpec] = Field(min_length=1)
-    report: list[ReportSpec] = []
-    service_goal: ServiceGoal | None = None
+    web: dict[str, Any] | None = Field(default=None, description="The target system and its "
+                                       "sign-on, for web steps (see `web` below).")
+    steps: list[StepSpec] = Field(min_length=1, description="What is done to each item, in "
+                                  "order.")
+    report: list[ReportSpec] = Field(default=[], description="Steps run once after the items.")
+    service_goal: ServiceGoal | None = Field(default=None, description="When items are due.")
 
     @model_validator(mode="after")
     def _one_kind_of_source(self) -> RecipeModel:
