@@ -4,7 +4,8 @@ The guard: before a step that changes another system, the ledger records the int
 it, the confirmation. When an attempt starts and finds an unconfirmed intent (a crash or a
 timeout after the click), the recipe's `check` decides: found means it happened (its output is
 taken), not found means it is safe to try; no check, or a check that fails, means a person must
-look (POSSIBLE_DUPLICATE), never a blind second submit.
+look (POSSIBLE_DUPLICATE), never a blind second submit. The check also speaks after the last
+attempt, so a response lost on that attempt is not reported as a failure that keyed nothing.
 """
 
 from __future__ import annotations
@@ -58,7 +59,33 @@ async def execute_step(run: StepRun) -> tuple[Any, int]:
             log.warning("step.retry", attempt=number, code=error.code, error=error.message)
             raise
 
-    return await with_retries(attempt, policy, run.rt.sleep)
+    try:
+        return await with_retries(attempt, policy, run.rt.sleep)
+    except ApplicationError as exhausted:
+        if exhausted.code != "RETRIES_EXHAUSTED" or not _guarded_here(run):
+            raise
+        return await _settle_last_attempt(run, exhausted)
+
+
+def _guarded_here(run: StepRun) -> bool:
+    return run.step.type.side_effect and not run.rt.dry_run
+
+
+async def _settle_last_attempt(run: StepRun, exhausted: ApplicationError) -> tuple[Any, int]:
+    """The last attempt of a side effect failed after its intent: it may still have happened.
+
+    Its check decides as it does between attempts: found means done, not found means nothing
+    was keyed (RETRIES_EXHAUSTED stands), no answer means POSSIBLE_DUPLICATE.
+    """
+    attempts = int(exhausted.details.get("attempts", 1))
+    intent = run.rt.ledger.intent(run.item_id, run.step.id)
+    if not intent or intent["state"] == "confirmed":
+        raise exhausted
+    found = await _check(run, await run.context(attempts))
+    if found is None:
+        raise exhausted
+    run.rt.ledger.confirm_intent(run.item_id, run.step.id, found)
+    return found, attempts
 
 
 async def _attempt(run: StepRun, number: int) -> Any:

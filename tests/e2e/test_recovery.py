@@ -65,9 +65,10 @@ def one_claim_inbox(tmp_path: Path) -> Path:
     return inbox
 
 
-def test_lost_response_after_submit_is_settled_by_the_check(app, tmp_path):
-    recipe = write_recipe(tmp_path, one_claim_inbox(tmp_path),
-                          retry={"attempts": 3, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0})
+@pytest.mark.parametrize("attempts", [3, 1], ids=["on-the-retry", "after-the-last-attempt"])
+def test_lost_response_after_submit_is_settled_by_the_check(app, tmp_path, attempts):
+    recipe = write_recipe(tmp_path, one_claim_inbox(tmp_path), retry={
+        "attempts": attempts, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0})
     app.set_faults(lose_response_rate=1.0)
     result = run_runner(app, tmp_path / "state", str(recipe))
     app.set_faults(lose_response_rate=0.0)

@@ -169,3 +169,27 @@ def test_missing_reference_value_is_a_business_error(tmp_path, fake_steps):
     with pytest.raises(BusinessError) as raised:
         run_step(tmp_path, "submit", outputs={"work": {}})
     assert raised.value.code == "FIELD_MISSING" and submit.calls == 0
+
+
+def test_last_attempt_lost_but_keyed_is_settled_by_the_check(tmp_path, fake_steps):
+    fake_steps("fake.work", Script({"out": 1}))
+    submit = fake_steps("fake.submit", Script(TransientError("lost", code="TIMEOUT")),
+                        side_effect=True)
+    check = fake_steps("fake.check", Script({"found": False}, {"found": False},
+                                            {"found": True, "reference": "CLM-9"}))
+    output, attempts = run_step(tmp_path, "submit", check=True)
+    assert output == {"reference": "CLM-9", "confirmed_by_check": True}
+    assert (submit.calls, check.calls, attempts) == (3, 3, 3)
+    intent = Ledger(f"sqlite:///{tmp_path / 'state.sqlite'}").intent(ITEM_ID, "submit")
+    assert intent is not None and intent["state"] == "confirmed"
+
+
+def test_last_attempt_failed_and_not_keyed_stays_retries_exhausted(tmp_path, fake_steps):
+    fake_steps("fake.work", Script({"out": 1}))
+    submit = fake_steps("fake.submit", Script(TransientError("503", code="SERVER_ERROR")),
+                        side_effect=True)
+    check = fake_steps("fake.check", Script({"found": False}))
+    with pytest.raises(ApplicationError) as raised:
+        run_step(tmp_path, "submit", check=True)
+    assert raised.value.code == "RETRIES_EXHAUSTED"
+    assert (submit.calls, check.calls) == (3, 3)
