@@ -92,7 +92,7 @@ async def _attempt(run: StepRun, number: int) -> Any:
     kill_point("step.start")
     ctx = await run.context(number)
     try:
-        if run.step.type.side_effect and not run.rt.dry_run:
+        if _guarded_here(run):
             return await _guarded(run, ctx)
         return await _call(run, ctx)
     except BotError as error:

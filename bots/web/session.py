@@ -180,16 +180,16 @@ class ItemSession:
 
     async def _open(self) -> None:
         kept = self._pool.take_idle(self.config)
-        if kept is None:
-            self._context = await self._pool.new_context(self.config)
-            async with translated("opening a page"):
-                self._page = await self._context.new_page()
-        else:
-            self._context, self._page = kept
+        self._context, self._page = kept or await self._new_page()
         self._page.on("crash", self._mark_crashed)
         maybe_crash_later(self._page)  # only under BOTS_CHAOS, for the soak tests
         if kept is None:
             await self._signed_on()
+
+    async def _new_page(self) -> tuple[Any, Any]:
+        context = self._context = await self._pool.new_context(self.config)  # reset() closes it
+        async with translated("opening a page"):
+            return context, await context.new_page()
 
     async def _signed_on(self) -> None:
         try:
