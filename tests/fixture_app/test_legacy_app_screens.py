@@ -55,6 +55,15 @@ def test_idle_session_expires(app: LegacyApp, client: httpx.Client) -> None:
     assert screen.errors == ["Your session has expired. Please sign on again."]
 
 
+def test_expire_rate_ends_sessions_mid_form(app: LegacyApp, client: httpx.Client) -> None:
+    app.set_faults(expire_rate=1.0)
+    screen = get(client, "/claim/new")
+    assert screen.title == "Sign On"
+    assert screen.errors == ["Your session has expired. Please sign on again."]
+    app.set_faults(expire_rate=0.0)
+    assert client.get("/menu").headers["location"] == "/login?expired=1"  # it stays ended
+
+
 def test_sign_off_ends_the_session(client: httpx.Client) -> None:
     assert get(client, "/logout").title == "Sign On"
     assert client.get("/menu").headers["location"] == "/login?expired=1"

@@ -1,7 +1,8 @@
 """Soak: hundreds of claims through the real runner while everything that can go wrong does.
 
 The legacy app answers slowly, fails 3 % of requests with a 503, hangs 0.5 % past the step
-timeout and expires idle sessions within seconds; Chromium pages crash at random
+timeout, drops the session of 1 % of requests (mid-form too) and expires idle sessions within
+seconds; Chromium pages crash at random
 (BOTS_CHAOS crash_rate). Every item must end done or as an exception with a code, and the
 legacy database must hold each done claim exactly once and nothing else. The second soak
 also loses the response of one submit in five after the claim was committed, which only the
@@ -36,7 +37,7 @@ LOST_COUNT = int(os.environ.get("SOAK_LOST_CLAIMS", "100"))
 # Over 300 claims (about 2,700 requests) that is some 80 503s and a dozen hangs: enough to
 # prove the retries, at rates that keep the soak within the suite's time budget.
 FAULTS = {"latency_ms": 30, "error_rate": 0.03, "hang_rate": 0.005, "hang_s": 8,
-          "session_idle_s": 2, "seed": 20261122}
+          "expire_rate": 0.01, "session_idle_s": 2, "seed": 20261122}
 CHAOS = "crash_rate=0.02,seed=7"
 SETTINGS = {
     "concurrency": 4,
@@ -58,7 +59,8 @@ def soak(app, tmp_path: Path, count: int, **faults: Any) -> tuple[dict[str, Any]
     try:
         result = run_runner(app, state, recipe, chaos=CHAOS, timeout=RUN_LIMIT_S)
     finally:
-        app.set_faults(error_rate=0, hang_rate=0, latency_ms=0, lose_response_rate=0)
+        app.set_faults(error_rate=0, hang_rate=0, latency_ms=0, lose_response_rate=0,
+                       expire_rate=0)
     assert result.returncode in (EXIT_OK, EXIT_APPLICATION), (
         f"exit {result.returncode}: {result.stderr[-3000:]}")
     summary = result.summary
@@ -95,7 +97,8 @@ def test_soak_under_faults_and_page_crashes_keys_each_claim_once(app, tmp_path):
     assert_every_item_accounted_for(summary, items, COUNT)
     retried = retries_by_code(Path(summary["log_file"]))
     codes = {key.split(":")[1] for key in retried}
-    assert {"SERVER_ERROR", "TIMEOUT"} <= codes, f"the faults did not bite: {retried}"
+    assert {"SERVER_ERROR", "TIMEOUT", "SESSION_EXPIRED"} <= codes, \
+        f"the faults did not bite: {retried}"
     assert len(app.claims()) == summary["done"]
 
 
