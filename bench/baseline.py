@@ -3,8 +3,9 @@
     LEGACY_URL=... LEGACY_USER=... LEGACY_PASSWORD=... python -m bench.baseline [--folder F]
 
 For every file of the inbox: extract the claim (bench.baseline_pdf), find its policy in the
-register, then, in a new browser context, sign on, confirm the policy on the inquiry screen,
-apply the rules and key the claim through the three-page form, reading the reference back.
+register, then, signed on (the page of the last item that ended done, else a new browser context
+and a sign-on, as the toolkit does), confirm the policy on the inquiry screen, apply the rules
+and key the claim through the three-page form, reading the reference back.
 The same Chromium with the same switches as the toolkit (bots.web.browser). The last stdout
 line is a JSON summary shaped like the runner's: items, done, exceptions, duration_s.
 """
@@ -105,7 +106,34 @@ async def key_claim(page: Any, base: str, claim: dict[str, str], ref: str) -> st
     return await read(page, "Claim Reference:")
 
 
-async def process(browser: Any, base: str, path: Path, register: dict[str, Any],
+class Pages:
+    """Signed-on pages: the one of an item that ended done serves the next, as in the toolkit."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.browser, self.base, self.kept = browser, base, None
+
+    async def take(self) -> Any:
+        if self.kept is not None:
+            page, self.kept = self.kept, None
+            return page
+        context = await self.browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = await context.new_page()
+        await sign_on(page, self.base)
+        return page
+
+    async def give_back(self, page: Any, done: bool) -> None:
+        if done:
+            self.kept = page
+        else:
+            await page.context.close()
+
+    async def close(self) -> None:
+        if self.kept is not None:
+            await self.kept.context.close()
+
+
+async def process(pages: Pages, base: str, path: Path, register: dict[str, Any],
                   phases: defaultdict[str, float]) -> str:
     """One file from PDF to claim reference; ClaimRejected when it needs a person."""
     started = time.perf_counter()
@@ -115,16 +143,15 @@ async def process(browser: Any, base: str, path: Path, register: dict[str, Any],
     finally:
         phases["pdf_and_sheet"] += time.perf_counter() - started
     started = time.perf_counter()
-    context = await browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(TIMEOUT_MS)
+    page, done = await pages.take(), False
     try:
-        page = await context.new_page()
-        await sign_on(page, base)
         await inquire(page, base, claim["policy_number"])
         check_rules(claim, policy)
-        return await key_claim(page, base, claim, external_ref(path))
+        reference = await key_claim(page, base, claim, external_ref(path))
+        done = True
+        return reference
     finally:
-        await context.close()
+        await pages.give_back(page, done)
         phases["web"] += time.perf_counter() - started
 
 
@@ -138,12 +165,14 @@ async def run(folder: Path, register_path: Path, base: str) -> dict[str, Any]:
         browser = await playwright.chromium.launch(
             executable_path=find_browser(playwright.chromium.executable_path), headless=True,
             args=launch_args(urlsplit(base).hostname or "", isolate_network=True))
+        pages = Pages(browser, base)
         for path in files:
             try:
-                await process(browser, base, path, register, phases)
+                await process(pages, base, path, register, phases)
                 outcomes["done"] += 1
             except ClaimRejected as rejected:
                 outcomes[rejected.code] += 1
+        await pages.close()
         await browser.close()
     done = outcomes.pop("done", 0)
     return {"event": "baseline.summary", "items": len(files), "done": done,

@@ -47,23 +47,6 @@ def runner_env(url: str, password: str, state: Path) -> dict[str, str]:
             "BOTS_STATE_DIR": str(state), "BOTS_ISOLATE_NETWORK": "1"}
 
 
-def recipe_copy(tmp_path: Path, recipe: str, change: Any) -> Path:
-    """A copy of a bundled recipe, changed by `change(data)`, its relative paths made absolute."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    data = yaml.load((ROOT / "recipes" / f"{recipe}.yaml").read_text())
-    data["report"] = []
-    for step in data["steps"]:
-        if "path" in step["with"] and not str(step["with"]["path"]).startswith("$"):
-            step["with"]["path"] = str(ROOT / step["with"]["path"])
-    change(data)
-    path = tmp_path / f"{recipe}-copy.yaml"
-    with path.open("w") as handle:
-        yaml.dump(data, handle)
-    return path
-
-
 def invisible_characters(database: Path) -> list[tuple[str, str]]:
     """(table, text) of every stored text holding a control or invisible format character,
     raw or JSON-escaped (newline, tab and carriage return aside)."""

@@ -20,12 +20,12 @@ from bad_helpers import (
     PASSWORD,
     expected,
     invisible_characters,
-    recipe_copy,
     run_runner,
     runner_env,
 )
 
 from bots.ledger import Ledger
+from fixtures.recipe_copy import recipe_copy
 
 pytestmark = pytest.mark.browser
 CLAIMS = expected("claims")

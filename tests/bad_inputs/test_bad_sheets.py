@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bad_helpers import CORPUS, ROOT, expected, recipe_copy, run_runner, runner_env
+from bad_helpers import CORPUS, ROOT, expected, run_runner, runner_env
 
 from bots.engine.sheet_source import sheet_items
 from bots.errors import BotError
@@ -14,6 +14,7 @@ from bots.recipe import load_recipe
 from bots.recipe.model import SheetSource
 from bots.steps.base import StepContext, WorkItem
 from bots.steps.sheet.lookup_row import Params, lookup_row
+from fixtures.recipe_copy import recipe_copy
 
 SHEETS = expected("sheets")
 REGISTERS = sorted(name for name in SHEETS if name.startswith("register-"))

@@ -17,6 +17,7 @@ from typing import Any
 from runner_result import RunResult
 
 from fixtures.legacy_app import LegacyApp
+from fixtures.recipe_copy import claims_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = ROOT / "fixtures" / "claims"
@@ -57,17 +58,4 @@ def expectations() -> dict[str, dict[str, Any]]:
 
 def write_recipe(tmp_path: Path, inbox: Path, **settings: Any) -> Path:
     """A copy of claims-intake reading another inbox, with settings overridden."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    recipe = yaml.load((ROOT / "recipes" / "claims-intake.yaml").read_text())
-    recipe["source"]["folder"] = str(inbox)
-    recipe["report"] = []
-    for step in recipe["steps"]:
-        if "path" in step["with"] and not str(step["with"]["path"]).startswith("$"):
-            step["with"]["path"] = str(ROOT / step["with"]["path"])
-    recipe["settings"].update(settings)
-    path = tmp_path / "claims-copy.yaml"
-    with path.open("w") as handle:
-        yaml.dump(recipe, handle)
-    return path
+    return claims_copy(tmp_path, inbox, **settings)

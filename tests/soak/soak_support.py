@@ -23,6 +23,7 @@ from runner_result import RunResult
 from bots.ledger import Ledger
 from fixtures.legacy_app import LegacyApp
 from fixtures.make_soak import external_ref
+from fixtures.recipe_copy import claims_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = ROOT / "fixtures" / "claims"
@@ -63,22 +64,8 @@ def run_runner(app: LegacyApp, state: Path, recipe: Path, chaos: str = "",
 
 
 def write_recipe(tmp_path: Path, inbox: Path, **settings: Any) -> Path:
-    """A copy of claims-intake reading another inbox, without its report, settings overridden."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    recipe = yaml.load((ROOT / "recipes" / "claims-intake.yaml").read_text())
-    recipe["source"]["folder"] = str(inbox)
-    recipe["report"] = []
-    recipe.pop("service_goal", None)  # due dates are not what a soak measures
-    for step in recipe["steps"]:
-        if "path" in step["with"] and not str(step["with"]["path"]).startswith("$"):
-            step["with"]["path"] = str(ROOT / step["with"]["path"])
-    recipe["settings"].update(settings)
-    path = tmp_path / "claims-soak.yaml"
-    with path.open("w") as handle:
-        yaml.dump(recipe, handle)
-    return path
+    """A copy of claims-intake reading another inbox, without report or service goal."""
+    return claims_copy(tmp_path, inbox, "claims-soak.yaml", service_goal=False, **settings)
 
 
 def fixture_inbox(tmp_path: Path, bad: tuple[str, ...]) -> Path:
