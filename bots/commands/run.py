@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -52,12 +54,13 @@ def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = Fa
 def _run(recipe: object, options: RunOptions, log_path: Path) -> int:
     interactive = sys.stdout.isatty()
     signal.signal(signal.SIGTERM, _interrupt)  # a scheduler's stop: same path as Ctrl-C
+    batch = run_batch(recipe, options, Progress(interactive))  # type: ignore[arg-type]
     try:
-        summary = asyncio.run(run_batch(recipe, options, Progress(interactive)))  # type: ignore[arg-type]
+        summary = asyncio.run(_stoppable(batch))
     except RecipeError as error:
         report_recipe_error(error)
         return EXIT_RECIPE
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         fail("interrupted: finished steps are kept; run the same command again to finish")
         return EXIT_INTERRUPTED
     except BotError as error:
@@ -78,6 +81,43 @@ def _run(recipe: object, options: RunOptions, log_path: Path) -> int:
 
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+class Stopped(Exception):
+    """SIGTERM or Ctrl-C arrived while the batch ran."""
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+async def _stoppable(batch: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    """Run the batch; SIGTERM and Ctrl-C cancel it at an await.
+
+    A signal handler that raises lands in whatever code runs at that moment, a DBOS workflow
+    included, which would log the interruption as that item's failure.
+    """
+    task = asyncio.ensure_future(batch)
+    loop = asyncio.get_running_loop()
+    stopped = asyncio.Event()
+
+    def stop() -> None:
+        stopped.set()
+        # the steps cut short are expected now; DBOS would warn of each with all its arguments
+        logging.getLogger("dbos").setLevel(logging.ERROR)
+        task.cancel()
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if stopped.is_set():
+            raise Stopped from None
+        raise
+    finally:
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+        signal.signal(signal.SIGTERM, _interrupt)
 
 
 class LockedError(Exception):
