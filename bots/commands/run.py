@@ -98,10 +98,11 @@ async def _stoppable(batch: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, An
     """
     task = asyncio.ensure_future(batch)
     loop = asyncio.get_running_loop()
-    stopped = asyncio.Event()
+    stopped = False
 
     def stop() -> None:
-        stopped.set()
+        nonlocal stopped
+        stopped = True
         # the steps cut short are expected now; DBOS would warn of each with all its arguments
         logging.getLogger("dbos").setLevel(logging.ERROR)
         task.cancel()
@@ -111,7 +112,7 @@ async def _stoppable(batch: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, An
     try:
         return await task
     except asyncio.CancelledError:
-        if stopped.is_set():
+        if stopped:
             raise Stopped from None
         raise
     finally:

@@ -11,6 +11,7 @@ from bots.commands.common import fail
 from bots.recipe.model import RecipeModel
 from bots.steps.base import StepType
 from bots.steps.registry import all_steps, did_you_mean
+from bots.web.config import WebConfig
 
 
 def list_steps(name: str | None = None) -> int:
@@ -39,8 +40,6 @@ def reference() -> str:
 
 def recipe_sections() -> list[str]:
     """The recipe file's own keys and sections (settings, sources, web, ...) as Markdown."""
-    from bots.web.config import WebConfig  # keeps Playwright out of the `steps` listing
-
     return ["# Recipe file", "",
             "The top-level keys of a recipe and the sections they hold.", "",
             *_model_tables(RecipeModel), "",
