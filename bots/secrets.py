@@ -88,3 +88,27 @@ def _dotenv_pairs(lines: Iterable[str]) -> Iterable[tuple[str, str]]:
             continue
         name, value = line.removeprefix("export ").split("=", 1)
         yield name.strip(), value.strip().strip("'\"")
+
+
+class EnvScope(dict[str, str]):
+    """`${env.NAME}`: environment variables, read when referenced; sensitive ones registered."""
+
+    def __init__(self, secret_names: list[str]) -> None:
+        super().__init__()
+        self.secret_names = set(secret_names)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._read(name) is not None
+
+    def __getitem__(self, name: str) -> str:
+        value = self._read(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._read(name)
+        return default if value is None else value
+
+    def _read(self, name: str) -> str | None:
+        return read_env(name, sensitive=name in self.secret_names)

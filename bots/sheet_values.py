@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from bots.errors import ApplicationError
+from bots.kernel.errors import ApplicationError
 from bots.normalize import normalize_amount, normalize_date
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import openpyxl
 
-from bots.errors import ApplicationError
+from bots.kernel.errors import ApplicationError
 from bots.sheet_tables import (
     HEADER_SEARCH_ROWS,
     Book,

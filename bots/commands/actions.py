@@ -12,7 +12,7 @@ from bots.engine.batch import RunOptions, new_run_id
 from bots.engine.progress import describe
 from bots.engine.resubmit import parse_corrections, retry_item
 from bots.engine.summary import EXIT_OK
-from bots.errors import BotError
+from bots.kernel.errors import BotError
 from bots.ledger import Ledger, actions
 from bots.secrets import load_dotenv
 
@@ -60,7 +60,7 @@ def _retry(args: argparse.Namespace) -> int:
         if handle:
             handle.close()
     if args.json:
-        print_json(outcome)
+        print_json(outcome.as_data())
     else:
         print(f"retry: {describe(outcome)}")
-    return EXIT_OK if outcome.get("status") == "done" else 1
+    return EXIT_OK if outcome.is_done else 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bots.commands.common import report_recipe_error
 from bots.engine.summary import EXIT_OK, EXIT_RECIPE
-from bots.errors import RecipeError
+from bots.kernel.errors import RecipeError
 from bots.recipe import load_recipe
 
 

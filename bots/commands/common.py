@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bots.errors import RecipeError
+from bots.kernel.errors import RecipeError
 
 
 def state_dir() -> Path:

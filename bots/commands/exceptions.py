@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bots.commands.common import database_url, fail, print_json
-from bots.errors import CODES
+from bots.kernel.errors import CODES
 from bots.ledger import Ledger
 
 ID_WIDTH = 10  # the first hex digits of an item's key: enough to tell items apart

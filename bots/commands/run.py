@@ -21,7 +21,7 @@ from bots.commands.common import database_url, fail, print_json, report_recipe_e
 from bots.engine.batch import RunOptions, new_run_id, run_batch
 from bots.engine.progress import Progress
 from bots.engine.summary import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_RECIPE
-from bots.errors import BotError, RecipeError
+from bots.kernel.errors import BotError, ConfigError, RecipeError
 from bots.recipe import load_recipe
 from bots.secrets import load_dotenv
 
@@ -57,6 +57,10 @@ def _run(recipe: object, options: RunOptions, log_path: Path) -> int:
     batch = run_batch(recipe, options, Progress(interactive))  # type: ignore[arg-type]
     try:
         summary = asyncio.run(_stoppable(batch))
+    except ConfigError as error:  # what the environment filled in cannot work: one line each
+        for problem in error.problems:
+            fail(str(problem))
+        return EXIT_RECIPE
     except RecipeError as error:
         report_recipe_error(error)
         return EXIT_RECIPE

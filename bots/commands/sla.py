@@ -14,16 +14,15 @@ from typing import Any
 
 from bots import log
 from bots.commands.common import database_url, fail, print_json, state_dir
-from bots.errors import BotError, RecipeError
 from bots.ledger import Ledger
-from bots.recipe import RECIPES_DIR, load_recipe
-from bots.recipe.model import ServiceGoal
+from bots.recipe import RECIPES_DIR
+from bots.recipe.goals import load_goals
 from bots.secrets import load_dotenv
-from bots.sla import parse_duration, raise_alerts, report
+from bots.sla import raise_alerts, report
 from bots.sla.durations import human, parse_time
+from bots.sla.goal import ServiceGoal
 from bots.steps.registry import did_you_mean
 
-FRAGMENT_SUFFIX = ".snippet.yaml"  # parts to paste into a recipe, not recipes themselves
 BROKEN = "recipe does not load (see problems)"
 COLUMNS = (("on time", "on_time"), ("at risk", "at_risk"), ("breached", "breached"),
            ("met", "met"), ("missed", "missed"))
@@ -49,35 +48,6 @@ def sla(*, recipe: str | None = None, as_json: bool = False, now: datetime | Non
     else:
         print(describe(data))
     return 0
-
-
-def load_goals(folder: Path) -> tuple[dict[str, ServiceGoal | None], dict[str, str]]:
-    """Each loadable recipe's goal (None: it has none), and why each other recipe did not load."""
-    goals: dict[str, ServiceGoal | None] = {}
-    broken: dict[str, str] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name.endswith(FRAGMENT_SUFFIX):
-            continue
-        try:
-            model = load_recipe(str(path)).model
-            goals[model.recipe] = checked(model.service_goal, path)
-        except RecipeError as error:  # its problems already say file:line:col
-            broken[path.stem] = "\n  ".join(str(problem) for problem in error.problems)
-        except (BotError, ValueError, OSError) as error:
-            broken[path.stem] = f"{path}: {error}"
-    return goals, broken
-
-
-def checked(goal: ServiceGoal | None, path: Path) -> ServiceGoal | None:
-    """The goal, once its durations parse; ValueError naming the file and field otherwise."""
-    if goal is None:
-        return None
-    for field in ("due_after", "at_risk_before"):
-        try:
-            parse_duration(getattr(goal, field))
-        except ValueError as error:
-            raise ValueError(f"service_goal.{field}: {error}") from None
-    return goal
 
 
 def _known(recipe: str, goals: dict[str, Any], broken: dict[str, str], ledger: Ledger) -> bool:

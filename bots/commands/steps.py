@@ -8,10 +8,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from bots.commands.common import fail
+from bots.kernel import StepType
 from bots.recipe.model import RecipeModel
-from bots.steps.base import StepType
-from bots.steps.registry import all_steps, did_you_mean
-from bots.web.config import WebConfig
+from bots.steps.registry import all_resources, all_steps, did_you_mean, registry
 
 
 def list_steps(name: str | None = None) -> int:
@@ -21,6 +20,8 @@ def list_steps(name: str | None = None) -> int:
         width = max(len(step) for step in steps)
         for step_name, step_type in steps.items():
             print(f"{step_name:<{width}}  {step_type.summary}")
+        for problem in registry().problems:
+            fail(problem)
         return 0
     if name not in steps:
         fail(f"no step type '{name}'. {did_you_mean(name, steps)}".strip())
@@ -40,16 +41,25 @@ def reference() -> str:
 
 def recipe_sections() -> list[str]:
     """The recipe file's own keys and sections (settings, sources, web, ...) as Markdown."""
-    return ["# Recipe file", "",
-            "The top-level keys of a recipe and the sections they hold.", "",
-            *_model_tables(RecipeModel), "",
-            "## `web`", "", (WebConfig.__doc__ or "").strip(), "",
-            *_model_tables(WebConfig), ""]
+    lines = ["# Recipe file", "",
+             "The top-level keys of a recipe and the sections they hold.", "",
+             *_model_tables(RecipeModel), "",
+             "Besides these keys, a recipe has one section per resource its steps need (a step "
+             "type's `Needs:` line names it); each is described below.", ""]
+    for name, kind in all_resources().items():
+        if kind.settings is not None:
+            lines += [f"## `{name}`", "", kind.summary, "",
+                      (kind.settings.__doc__ or "").strip(), "",
+                      *_model_tables(kind.settings), ""]
+    return lines
 
 
 def render_step(step_type: StepType) -> str:
     """A step type's reference as Markdown: purpose, parameters, example."""
     lines = [f"## `{step_type.name}`", "", step_type.summary, ""]
+    if step_type.needs:
+        lines += ["Needs: " + ", ".join(f"`{name}:`" for name in step_type.needs)
+                  + " (the recipe's section of that name).", ""]
     if step_type.side_effect:
         lines += ["Changes another system: guarded by the recipe's `check` "
                   "(never submitted twice).", ""]

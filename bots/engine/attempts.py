@@ -16,10 +16,10 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from bots.errors import ApplicationError, BotError, BusinessError, TransientError
+from bots.kernel import StepContext, StepType
+from bots.kernel.errors import ApplicationError, BotError, BusinessError, TransientError
+from bots.kernel.refs import resolve
 from bots.recipe.model import RetryPolicy
-from bots.recipe.refs import resolve
-from bots.steps.base import StepContext, StepType
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -15,6 +15,8 @@ from typing import Any
 import structlog
 from dbos import DBOS
 
+from bots.kernel import Outcome
+
 
 @dataclass
 class Breaker:
@@ -24,19 +26,18 @@ class Breaker:
     streak: int = 0
     tripped: bool = False
 
-    def record(self, outcome: dict[str, Any]) -> bool:
+    def record(self, outcome: Outcome) -> bool:
         """Count one finished item; True when this one trips the breaker."""
         if self.limit <= 0 or self.tripped:
             return False
-        failed = outcome.get("status") == "exception" and outcome.get("kind") != "BusinessError"
-        self.streak = self.streak + 1 if failed else 0
+        self.streak = self.streak + 1 if outcome.is_system_failure else 0
         self.tripped = self.streak >= self.limit
         return self.tripped
 
 
-async def halt(workflow_ids: list[str], run_id: str, streak: int) -> None:
+async def halt(workflow_ids: list[str], streak: int) -> None:
     """Cancel the workflows of items not finished yet; a later run resumes them."""
-    structlog.get_logger().error("run.circuit_open", run_id=run_id, consecutive_failures=streak,
+    structlog.get_logger().error("run.circuit_open", consecutive_failures=streak,
                                  cancelled=len(workflow_ids))
     for workflow_id in workflow_ids:
         await DBOS.cancel_workflow_async(workflow_id)

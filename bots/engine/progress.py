@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from typing import IO, Any
+from typing import IO
 
-from bots.steps.base import WorkItem
+from bots.kernel import Outcome, WorkItem
 
 
 class Progress:
@@ -21,7 +21,7 @@ class Progress:
         self.total = total
         self._print(f"{recipe}: {total} item(s) in the inbox")
 
-    def item_finished(self, item: WorkItem, outcome: dict[str, Any], *, earlier: bool) -> None:
+    def item_finished(self, item: WorkItem, outcome: Outcome, *, earlier: bool) -> None:
         self.finished += 1
         width = len(str(self.total))
         note = " (finished in an earlier run)" if earlier else ""
@@ -39,14 +39,12 @@ class Progress:
             print(line, file=self.stream, flush=True)
 
 
-def describe(outcome: dict[str, Any]) -> str:
+def describe(outcome: Outcome) -> str:
     """A short human description of an item's outcome."""
-    stopped = [o for o in (outcome.get("outputs") or {}).values()
-               if isinstance(o, dict) and o.get("dry_run")]
-    if outcome.get("status") == "done" and stopped:
+    stopped = [output for _, output in outcome.rehearsals]
+    if outcome.is_done and stopped:
         return f"dry run: would submit {len(stopped[0].get('would_submit') or {})} field(s); " \
                f"screenshot {stopped[0].get('screenshot')}"
-    if outcome.get("status") == "done":
-        reference = outcome.get("reference")
-        return f"done {reference}" if reference else "done"
-    return f"EXCEPTION {outcome.get('code')}: {outcome.get('message', '')}"[:160]
+    if outcome.is_done:
+        return f"done {outcome.reference}" if outcome.reference else "done"
+    return f"EXCEPTION {outcome.code}: {outcome.message}"[:160]

@@ -6,13 +6,12 @@ from typing import Any
 
 import structlog
 
-from bots.engine.items import EnvScope
-from bots.engine.runtime import Runtime
-from bots.errors import BotError
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BotError
+from bots.kernel.refs import resolve
 from bots.ledger import Ledger
 from bots.recipe import Recipe
-from bots.recipe.refs import resolve
-from bots.steps.base import StepContext, WorkItem
+from bots.secrets import EnvScope
 
 
 def item_records(ledger: Ledger, recipe: str) -> list[dict[str, Any]]:
@@ -29,12 +28,12 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             "updated_at": row["updated_at"]}
 
 
-def write_reports(recipe: Recipe, rt: Runtime, ledger: Ledger) -> None:
+def write_reports(recipe: Recipe, run_id: str, ledger: Ledger) -> None:
     """Run each report step; a failing report is logged, never fatal to the run."""
     records = item_records(ledger, recipe.name)
-    log = structlog.get_logger().bind(run_id=rt.run_id, recipe=recipe.name)
+    log = structlog.get_logger()
     for index, (spec, step_type) in enumerate(recipe.reports):
-        ctx = StepContext(run_id=rt.run_id, item=WorkItem(key="report", name="report"),
+        ctx = StepContext(run_id=run_id, item=WorkItem(key="report", name="report"),
                           step_id=f"report[{index}]", items=records)
         values = resolve(spec.with_, {"env": EnvScope(recipe.model.secrets)})
         try:

@@ -12,13 +12,20 @@ from typing import Any
 
 import structlog
 from dbos import DBOS, SetWorkflowID
+from structlog.contextvars import bound_contextvars
 
-from bots.engine.batch import RESULT_POLL_S, RunOptions, launch_dbos, new_run_id, register_queue
-from bots.engine.runtime import Runtime, set_runtime
+from bots.engine.batch import RunOptions, new_run_id
+from bots.engine.book import LedgerBook
+from bots.engine.durable import durable
+from bots.engine.enqueue import wait_for_outcome
+from bots.engine.host import Host, hosting
+from bots.engine.workflow import item_workflow
+from bots.kernel import Outcome
+from bots.kernel.refs import references_in
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError, open_item
 from bots.recipe import Recipe, load_recipe
-from bots.recipe.refs import references_in
+from bots.recipe.environment import check_env
 
 
 def parse_corrections(pairs: list[str]) -> dict[str, dict[str, str]]:
@@ -63,12 +70,33 @@ def _first_to_run(recipe: Recipe, failed: str | None, corrected: set[tuple[str, 
 
 
 async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]],
-                     options: RunOptions) -> dict[str, Any]:
-    """Correct and run one exception item again; its new outcome."""
+                     options: RunOptions) -> Outcome:
+    """Correct and run one exception item again; its new outcome.
+
+    It runs in this process, on the same DBOS lifecycle as a batch but listening to no
+    recipe's queue, so a batch of the same recipe running meanwhile keeps all its items.
+    """
     ledger = Ledger(options.database_url)
-    item = open_item(ledger, ident)
-    recipe = load_recipe(item["recipe"])
-    resume = plan_resume(recipe, item, corrections)
+    try:
+        item = open_item(ledger, ident)
+        recipe = load_recipe(item["recipe"])
+        resume = plan_resume(recipe, item, corrections)
+        host = Host(options.run_id or new_run_id(), options.state_dir, LedgerBook(ledger),
+                    {recipe.name: recipe})
+        check_env(recipe)
+        host.resources(recipe).preflight()
+        _audit(ledger, item, who, corrections, resume)
+        retries = sum(entry["action"] == "retry" for entry in ledger.audit_trail(item["item_id"]))
+        with bound_contextvars(run_id=host.run_id, recipe=recipe.name):
+            return await _run_again(host, f"{item['item_id']}#retry{retries}", item, resume,
+                                    options)
+    finally:
+        ledger.close()
+
+
+def _audit(ledger: Ledger, item: dict[str, Any], who: str,
+           corrections: dict[str, dict[str, str]], resume: dict[str, Any]) -> None:
+    """The retry, its corrections (before and after) in the item's audit trail."""
     before = {f"{s}.{f}": (item.get("outputs") or {}).get(s, {}).get(f)
               for s, fields in corrections.items() for f in fields}
     after = {f"{s}.{f}": v for s, fields in corrections.items() for f, v in fields.items()}
@@ -76,10 +104,6 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
                      note=f"resubmitted from step {resume['from_step']}")
     structlog.get_logger().info("item.retry", item_id=item["item_id"], who=who,
                                 from_step=resume["from_step"], fields=sorted(after))
-    try:
-        return await _run_again(recipe, item, resume, ledger, options)
-    finally:
-        ledger.close()
 
 
 def _work_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -88,24 +112,11 @@ def _work_item(item: dict[str, Any]) -> dict[str, Any]:
                                 "path": item["path"], "arrived_at": item["arrived_at"]}
 
 
-async def _run_again(recipe: Recipe, item: dict[str, Any], resume: dict[str, Any],
-                     ledger: Ledger, options: RunOptions) -> dict[str, Any]:
-    rt = Runtime(ledger=ledger, run_id=options.run_id or new_run_id(),
-                 state_dir=options.state_dir, recipes={recipe.name: recipe})
-    set_runtime(rt)
-    attempt = sum(1 for entry in ledger.audit_trail(item["item_id"]) if entry["action"] == "retry")
-    lease = launch_dbos(options.database_url)
-    try:
-        queue = await register_queue(recipe, options)
-        with SetWorkflowID(f"{item['item_id']}#retry{attempt}"):
-            from bots.engine.workflow import item_workflow
-
-            handle = await queue.enqueue_async(item_workflow, recipe.name, _work_item(item),
-                                               resume)
-        outcome: dict[str, Any] = await handle.get_result(polling_interval_sec=RESULT_POLL_S)
-        return outcome
-    finally:
-        await rt.close()
-        DBOS.destroy(destroy_registry=False)
-        if lease is not None:
-            lease.close()
+async def _run_again(host: Host, wid: str, item: dict[str, Any], resume: dict[str, Any],
+                     options: RunOptions) -> Outcome:
+    async with durable(options.database_url), hosting(host):
+        host.completions.expect(wid)
+        with SetWorkflowID(wid):
+            handle = await DBOS.start_workflow_async(item_workflow, item["recipe"],
+                                                     _work_item(item), resume)
+        return await wait_for_outcome(host.completions, wid, handle)

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from bots.kernel import Outcome
+
 EXIT_OK = 0  # every item done or a business exception (a person's work, not a failure)
 EXIT_APPLICATION = 1  # at least one item failed for a system reason (ApplicationError)
 EXIT_RECIPE = 2  # the recipe or the configuration is wrong: nothing ran
@@ -32,33 +34,27 @@ class Tally:
     recipe: str
     run_id: str
     dry_run: bool = False
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[tuple[str, Outcome]] = field(default_factory=list)  # (item name, outcome)
     already_finished: int = 0
     repeated_files: list[str] = field(default_factory=list)
     halted: bool = False  # the circuit breaker stopped the run
     not_finished: int = 0
 
-    def add(self, outcome: dict[str, Any], *, earlier: bool, name: str = "") -> None:
-        self.outcomes.append({**outcome, "name": name})
+    def add(self, outcome: Outcome, *, earlier: bool, name: str = "") -> None:
+        self.outcomes.append((name, outcome))
         self.already_finished += int(earlier)
 
     def would_submit(self) -> list[dict[str, Any]]:
         """In a dry run: per item, what each stopped submit would have keyed, and its screenshot."""
-        found = []
-        for outcome in self.outcomes:
-            for step_id, output in (outcome.get("outputs") or {}).items():
-                if isinstance(output, dict) and output.get("dry_run"):
-                    found.append({"item": outcome["name"], "step": step_id,
-                                  "would_submit": output.get("would_submit"),
-                                  "screenshot": output.get("screenshot")})
-        return found
+        return [{"item": name, "step": step_id, "would_submit": output.get("would_submit"),
+                 "screenshot": output.get("screenshot")}
+                for name, outcome in self.outcomes for step_id, output in outcome.rehearsals]
 
     def exceptions(self) -> Counter[str]:
-        return Counter(o["code"] for o in self.outcomes if o.get("status") == "exception")
+        return Counter(o.code or "-" for _, o in self.outcomes if not o.is_done)
 
     def application_failures(self) -> int:
-        return sum(1 for o in self.outcomes
-                   if o.get("status") == "exception" and o.get("kind") != "BusinessError")
+        return sum(1 for _, o in self.outcomes if o.is_system_failure)
 
     def exit_code(self) -> int:
         if self.halted:
@@ -67,7 +63,7 @@ class Tally:
 
     def summary(self, duration_s: float) -> dict[str, Any]:
         """The one JSON line a run ends with."""
-        done = sum(1 for o in self.outcomes if o.get("status") == "done")
+        done = sum(1 for _, o in self.outcomes if o.is_done)
         data: dict[str, Any] = {
             "event": "run.summary", "recipe": self.recipe, "run_id": self.run_id,
             "items": len(self.outcomes), "done": done,

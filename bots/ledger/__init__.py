@@ -17,10 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from bots.chaos import kill_point
+from bots.kernel import Outcome, WorkItem
+from bots.kernel.outcome import provenance_of, values_of
 from bots.ledger.schema import ensure_schema
 from bots.ledger.tables import audit, events, intents, items, runs
 from bots.secrets import redact, redact_data
-from bots.steps.base import WorkItem
 
 
 def now() -> str:
@@ -78,6 +79,19 @@ class Ledger:
             db.execute(items.update().where(items.c.item_id == item_id)
                        .values(**values, updated_at=now()))
             kill_point("ledger.write")
+
+    def record_values(self, item_id: str, outputs: dict[str, Any]) -> None:
+        """Keep the values found so far and where each came from, for the analysts."""
+        self.update_item(item_id, values_json=values_of(outputs),
+                         provenance_json=provenance_of(outputs))
+
+    def record_outcome(self, item_id: str, outcome: Outcome) -> None:
+        """Write how an item ended: status, code, reference, values, evidence."""
+        self.update_item(item_id, status=outcome.status, code=outcome.code,
+                         message=outcome.message, step=outcome.step,
+                         reference=outcome.reference, evidence_json=outcome.evidence,
+                         outputs_json=outcome.outputs, values_json=outcome.values,
+                         provenance_json=outcome.provenance)
 
     def item(self, item_id: str) -> dict[str, Any] | None:
         """One item as a dict with its JSON columns decoded."""

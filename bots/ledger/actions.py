@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.errors import BotError
+from bots.kernel.errors import BotError
 from bots.ledger import Ledger
 
 OPEN, RESOLVED, REJECTED = "open", "resolved", "rejected"

@@ -18,7 +18,7 @@ import pdfplumber
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from bots.errors import BusinessError
+from bots.kernel.errors import BusinessError
 from bots.normalize import clean_text
 from bots.pdf.lines import Page, group_lines
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.errors import BusinessError
+from bots.kernel.errors import BusinessError
 from bots.normalize import normalize_amount, normalize_date, normalize_policy_number
 from bots.pdf.document import Document
 from bots.pdf.locate import Found, locate

@@ -9,8 +9,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bots.errors import Problem, RecipeError
+from bots.kernel import StepType
+from bots.kernel.errors import Problem, RecipeError
 from bots.recipe.model import RecipeModel, ReportSpec, SheetSource, StepSpec
+from bots.recipe.sections import Sections, Use, check_needs, check_sections, split_sections
 from bots.recipe.source import RecipeSource, plain, read_source
 from bots.recipe.validate import (
     ITEM_FIELDS,
@@ -19,8 +21,7 @@ from bots.recipe.validate import (
     check_structure,
     check_uses,
 )
-from bots.steps.base import StepType
-from bots.steps.registry import all_steps, did_you_mean
+from bots.steps.registry import all_resources, all_steps, did_you_mean
 
 RECIPES_DIR = Path("recipes")
 ITEM_ROOTS = ("item", "env")  # besides earlier steps, what a step's references may name
@@ -48,6 +49,7 @@ class Recipe:
     steps: list[Step]
     reports: list[tuple[ReportSpec, StepType]]
     digest: str
+    sections: Sections  # resource sections (`web:` ...), as written: ${env.X} unresolved
 
     @property
     def name(self) -> str:
@@ -78,17 +80,29 @@ def find_recipe(name_or_path: str) -> Path:
 def load_recipe(name_or_path: str) -> Recipe:
     """Read and validate a recipe; RecipeError lists every problem found."""
     source = read_source(find_recipe(name_or_path))
-    model, problems = check_structure(source)
+    own, sections = split_sections(source.data)
+    model, problems = check_structure(source, own, list(all_resources()))
     steps, step_problems = _bind_steps(source, model.steps if model else _valid_steps(source),
                                        _item_fields(model))
     problems += step_problems + (_check_sources(source, model) if model else [])
+    problems += check_sections(source, sections) + check_needs(source, _uses(steps), sections)
     if model is not None:
         reports, report_problems = _bind_reports(source, model)
-        problems += report_problems + _check_web(source, model)
+        problems += report_problems
     if problems or model is None:
         raise RecipeError(sorted(set(problems), key=lambda p: (p.line, p.col, p.message)))
     digest = hashlib.sha256(source.path.read_bytes()).hexdigest()[:16]
-    return Recipe(model, source.path, steps, reports, digest)
+    return Recipe(model, source.path, steps, reports, digest, sections)
+
+
+def _uses(steps: list[Step]) -> list[Use]:
+    """(where, step id, type) of every step type the recipe's steps and checks use, in order."""
+    uses: list[Use] = []
+    for index, step in enumerate(steps):
+        uses.append((("steps", index, "uses"), step.id, step.type))
+        if step.check_type is not None:
+            uses.append((("steps", index, "check", "uses"), step.id, step.check_type))
+    return uses
 
 
 def _item_fields(model: RecipeModel | None) -> tuple[str, ...]:
@@ -187,14 +201,3 @@ def _bind_reports(source: RecipeSource,
             reports.append((spec, step_type))
     return reports, problems
 
-
-def _check_web(source: RecipeSource, model: RecipeModel) -> list[Problem]:
-    if model.web is None:
-        return [source.problem(("steps", index, "uses"), f"step '{spec.id}' uses a web step "
-                               "but the recipe has no 'web:' section",
-                               "add web: {base_url: ..., login: ...}")
-                for index, spec in enumerate(model.steps) if spec.uses.startswith("web.")]
-    from bots.web.config import WebConfig  # the web stack loads only for recipes that use it
-
-    problems = check_params(source, WebConfig, model.web, ("web",))
-    return problems + list(check_references(source, model.web, ("web",), [], [], ("env",)))

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from bots.sla.goal import ServiceGoal
 
 
 class Strict(BaseModel):
@@ -135,25 +129,6 @@ class ReportSpec(Strict):
                                   description="Its parameters (see the step type).")
 
 
-class ServiceGoal(Strict):
-    """When an item must be finished, counted from its arrival, and when to warn."""
-
-    due_after: str = Field(default="2 business days", description="e.g. '2 business days', "
-                           "'3 days', '36 hours': the time allowed from arrival to done.")
-    at_risk_before: str = Field(default="8 hours", description="An open item is at risk this "
-                                "long before it is due.")
-    alert_webhook: str | None = Field(default=None, description="A URL to POST alerts to "
-                                      "(usually ${env.ALERT_WEBHOOK}); alerts are always logged.")
-
-    @field_validator("due_after", "at_risk_before")
-    @classmethod
-    def _is_a_duration(cls, value: str) -> str:
-        from bots.sla.durations import parse_duration
-
-        parse_duration(value)
-        return value
-
-
 class RecipeModel(Strict):
     """A whole recipe file."""
 
@@ -164,8 +139,6 @@ class RecipeModel(Strict):
                                   "FolderSource or SheetSource.")
     settings: Settings = Field(default=Settings(), description="How items run.")
     secrets: list[str] = Field(default=[], description="Extra env variables to treat as secret.")
-    web: dict[str, Any] | None = Field(default=None, description="The target system and its "
-                                       "sign-on, for web steps (see `web` below).")
     steps: list[StepSpec] = Field(min_length=1, description="What is done to each item, in "
                                   "order.")
     report: list[ReportSpec] = Field(default=[], description="Steps run once after the items.")

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from bots.errors import Problem, RecipeError
+from bots.kernel.errors import Problem, RecipeError
 
 
 @dataclass

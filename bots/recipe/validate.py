@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bots.errors import Problem
+from bots.kernel.errors import Problem
+from bots.kernel.refs import EACH, contains_reference, references_in
 from bots.recipe.model import RecipeModel
-from bots.recipe.refs import EACH, contains_reference, references_in
 from bots.recipe.source import RecipeSource, plain
 from bots.steps.registry import all_steps, did_you_mean
 
@@ -19,12 +19,16 @@ Loc = tuple[str | int, ...]
 ITEM_FIELDS = ("key", "name", "path", "arrived_at", "ref", "source")
 
 
-def check_structure(source: RecipeSource) -> tuple[RecipeModel | None, list[Problem]]:
-    """Validate the recipe's own keys; the model, or None when the shape is too broken."""
+def check_structure(source: RecipeSource, own: Mapping[str, Any],
+                    sections: Sequence[str]) -> tuple[RecipeModel | None, list[Problem]]:
+    """Validate the recipe's own keys; the model, or None when the shape is too broken.
+
+    `sections` are the other top-level keys a recipe may have (resource sections).
+    """
     try:
-        return RecipeModel.model_validate(plain(source.data)), []
+        return RecipeModel.model_validate(plain(dict(own))), []
     except ValidationError as error:
-        return None, list(_problems(source, RecipeModel, (), error))
+        return None, list(_problems(source, RecipeModel, (), error, extra_keys=sections))
 
 
 def check_params(source: RecipeSource, params: type[BaseModel], values: dict[str, Any],
@@ -93,20 +97,21 @@ def _leaves(value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
 
 
 def _problems(source: RecipeSource, model: type[BaseModel], base: Loc, error: ValidationError,
-              *, values: Any = None) -> Iterator[Problem]:
+              *, values: Any = None, extra_keys: Sequence[str] = ()) -> Iterator[Problem]:
     for detail in error.errors():
         loc = tuple(detail["loc"])
         if values is not None and _under_reference(values, loc):
             continue
-        yield _problem(source, model, base, loc, detail)
+        yield _problem(source, model, base, loc, detail, extra_keys)
 
 
 def _problem(source: RecipeSource, model: type[BaseModel], base: Loc, loc: Loc,
-             detail: Any) -> Problem:
+             detail: Any, extra_keys: Sequence[str] = ()) -> Problem:
     where = ".".join(str(part) for part in (*base, *loc) if part != "with_")
     full = tuple("with" if part == "with_" else part for part in (*base, *loc))
     if detail["type"] == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
+        extra = list(extra_keys) if len(loc) == 1 else []
+        allowed = sorted([*_allowed_keys(model, loc[:-1]), *extra])
         name = str(loc[-1])
         hint = " ".join(filter(None, [did_you_mean(name, allowed),
                                       "supported keys: " + ", ".join(allowed)]))

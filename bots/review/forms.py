@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from bots.errors import BotError
+from bots.kernel.errors import BotError
 from bots.ledger import actions
 from bots.review import retry
 from bots.review.security import csrf_problem

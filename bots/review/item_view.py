@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bots.errors import CODES
+from bots.kernel.errors import CODES
 from bots.ledger import Ledger
 from bots.ledger.actions import OPEN, find_item
 from bots.review.evidence import relative_link

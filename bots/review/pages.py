@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from bots.errors import BotError
+from bots.kernel.errors import BotError
 from bots.ledger.actions import find_item
 from bots.review import evidence as evidence_files
 from bots.review import forms

@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bots import sla
-from bots.errors import CODES
+from bots.kernel.errors import CODES
 from bots.ledger import Ledger
-from bots.recipe.model import ServiceGoal
+from bots.recipe import RECIPES_DIR
+from bots.recipe.goals import load_goals
+from bots.sla.goal import ServiceGoal
 
 Goals = Mapping[str, ServiceGoal | None]
 
@@ -80,8 +82,5 @@ def sla_state(item: dict[str, Any], goal: ServiceGoal | None, now: datetime) -> 
 
 def load_service_goals() -> Goals:
     """Each recipe's service goal (None when it has none or does not load)."""
-    from bots.commands.sla import load_goals
-    from bots.recipe import RECIPES_DIR
-
     goals, _broken = load_goals(RECIPES_DIR)
     return goals

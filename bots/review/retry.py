@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bots.kernel import Outcome
+
 RETRY_TIMEOUT_S = 600
 SCALARS = (str, int, float, bool, type(None))
 FIELD_NAME = re.compile(r"^[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*$")
@@ -59,18 +61,18 @@ def retry_command(item_id: str, changes: list[str], who: str) -> list[str]:
             "--who", who, "--json"]
 
 
-def run_retry(command: list[str], root: Path, env: Mapping[str, str]) -> dict[str, Any]:
-    """Run the retry; its outcome, or {"status": "refused", "message": why} when it failed."""
+def run_retry(command: list[str], root: Path, env: Mapping[str, str]) -> Outcome | str:
+    """Run the retry; its outcome, or why it was refused."""
     try:
         done = subprocess.run(command, cwd=root, env=dict(env), capture_output=True, text=True,
                               timeout=RETRY_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        return {"status": "refused", "message": f"the retry took over {RETRY_TIMEOUT_S} s "
-                "and was stopped; see the state folder's logs"}
+        return (f"the retry took over {RETRY_TIMEOUT_S} s and was stopped; see the state "
+                "folder's logs")
     outcome = _last_json(done.stdout)
     if outcome is not None:
-        return outcome
-    return {"status": "refused", "message": _reason(done.stderr, done.returncode)}
+        return Outcome.from_data(outcome)
+    return _reason(done.stderr, done.returncode)
 
 
 def retry_env(state_dir: Path, database_url: str) -> dict[str, str]:
@@ -78,15 +80,14 @@ def retry_env(state_dir: Path, database_url: str) -> dict[str, str]:
     return {**os.environ, "BOTS_STATE_DIR": str(state_dir), "BOTS_DATABASE_URL": database_url}
 
 
-def describe_outcome(outcome: dict[str, Any]) -> tuple[str, str]:
-    """A flash message (kind, text) for a retry's outcome."""
-    status = outcome.get("status")
-    if status == "done":
-        return "ok", f"Resubmitted: done, reference {outcome.get('reference') or '-'}."
-    if status == "exception":
-        return "error", (f"Resubmitted, still an exception: {outcome.get('code')} in step "
-                         f"{outcome.get('step')}: {outcome.get('message')}")
-    return "error", f"Resubmit refused: {outcome.get('message') or status}"
+def describe_outcome(outcome: Outcome | str) -> tuple[str, str]:
+    """A flash message (kind, text) for a retry's outcome, or for why it was refused."""
+    if isinstance(outcome, str):
+        return "error", f"Resubmit refused: {outcome}"
+    if outcome.is_done:
+        return "ok", f"Resubmitted: done, reference {outcome.reference or '-'}."
+    return "error", (f"Resubmitted, still an exception: {outcome.code} in step "
+                     f"{outcome.step}: {outcome.message}")
 
 
 def _last_json(stdout: str) -> dict[str, Any] | None:

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import structlog
 
-from bots.recipe.model import ServiceGoal
 from bots.secrets import read_env, redact
 from bots.sla.durations import iso
+from bots.sla.goal import ServiceGoal
 from bots.sla.states import ALERT_STATES
 
 if TYPE_CHECKING:

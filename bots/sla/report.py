@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bots.recipe.model import ServiceGoal
 from bots.sla.durations import iso, parse_time
+from bots.sla.goal import ServiceGoal
 from bots.sla.states import STATES, is_open, item_due_at, state
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from bots.recipe.model import ServiceGoal
 from bots.sla.durations import iso, parse_duration, parse_time
+from bots.sla.goal import ServiceGoal
 
 if TYPE_CHECKING:
     from bots.ledger import Ledger

@@ -1,34 +1,102 @@
-"""Finds every step type: one module per type under bots/steps/<namespace>/<verb>_<noun>.py."""
+"""Finds every step type and resource type: the built-ins and those of installed packages.
+
+Built-ins are one module per step type under ``bots/steps/<namespace>/<verb>_<noun>.py``; a
+namespace package may also declare the resource type its steps need. A package outside bots/
+adds its own by naming a module (or one declaration) in the ``bots.steps`` entry-point group:
+
+    [project.entry-points."bots.steps"]
+    tally = "tally_steps"          # every StepType and ResourceType the module declares
+
+A package that fails to load, or that declares a name already taken, is reported, never fatal.
+"""
 
 from __future__ import annotations
 
 import difflib
 import importlib
 import pkgutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
+from importlib.metadata import entry_points
+from types import ModuleType
 
 import bots.steps
-from bots.steps.base import StepType
+from bots.kernel import ResourceType, StepType
+
+ENTRY_POINT_GROUP = "bots.steps"
+
+
+@dataclass
+class Registry:
+    """Every known step type and resource type, and what went wrong while finding them."""
+
+    steps: dict[str, StepType] = field(default_factory=dict)
+    resources: dict[str, ResourceType] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, declaration: object, origin: str) -> None:
+        """Keep a step or resource type; a second one of the same name is a problem."""
+        if isinstance(declaration, StepType):
+            if not self._taken(self.steps.get(declaration.name), declaration, origin):
+                self.steps[declaration.name] = declaration
+        elif isinstance(declaration, ResourceType) and not self._taken(
+                self.resources.get(declaration.name), declaration, origin):
+            self.resources[declaration.name] = declaration
+
+    def _taken(self, known: object, declaration: StepType | ResourceType, origin: str) -> bool:
+        if known is None or known is declaration:
+            return False
+        self.problems.append(f"{origin}: '{declaration.name}' is declared already; "
+                             "this one is ignored")
+        return True
 
 
 @cache
+def registry() -> Registry:
+    """The registry, built once per process."""
+    found = Registry()
+    for module in _builtin_modules():
+        _add_module(found, module, module.__name__)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        origin = f"entry point '{entry.name}' ({entry.value})"
+        try:
+            loaded = entry.load()
+        except Exception as error:  # a broken package must not stop the others
+            found.problems.append(f"{origin} failed to load: {type(error).__name__}: {error}")
+            continue
+        if isinstance(loaded, ModuleType):
+            _add_module(found, loaded, origin)
+        else:
+            found.add(loaded, origin)
+    found.steps = dict(sorted(found.steps.items()))
+    return found
+
+
 def all_steps() -> dict[str, StepType]:
-    """Every declared step type by name (`pdf.extract_fields` ...), imported once."""
-    found: dict[str, StepType] = {}
-    for namespace in _namespaces():
-        package = importlib.import_module(f"bots.steps.{namespace}")
+    """Every step type by name (`pdf.extract_fields` ...)."""
+    return registry().steps
+
+
+def all_resources() -> dict[str, ResourceType]:
+    """Every resource type by name (`web` ...)."""
+    return registry().resources
+
+
+def _builtin_modules() -> Iterator[ModuleType]:
+    """The step namespace packages under bots.steps and every module inside them."""
+    for info in pkgutil.iter_modules(bots.steps.__path__):
+        if not info.ispkg:
+            continue
+        package = importlib.import_module(f"bots.steps.{info.name}")
+        yield package
         for module_info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{module_info.name}")
-            for value in vars(module).values():
-                if isinstance(value, StepType):
-                    found[value.name] = value
-    return dict(sorted(found.items()))
+            yield importlib.import_module(f"{package.__name__}.{module_info.name}")
 
 
-def _namespaces() -> list[str]:
-    """The step namespaces: the sub-packages of bots.steps."""
-    return [info.name for info in pkgutil.iter_modules(bots.steps.__path__) if info.ispkg]
+def _add_module(found: Registry, module: ModuleType, origin: str) -> None:
+    for value in vars(module).values():
+        found.add(value, origin)
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import playwright
 
-from bots.errors import ApplicationError
+from bots.kernel.errors import ApplicationError
 
 HEADLESS_ONLY = ("/usr/bin/chromium-headless-shell",)
 SYSTEM_BROWSERS = ("/usr/bin/chromium", "/usr/bin/google-chrome")

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import Field, field_validator
 
-from bots.steps.base import StepParams
+from bots.kernel import StepParams
 
 
 class LoginConfig(StepParams):

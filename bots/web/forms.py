@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bots.errors import ApplicationError, BusinessError
+from bots.kernel.errors import ApplicationError, BusinessError
 from bots.web.guard import (
     check_arrival,
     check_not_expired,

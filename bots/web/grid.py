@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bots.errors import ApplicationError
+from bots.kernel.errors import ApplicationError
 from bots.web.forms import label_key
 from bots.web.guard import translated
 

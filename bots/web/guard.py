@@ -16,7 +16,7 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bots.errors import ApplicationError, BotError, TransientError
+from bots.kernel.errors import ApplicationError, BotError, TransientError
 from bots.web.rejections import ErrorCode, rejection
 
 EXPIRED_TEXT = "session has expired"

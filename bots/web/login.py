@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bots.errors import ApplicationError
+from bots.kernel.errors import ApplicationError
 from bots.secrets import register_secret
 from bots.web import forms
 from bots.web.config import LoginConfig, WebConfig

@@ -13,8 +13,8 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from pydantic import Field, field_validator
 
-from bots.errors import ApplicationError, BusinessError
-from bots.steps.base import StepParams
+from bots.kernel import StepParams
+from bots.kernel.errors import ApplicationError, BusinessError
 from bots.web.forms import UPPER, control, label_cell_xpath, xpath_literal
 from bots.web.guard import translated
 from bots.web.rejections import stable_code

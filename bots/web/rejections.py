@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from pydantic import Field, field_validator
 
-from bots.errors import BusinessError
-from bots.steps.base import StepParams
+from bots.kernel import StepParams
+from bots.kernel.errors import BusinessError
 
 CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9_]*")
 DEFAULT_CODE = "VALIDATION_REJECTED"

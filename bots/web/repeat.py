@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import Field, ValidationError
 
-from bots.errors import ApplicationError, BusinessError
-from bots.recipe.refs import resolve
-from bots.steps.base import StepParams
+from bots.kernel import StepParams
+from bots.kernel.errors import ApplicationError, BusinessError
+from bots.kernel.refs import resolve
 from bots.web.forms import fill_all, submit
 from bots.web.grid import find_grid, require_grid
 from bots.web.lookup import Lookup, choose_in_popup

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import async_playwright
 
 from bots.chaos import maybe_crash_later
-from bots.errors import ApplicationError
-from bots.steps.base import StepContext, WebSession
+from bots.kernel import StepContext
+from bots.kernel.errors import ApplicationError
 from bots.web.browser import find_browser, headed, launch_args
 from bots.web.config import WebConfig
 from bots.web.evidence import capture_page
@@ -35,12 +35,12 @@ IDLE_LIMIT = 8  # signed-on contexts kept for reuse; more than the usual concurr
 class BrowserPool:
     """One Playwright and one Chromium for the whole process; one context per item at a time."""
 
-    def __init__(self, playwright: Any, browser: Any, config: WebConfig) -> None:
+    def __init__(self, playwright: Playwright, browser: Browser, config: WebConfig) -> None:
         self._playwright = playwright
         self._browser = browser
         self.config = config
         self._relaunch_lock = asyncio.Lock()
-        self._idle: list[tuple[WebConfig, Any, Any]] = []  # (config, context, page)
+        self._idle: list[tuple[WebConfig, BrowserContext, Page]] = []
 
     @classmethod
     async def start(cls, config: WebConfig) -> BrowserPool:
@@ -57,17 +57,18 @@ class BrowserPool:
         """A new session for one work item (no browser work until its first page())."""
         return ItemSession(self, config)
 
-    async def new_context(self, config: WebConfig | None = None) -> Any:
+    async def new_context(self, config: WebConfig | None = None) -> BrowserContext:
         """A fresh BrowserContext with the recipe's viewport and timeouts."""
         config = config or self.config
         await self._relaunch_if_gone()
         async with translated("opening a browser context"):
-            context = await self._browser.new_context(viewport=config.viewport.model_dump())
+            context = await self._browser.new_context(
+                viewport={"width": config.viewport.width, "height": config.viewport.height})
         context.set_default_timeout(config.timeouts.action_s * 1000)
         context.set_default_navigation_timeout(config.timeouts.navigation_s * 1000)
         return context
 
-    def take_idle(self, config: WebConfig) -> tuple[Any, Any] | None:
+    def take_idle(self, config: WebConfig) -> tuple[BrowserContext, Page] | None:
         """A signed-on (context, page) left by an earlier item for the same site and user."""
         for index, (kept, context, page) in enumerate(self._idle):
             if kept == config and not page.is_closed() and self._browser.is_connected():
@@ -75,7 +76,7 @@ class BrowserPool:
                 return context, page
         return None
 
-    async def give_back(self, config: WebConfig, context: Any, page: Any) -> None:
+    async def give_back(self, config: WebConfig, context: BrowserContext, page: Page) -> None:
         """Keep a signed-on context for the next item (the oldest goes when too many wait)."""
         self._idle.append((config, context, page))
         while len(self._idle) > IDLE_LIMIT:
@@ -98,12 +99,12 @@ class BrowserPool:
             await self._playwright.stop()
 
 
-async def _close_quietly(context: Any) -> None:
+async def _close_quietly(context: BrowserContext) -> None:
     with contextlib.suppress(PlaywrightError):
         await context.close()
 
 
-async def _launch(playwright: Any, config: WebConfig) -> Any:
+async def _launch(playwright: Playwright, config: WebConfig) -> Browser:
     visible = headed()
     executable = find_browser(playwright.chromium.executable_path, visible=visible)
     args = launch_args(config.host, isolate_network=config.isolated)
@@ -118,22 +119,22 @@ async def _launch(playwright: Any, config: WebConfig) -> Any:
 
 
 class ItemSession:
-    """One work item's page in its own context, signed on (implements ``WebSession``)."""
+    """One work item's page in its own context, signed on (the ``web`` resource)."""
 
     def __init__(self, pool: BrowserPool, config: WebConfig | None = None) -> None:
         self._pool = pool
         self.config = config or pool.config  # another site or user on the same browser
-        self._context: Any = None
-        self._page: Any = None
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
         self._crashed = False
 
-    async def page(self) -> Any:
+    async def page(self) -> Page:
         """The item's page, signed on; a crashed or closed page is replaced first."""
         if self._page is None or self._page.is_closed() or self._crashed:
             await self.reset()
-            await self._open()
-        elif self._on_sign_on_page():
-            await self._signed_on()
+            return await self._open()
+        if self._on_sign_on_page():
+            await self._signed_on(self._page)
         return self._page
 
     def url(self, path: str) -> str:
@@ -145,11 +146,11 @@ class ItemSession:
         """Whether the item has an open page (something to capture as evidence)."""
         return self._page is not None and not self._page.is_closed()
 
-    async def capture(self, evidence_dir: Path, label: str) -> dict[str, Any]:
+    async def evidence(self, folder: Path, label: str) -> dict[str, Any]:
         """Save a screenshot and the HTML of the current page (secrets masked)."""
-        if not self.has_page:
-            return {"error": "no open page to capture"}
-        return await capture_page(self._page, Path(evidence_dir), label)
+        if self._page is None or self._page.is_closed():
+            return {}
+        return await capture_page(self._page, Path(folder), label)
 
     async def reset(self) -> None:
         """Close the item's context so the next page() starts fresh with a new sign-on."""
@@ -157,16 +158,19 @@ class ItemSession:
         if context is not None:
             await _close_quietly(context)
 
-    async def close(self, *, reusable: bool = False) -> None:
-        """Release the item's context: back to the pool when reusable and healthy, else closed.
-
-        ``reusable`` is the caller's word that the item ended cleanly (done).
-        """
-        if reusable and self.config.reuse_sessions and self._healthy():
-            self._page.remove_listener("crash", self._mark_crashed)
-            context, page, self._context, self._page = self._context, self._page, None, None
+    async def release(self, *, ended_done: bool) -> None:
+        """The item is over: its signed-on context goes back to the pool when the item ended
+        done and the page is healthy (``web.reuse_sessions``); otherwise it is closed."""
+        context, page = self._context, self._page
+        if ended_done and self.config.reuse_sessions and self._healthy() and context and page:
+            page.remove_listener("crash", self._mark_crashed)
+            self._context, self._page = None, None
             await self._pool.give_back(self.config, context, page)
             return
+        await self.reset()
+
+    async def close(self) -> None:
+        """Close the item's context for good."""
         await self.reset()
 
     def _healthy(self) -> bool:
@@ -178,40 +182,43 @@ class ItemSession:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _open(self) -> None:
+    async def _open(self) -> Page:
         kept = self._pool.take_idle(self.config)
-        self._context, self._page = kept or await self._new_page()
-        self._page.on("crash", self._mark_crashed)
-        maybe_crash_later(self._page)  # only under BOTS_CHAOS, for the soak tests
+        self._context, page = kept or await self._new_page()
+        self._page = page
+        page.on("crash", self._mark_crashed)
+        maybe_crash_later(page)  # only under BOTS_CHAOS, for the soak tests
         if kept is None:
-            await self._signed_on()
+            await self._signed_on(page)
+        return page
 
-    async def _new_page(self) -> tuple[Any, Any]:
+    async def _new_page(self) -> tuple[BrowserContext, Page]:
         context = self._context = await self._pool.new_context(self.config)  # reset() closes it
         async with translated("opening a page"):
             return context, await context.new_page()
 
-    async def _signed_on(self) -> None:
+    async def _signed_on(self, page: Page) -> None:
         try:
-            await sign_on(self._page, self.config)
+            await sign_on(page, self.config)
         except BaseException:
             # half-signed-on contexts are never reused, but the page stays for evidence
             self._crashed = True
             raise
 
-    def _mark_crashed(self, _page: Any) -> None:
+    def _mark_crashed(self, _page: Page) -> None:
         self._crashed = True
 
     def _on_sign_on_page(self) -> bool:
         login = self.config.login
-        if login is None:
+        if login is None or self._page is None:
             return False
         return urlsplit(self._page.url).path == urlsplit(self.config.url(login.url)).path
 
 
-def web_of(ctx: StepContext) -> WebSession:
-    """The work item's web session for a web step; a clear error without a web section."""
-    if ctx.web is None:
-        raise ApplicationError(f"Step '{ctx.step_id}' drives a browser but the recipe has no "
-                               f"`web:` section (base_url, login); add one.", code="STEP_FAILED")
-    return ctx.web
+def web_of(ctx: StepContext) -> ItemSession:
+    """The work item's web session, for a step declared with ``needs=("web",)``."""
+    session = ctx.resource("web")
+    if not isinstance(session, ItemSession):
+        raise ApplicationError(f"step '{ctx.step_id}': the 'web' resource is not a browser "
+                               "session", code="STEP_FAILED")
+    return session

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from bots.errors import BusinessError
-from bots.steps.base import StepParams
+from bots.kernel import StepParams
+from bots.kernel.errors import BusinessError
 
 FORMATS = ("amount", "date:<strftime pattern>")
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from bots.errors import BusinessError
-from bots.steps.base import StepParams
+from bots.kernel import StepParams
+from bots.kernel.errors import BusinessError
 from bots.web.grid import cell
 from bots.web.rejections import stable_code
 

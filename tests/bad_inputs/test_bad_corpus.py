@@ -6,7 +6,7 @@ import json
 
 from bad_helpers import CORPUS
 
-from bots.errors import CODES
+from bots.kernel.errors import CODES
 from fixtures import make_bad_inputs
 
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from bad_helpers import CORPUS, ROOT, expected, run_runner, runner_env
 
-from bots.engine.sheet_source import sheet_items
-from bots.errors import BotError
+from bots.engine.sources.sheet import sheet_items
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BotError
 from bots.recipe import load_recipe
 from bots.recipe.model import SheetSource
-from bots.steps.base import StepContext, WorkItem
 from bots.steps.sheet.lookup_row import Params, lookup_row
 from fixtures.recipe_copy import recipe_copy
 

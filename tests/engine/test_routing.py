@@ -15,12 +15,14 @@ from typing import Any
 import pytest
 from pydantic import Field
 
-from bots.engine.runtime import Runtime
-from bots.engine.stepper import StepRun, execute_step
-from bots.errors import ApplicationError, BusinessError, TransientError
+from bots.engine.guard import Guarded
+from bots.engine.resources import ResourcePool
+from bots.engine.stepper import execute_step
+from bots.engine.steprun import ItemState, StepRun
+from bots.kernel import StepParams, StepType, WorkItem
+from bots.kernel.errors import ApplicationError, BusinessError, TransientError
 from bots.ledger import Ledger
 from bots.recipe import load_recipe
-from bots.steps.base import StepParams, StepType, WorkItem
 from bots.steps.registry import all_steps
 
 ITEM = WorkItem(key="0123456789abcdef01234567", name="claim.pdf", path="/tmp/claim.pdf")
@@ -74,10 +76,11 @@ def run_step(tmp_path: Path, step_id: str, *, check: bool = False,
              outputs: dict[str, Any] | None = None) -> tuple[Any, int]:
     ledger = Ledger(f"sqlite:///{tmp_path / 'state.sqlite'}")
     recipe = load_recipe(str(recipe_file(tmp_path, check=check)))
-    rt = Runtime(ledger=ledger, run_id="r1", state_dir=tmp_path, sleep=_no_sleep)
+    item = ItemState(recipe, ITEM, ITEM_ID, "r1", outputs or {"work": {"out": "v"}},
+                     ResourcePool(recipe).for_item(), tmp_path / "evidence", Guarded(ledger),
+                     _no_sleep)
     step = next(s for s in recipe.steps if s.id == step_id)
-    run = StepRun(rt, recipe, step, ITEM, ITEM_ID, outputs or {"work": {"out": "v"}})
-    return asyncio.run(execute_step(run))
+    return asyncio.run(execute_step(StepRun(item, step)))
 
 
 async def _no_sleep(_seconds: float) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 
 from PIL import Image
 
+from bots.kernel import StepContext, WorkItem
 from bots.ledger import Ledger
 from bots.recipe import load_recipe
-from bots.steps.base import StepContext, WorkItem
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM_PDF = ROOT / "fixtures" / "claims" / "claim-10-acme-over-limit.pdf"

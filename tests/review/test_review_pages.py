@@ -9,9 +9,9 @@ from PIL import Image
 from review_helpers import SCRIPT, StateFolder
 from starlette.testclient import TestClient
 
-from bots.recipe.model import ServiceGoal
 from bots.review import create_app
 from bots.review.render import SCALE
+from bots.sla.goal import ServiceGoal
 
 
 def test_queue_lists_open_exceptions_with_counts(client: TestClient, state: StateFolder) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from bots.kernel import WorkItem
 from bots.ledger import Ledger
 from bots.ledger.tables import items
-from bots.steps.base import WorkItem
 
 NOW = datetime(2024, 5, 8, 12, 0, tzinfo=UTC)  # a Wednesday, noon UTC: the tests' clock
 

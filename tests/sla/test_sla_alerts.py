@@ -7,9 +7,9 @@ from datetime import timedelta
 import httpx
 from structlog.testing import capture_logs
 
-from bots.recipe.model import ServiceGoal
 from bots.secrets import MASK
 from bots.sla import raise_alerts, report
+from bots.sla.goal import ServiceGoal
 
 GOALS = {"claims-intake": ServiceGoal(due_after="2 business days", at_risk_before="8 hours")}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bots.kernel import WorkItem
 from bots.ledger import Ledger
-from bots.steps.base import WorkItem
 
 ROOT = Path(__file__).resolve().parents[2]
 GOAL = """

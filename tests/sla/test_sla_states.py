@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from bots.recipe.model import ServiceGoal
 from bots.sla import due_at, report, run_counts, state
 from bots.sla.durations import iso, parse_time
+from bots.sla.goal import ServiceGoal
 
 GOAL = ServiceGoal(due_after="2 business days", at_risk_before="8 hours")
 ARRIVED = "2024-05-03T10:00:00+00:00"  # a Friday: due Tuesday 10:00

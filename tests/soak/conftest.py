@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from soak_support import PASSWORD, USER
 
-from bots.errors import BotError
+from bots.kernel.errors import BotError
 from bots.web.browser import find_browser
 from fixtures.legacy_app import LegacyApp, launch
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext, StepParams, step
+from bots.kernel import StepContext, StepParams, step
+from bots.kernel.errors import BusinessError
 
 OPERATORS = ("not_empty", "equals", "one_of", "matches", "at_least", "at_most")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

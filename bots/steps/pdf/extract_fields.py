@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import Field
 
+from bots.kernel import StepContext, StepParams, step
 from bots.pdf.document import load_document
 from bots.pdf.rules import LayoutRules
 from bots.pdf.table_fields import extract_with_tables
-from bots.steps.base import StepContext, StepParams, step
 
 EXAMPLE = """\
 - id: claim

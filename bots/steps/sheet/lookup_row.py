@@ -8,9 +8,9 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from bots import sheets
-from bots.errors import BusinessError
+from bots.kernel import StepContext, StepParams, step
+from bots.kernel.errors import BusinessError
 from bots.normalize import normalize_policy_number
-from bots.steps.base import StepContext, StepParams, step
 
 CODE = r"^[A-Z][A-Z0-9_]*$"
 OUTPUT_NAME = r"^[A-Za-z][A-Za-z0-9_]*$"

@@ -15,8 +15,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pydantic import Field, field_validator
 
-from bots.errors import ApplicationError
-from bots.steps.base import StepContext, StepParams, step
+from bots.kernel import StepContext, StepParams, step
+from bots.kernel.errors import ApplicationError
 
 SOURCES = ("item", "status", "code", "message", "outputs", "updated_at")
 EXCEPTION_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bots.steps.base import StepContext, StepParams, step
+from bots.kernel import StepContext, StepParams, step
 from bots.web.evidence import capture_page
 from bots.web.forms import fill_all, open_page, read, submit
 from bots.web.rejections import ErrorCode
@@ -96,7 +96,7 @@ class Params(StepParams):
                     "matched ignoring case); other red text is VALIDATION_REJECTED.")
 
 
-@step("web.fill_form", Params, side_effect=True, example=EXAMPLE)
+@step("web.fill_form", Params, side_effect=True, needs=("web",), example=EXAMPLE)
 async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Fill a form page by page, submit it and read the confirmation (dry run: no submit)."""
     web = web_of(ctx)

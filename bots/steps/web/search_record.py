@@ -10,8 +10,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext, StepParams, step
+from bots.kernel import StepContext, StepParams, step
+from bots.kernel.errors import BusinessError
 from bots.web.forms import fill_all, open_page, page_text, read, submit
 from bots.web.guard import check_not_rejected
 from bots.web.rejections import ErrorCode, stable_code
@@ -98,7 +98,7 @@ class Params(StepParams):
                     "ignoring case); other red text is VALIDATION_REJECTED.")
 
 
-@step("web.search_record", Params, example=EXAMPLE)
+@step("web.search_record", Params, needs=("web",), example=EXAMPLE)
 async def search_record(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Search a web screen by labelled fields and read the found record's values."""
     web = web_of(ctx)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext, WorkItem
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BusinessError
 from bots.steps.data.check_rules import Params, check_rules
 
 

@@ -12,8 +12,8 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 from ruamel.yaml import YAML
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext, WorkItem
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BusinessError
 from bots.steps.pdf.extract_fields import Params, extract_fields
 from fixtures import make_claims
 from fixtures.make_claims import WATER, Claim, acme

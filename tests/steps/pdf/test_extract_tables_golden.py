@@ -14,8 +14,8 @@ import pdfplumber
 import pytest
 from ruamel.yaml import YAML
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext, WorkItem
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BusinessError
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 from reportlab.pdfgen.canvas import Canvas
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext, WorkItem
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BusinessError
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
 Cell = tuple[float, str]  # x, text (a text ending in ">" is right-aligned to x)

@@ -16,8 +16,8 @@ import pytest
 from pydantic import ValidationError
 
 from bots import sheets
-from bots.errors import ApplicationError, BusinessError
-from bots.steps.base import StepContext, WorkItem
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import ApplicationError, BusinessError
 from bots.steps.sheet.lookup_row import Params, lookup_row
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"

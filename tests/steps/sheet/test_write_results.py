@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from pydantic import ValidationError
 
-from bots.errors import ApplicationError
-from bots.steps.base import StepContext, WorkItem
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import ApplicationError
 from bots.steps.sheet.write_results import EXCEPTION_FILL, Params, write_results
 
 COLUMNS = {"File": "item.name", "Status": "status", "Code": "code", "Message": "message",

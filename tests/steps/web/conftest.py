@@ -20,7 +20,7 @@ if str(REPO_ROOT) not in sys.path:  # `fixtures` is not an installed package
 
 from web_helpers import PASSWORD, USER, Run, web_config  # noqa: E402
 
-from bots.steps.base import StepContext, StepType, WorkItem  # noqa: E402
+from bots.kernel import StepContext, StepType, WorkItem  # noqa: E402
 from bots.web import BrowserPool, ItemSession  # noqa: E402
 from fixtures.legacy_app import LegacyApp, launch  # noqa: E402
 
@@ -62,7 +62,8 @@ def session(run: Run, pool: BrowserPool, app: LegacyApp) -> Iterator[ItemSession
 @pytest.fixture
 def ctx(session: ItemSession, tmp_path: Path) -> StepContext:
     return StepContext(run_id="run-1", item=WorkItem(key="a1b2c3d4e5f60718", name="c.pdf"),
-                       step_id="web_step", evidence_dir=tmp_path / "evidence", web=session)
+                       step_id="web_step", evidence_dir=tmp_path / "evidence",
+                       resources={"web": session})
 
 
 @pytest.fixture

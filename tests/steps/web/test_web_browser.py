@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bots.errors import ApplicationError
+from bots.kernel.errors import ApplicationError
 from bots.web import WebConfig, browser, find_browser, launch_args
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from web_helpers import Run
 
-from bots.errors import BusinessError, ItemError
+from bots.kernel.errors import BusinessError, ItemError
 from bots.web import BrowserPool, forms
 from bots.web.guard import check_not_rejected, red_errors
 from bots.web.values import FormattedValue, as_text

@@ -11,10 +11,11 @@ import pytest
 from ruamel.yaml import YAML
 from web_helpers import Run
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext
+from bots.kernel import StepContext
+from bots.kernel.errors import BusinessError
 from bots.steps.web.fill_form import fill_form
 from bots.steps.web.search_record import search_record
+from bots.web.session import web_of
 from fixtures.legacy_app import LegacyApp
 
 Call = Callable[..., Any]
@@ -124,8 +125,7 @@ def test_an_account_on_hold_is_mapped_from_the_start_order_page(
     assert raised.value.code == "ACCOUNT_ON_HOLD"
     found = call(search_record, {**params, "fields": {"Account Number": "C-10021"}}, ctx)
     assert found == {"found": True, "name": "Keller Haustechnik GmbH", "status": "ACTIVE"}
-    assert ctx.web is not None
-    assert run(ctx.web.page()).url.endswith("/order/header")  # Start Order was clicked
+    assert run(web_of(ctx).page()).url.endswith("/order/header")  # Start Order was clicked
 
 
 def test_dry_run_adds_every_line_to_the_draft_and_submits_nothing(

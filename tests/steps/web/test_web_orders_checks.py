@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bots.errors import BusinessError
+from bots.kernel.errors import BusinessError
 from bots.web.rejections import ErrorCode, rejection
 from bots.web.repeat import RepeatBlock
 from bots.web.verify import ColumnCheck, check_record, matches, parse_amount

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from web_helpers import PASSWORD, Run, web_config
 
-from bots.errors import ApplicationError, TransientError
-from bots.steps.base import StepContext
+from bots.kernel import StepContext
+from bots.kernel.errors import ApplicationError, TransientError
 from bots.steps.web.search_record import search_record
 from bots.web import BrowserPool, ItemSession, forms
 from fixtures.legacy_app import LegacyApp
@@ -93,13 +93,13 @@ def test_isolated_browser_cannot_reach_other_hosts(run: Run, session: ItemSessio
     assert code == "SERVER_ERROR"
 
 
-def test_capture_masks_the_password(run: Run, session: ItemSession, app: LegacyApp,
+def test_evidence_masks_the_password(run: Run, session: ItemSession, app: LegacyApp,
                                     tmp_path: Path) -> None:
     page = run(session.page())
     run(page.goto(session.url("/login")))
     run(forms.fill(page, "Password", PASSWORD))
     run(forms.fill(page, "User ID", "typed-user"))
-    saved = run(session.capture(tmp_path / "evidence", "sign on/again"))
+    saved = run(session.evidence(tmp_path / "evidence", "sign on/again"))
     html = Path(saved["html"]).read_text()
     assert saved["url"].endswith("/login")
     assert "typed-user" in html  # what was typed is kept ...
@@ -108,9 +108,10 @@ def test_capture_masks_the_password(run: Run, session: ItemSession, app: LegacyA
     assert Path(saved["screenshot"]).name == "sign_on_again.png"
 
 
-def test_capture_without_a_page_is_not_an_error(run: Run, session: ItemSession,
-                                                tmp_path: Path) -> None:
-    assert "error" in run(session.capture(tmp_path, "nothing"))
+def test_evidence_without_a_page_is_empty_not_an_error(run: Run, session: ItemSession,
+                                                       tmp_path: Path) -> None:
+    assert run(session.evidence(tmp_path, "nothing")) == {}
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_dead_browser_is_launched_again(run: Run, pool: BrowserPool,

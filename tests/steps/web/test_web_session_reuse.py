@@ -20,7 +20,7 @@ def test_a_done_item_hands_its_signed_on_page_to_the_next(run: Run, pool: Browse
                                                           app: LegacyApp) -> None:
     first = pool.session()
     page = signed_on_page(run, first)
-    run(first.close(reusable=True))
+    run(first.release(ended_done=True))
     second = pool.session()
     assert run(second.page()) is page, "the next item signed on again instead of reusing"
     assert not page.is_closed()
@@ -36,7 +36,7 @@ def test_no_reuse_when_the_recipe_turns_it_off(run: Run, pool: BrowserPool,
     config = web_config(app.url, reuse_sessions=False)
     first = pool.session(config)
     page = signed_on_page(run, first)
-    run(first.close(reusable=True))
+    run(first.release(ended_done=True))
     assert page.is_closed()
 
 
@@ -44,7 +44,7 @@ def test_a_kept_context_serves_only_the_same_web_section(run: Run, pool: Browser
                                                          app: LegacyApp) -> None:
     first = pool.session()
     page = signed_on_page(run, first)
-    run(first.close(reusable=True))
+    run(first.release(ended_done=True))
     other = pool.session(web_config(app.url, viewport={"width": 1024, "height": 768}))
     assert signed_on_page(run, other) is not page
     run(other.close())

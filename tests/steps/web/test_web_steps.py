@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from bots.errors import BusinessError
-from bots.steps.base import StepContext
+from bots.kernel import StepContext
+from bots.kernel.errors import BusinessError
 from bots.steps.web.fill_form import fill_form
 from bots.steps.web.search_record import search_record
 from fixtures.legacy_app import LegacyApp

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bots.errors import BusinessError
+from bots.kernel.errors import BusinessError
 
 EACH = "each"  # `${each.field}`: the current element inside a step's `repeat`/`for_each` block
 REFERENCE = re.compile(r"(?<!\$)\$\{([^}]*)\}")

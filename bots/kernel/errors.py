@@ -2,6 +2,7 @@
 
     BotError
       RecipeError        the recipe is wrong: reported before any item runs, all problems at once
+        ConfigError      its settings, as the environment fills them in, cannot work
       TransientError     a timeout, a 5xx, a dropped session: the engine retries it
       ItemError          this item needs a person: exception queue, the run goes on
         BusinessError    the data is wrong or missing (never retried)
@@ -30,9 +31,15 @@ class BotError(Exception):
             self.code = code
         self.details: dict[str, Any] = details
 
+    @property
+    def kind(self) -> str:
+        """The family the error belongs to (BusinessError, ApplicationError, ...)."""
+        family = next(cls for cls in type(self).__mro__ if cls.__module__ == __name__)
+        return family.__name__
+
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the ledger and the logs."""
-        return {"kind": type(self).__name__, "code": self.code, "message": self.message,
+        return {"kind": self.kind, "code": self.code, "message": self.message,
                 "details": self.details}
 
 
@@ -61,6 +68,12 @@ class RecipeError(BotError):
         self.problems = problems
 
 
+class ConfigError(RecipeError):
+    """The recipe's settings, as the environment fills them in, cannot work (found at start)."""
+
+    code = "CONFIG_INVALID"
+
+
 class TransientError(BotError):
     """A failure that may pass by itself: the engine retries it with backoff."""
 
@@ -87,6 +100,7 @@ class ApplicationError(ItemError):
 
 CODES: dict[str, str] = {
     "RECIPE_INVALID": "The recipe has problems; fix them and run `check` again.",
+    "CONFIG_INVALID": "A recipe setting, as the environment fills it in, cannot work.",
     "FILE_MISSING": "The file was not found where the work item says (moved or deleted).",
     "NOT_A_PDF": "The file is not a PDF (wrong type or extension).",
     "EMPTY_FILE": "The file is empty.",

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bots.errors import BotError
+from bots.engine.sources.files import arrived_at
+from bots.kernel import WorkItem
+from bots.kernel.errors import BotError
 from bots.recipe.model import SheetSource
 from bots.sheets import (
     Book,
@@ -25,7 +27,6 @@ from bots.sheets import (
     single_spaced,
     typed,
 )
-from bots.steps.base import WorkItem
 
 
 @dataclass
@@ -44,8 +45,6 @@ def sheet_items(path: Path, source: SheetSource) -> list[WorkItem]:
     table = find_table(book, book.sheet(spec.sheet), spec.columns[spec.group_by], spec.header_row)
     columns = {name: table.column(header) for name, header in spec.columns.items()}
     groups = _groups(table, columns, source)
-    from bots.engine.items import arrived_at  # imported late: items imports this module
-
     arrived = arrived_at(path)
     return [_item(path, book, table, columns, source, group, arrived) for group in groups]
 

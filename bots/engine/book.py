@@ -1,0 +1,146 @@
+"""The record a run keeps: the ledger in a real run; in a dry run, only its report.
+
+A run picks its book once (``open_book``) and the engine writes through it the same way either
+way: no dry-run branches through the engine. The book also holds the run's side-effect path:
+guarded by intents in a real run, rehearsed (stopped before the submit) in a dry run.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from bots.engine.guard import Guarded, Rehearsal
+from bots.engine.reports import write_reports
+from bots.engine.steprun import SideEffects
+from bots.engine.summary import Tally
+from bots.kernel import Outcome, WorkItem
+from bots.ledger import Ledger, now
+from bots.recipe import Recipe
+from bots.secrets import redact_data
+from bots.sla import due_at, raise_alerts, report, run_counts
+
+UNFINISHED = ("queued", "running")
+
+
+class Book(Protocol):
+    """Where a run writes what happens to its items."""
+
+    side_effects: SideEffects
+
+    def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None: ...
+    def started(self, item_id: str, run_id: str) -> None: ...
+    def progressed(self, item_id: str, outputs: dict[str, Any]) -> None: ...
+    def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None: ...
+    def finished(self, item_id: str, outcome: Outcome) -> None: ...
+
+    def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
+        """An item that ended in an earlier run: record its end if the record missed it."""
+        ...
+
+    def run_started(self, run_id: str, recipe: Recipe) -> None: ...
+
+    def run_finished(self, run_id: str, recipe: Recipe, tally: Tally) -> dict[str, Any]:
+        """After the items: reports and service goals; extra summary fields."""
+        ...
+
+    def close_run(self, run_id: str, summary: dict[str, Any]) -> None: ...
+
+
+class LedgerBook:
+    """A real run: every item's progress, end and events in the ledger."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.side_effects: SideEffects = Guarded(ledger)
+
+    def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
+        known = self.ledger.item(item_id)
+        self.ledger.item_queued(item_id, recipe.name, item, run_id)
+        goal = recipe.model.service_goal
+        if known is None and goal:
+            self.ledger.update_item(item_id, due_at=due_at(goal, item.arrived_at or now()))
+
+    def started(self, item_id: str, run_id: str) -> None:
+        self.ledger.update_item(item_id, status="running", run_id=run_id)
+
+    def progressed(self, item_id: str, outputs: dict[str, Any]) -> None:
+        self.ledger.record_values(item_id, outputs)
+
+    def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None:
+        self.ledger.add_event(item_id, "step.finished", step_id=step_id, **event)
+
+    def finished(self, item_id: str, outcome: Outcome) -> None:
+        self.ledger.record_outcome(item_id, outcome)
+
+    def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
+        known = self.ledger.item(item_id)
+        if known is not None and known["status"] in UNFINISHED:
+            self.ledger.record_outcome(item_id, outcome)
+
+    def run_started(self, run_id: str, recipe: Recipe) -> None:
+        self.ledger.start_run(run_id, recipe.name)
+
+    def run_finished(self, run_id: str, recipe: Recipe, tally: Tally) -> dict[str, Any]:
+        write_reports(recipe, run_id, self.ledger)
+        extra: dict[str, Any] = {}
+        if recipe.model.service_goal:
+            extra["sla"] = self._service_goal(recipe)
+        return extra
+
+    def close_run(self, run_id: str, summary: dict[str, Any]) -> None:
+        self.ledger.finish_run(run_id, int(summary["exit_code"]), summary)
+
+    def _service_goal(self, recipe: Recipe) -> dict[str, int]:
+        """Alert on items that became at risk or breached; open items counted by state."""
+        goal, at = recipe.model.service_goal, datetime.now(UTC)
+        assert goal is not None
+        goals = {recipe.name: goal}
+        raise_alerts(self.ledger, report(self.ledger, recipe.name, goals, at), goals, at)
+        return run_counts(self.ledger, recipe.name, goal, at)
+
+
+class DryRunBook:
+    """A dry run: nothing in the ledger; what each item would have keyed, in a report."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.side_effects: SideEffects = Rehearsal()
+
+    def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
+        return None
+
+    def started(self, item_id: str, run_id: str) -> None:
+        return None
+
+    def progressed(self, item_id: str, outputs: dict[str, Any]) -> None:
+        return None
+
+    def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None:
+        return None
+
+    def finished(self, item_id: str, outcome: Outcome) -> None:
+        return None
+
+    def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
+        return None
+
+    def run_started(self, run_id: str, recipe: Recipe) -> None:
+        return None
+
+    def run_finished(self, run_id: str, recipe: Recipe, tally: Tally) -> dict[str, Any]:
+        """What the run would have keyed, per item, as JSON beside the logs."""
+        path = self.state_dir / "dry-runs" / f"{recipe.name}-{run_id}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(redact_data(tally.would_submit()), indent=2, default=str))
+        return {"dry_run": True, "dry_run_report": str(path)}
+
+    def close_run(self, run_id: str, summary: dict[str, Any]) -> None:
+        return None
+
+
+def open_book(dry_run: bool, ledger: Ledger, state_dir: Path) -> Book:
+    """The run's book: the ledger, or a dry run's report."""
+    return DryRunBook(state_dir) if dry_run else LedgerBook(ledger)

@@ -1,0 +1,124 @@
+"""The item boundary: one object runs one item, from its first step to its ``Outcome``.
+
+It opens the resources its steps need (through the item's ``ItemResources``), runs each step
+as a checkpointed DBOS step (a resumed item skips those already done), records what it found
+on the way, and always ends with one ``Outcome``: done with the target's references, or an
+exception with a code. A failure outside any step is an exception too (STEP_FAILED), never a
+workflow that raises and leaves the item `running`. Run, recipe and item ids are bound here,
+once, so every event of the item (the browser's and the lease's included) carries them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from dbos import DBOS
+from structlog.contextvars import bound_contextvars
+
+from bots.chaos import kill_point
+from bots.engine.attempts import Stopwatch
+from bots.engine.host import Host
+from bots.engine.stepper import execute_step
+from bots.engine.steprun import ItemState, StepRun
+from bots.kernel import ItemError, Outcome, WorkItem
+from bots.kernel.outcome import BUSINESS
+from bots.recipe import Recipe, Step
+
+
+class ItemRun:
+    """One item's run in this process."""
+
+    def __init__(self, host: Host, recipe: Recipe, item: WorkItem, workflow_id: str,
+                 resume: dict[str, Any]) -> None:
+        self.host, self.recipe, self.workflow_id = host, recipe, workflow_id
+        item_id = resume.get("item_id") or workflow_id
+        self.kept = set(resume.get("outputs", {}))  # outputs from before a resubmit: not rerun
+        self.state = ItemState(recipe, item, item_id, host.run_id, dict(resume.get("outputs", {})),
+                               host.resources(recipe).for_item(), host.evidence_dir(item_id),
+                               host.book.side_effects, host.sleep)
+        self.attempts: dict[str, int] = {}
+        self.current: str | None = None
+
+    @property
+    def item_id(self) -> str:
+        return self.state.item_id
+
+    async def run(self) -> Outcome:
+        """Run the item's steps; its outcome, recorded (an exception is an outcome too)."""
+        with bound_contextvars(run_id=self.host.run_id, recipe=self.recipe.name,
+                               item_id=self.item_id):
+            self.host.book.started(self.item_id, self.host.run_id)
+            outcome = await self._ended()
+            self.host.book.finished(self.item_id, outcome)
+            kill_point("item.finished")
+            self.host.completions.settle(self.workflow_id, outcome)
+            return outcome
+
+    async def _ended(self) -> Outcome:
+        try:
+            outcome = await self._steps()
+        except Exception as error:  # a failure outside any step: still an explained exception
+            structlog.get_logger().exception("item.failed", step_id=self.current)
+            outcome = Outcome.broken("STEP_FAILED", f"the item's run failed: "
+                                     f"{type(error).__name__}: {error}", step=self.current)
+        except BaseException:  # cancelled by a stop signal: the next run resumes the item
+            await self._release(ended_done=False)
+            raise
+        await self._release(ended_done=outcome.is_done and not self.state.dry_run)
+        return outcome
+
+    async def _release(self, *, ended_done: bool) -> None:
+        try:
+            await self.state.resources.release(ended_done=ended_done)
+        except Exception:  # closing a page must not turn a finished item into a failure
+            structlog.get_logger().exception("item.release_failed")
+
+    async def _steps(self) -> Outcome:
+        data, outputs = self.state.item.data, self.state.outputs
+        if data.get("source_error"):
+            return Outcome.broken("SOURCE_ROW_INVALID", data["source_error"], kind=BUSINESS,
+                                  step="source")
+        provided = data.get("provides", {})
+        for step in self.recipe.steps:
+            if step.id in self.kept:
+                continue  # kept from the earlier run, or corrected by an analyst
+            self.current = step.id
+            if step.id in provided:  # the source already carries this step's output
+                outputs[step.id] = provided[step.id]
+            else:
+                result = await DBOS.run_step_async({"name": "bots.step"}, self._step, step)
+                self.attempts[step.id] = result["attempts"]
+                if not result["ok"]:
+                    return Outcome.failed(result["error"], step.id, outputs, self.attempts)
+                outputs[step.id] = result["output"]
+            self.host.book.progressed(self.item_id, outputs)
+        return Outcome.done(outputs, self._references(), self.attempts)
+
+    async def _step(self, step: Step) -> dict[str, Any]:
+        """One step with its retries, as DBOS checkpoints it: plain data, never an exception."""
+        with bound_contextvars(step_id=step.id):
+            clock = Stopwatch()
+            try:
+                output, attempts = await execute_step(StepRun(self.state, step))
+            except ItemError as error:
+                attempts = int(error.details.get("attempts", 1))
+                self._finished(step, "exception", clock, attempts, code=error.code,
+                               error=error.message)
+                return {"ok": False, "error": error.as_dict(), "attempts": attempts}
+            self._finished(step, "ok", clock, attempts)
+            return {"ok": True, "output": output, "attempts": attempts}
+
+    def _finished(self, step: Step, outcome: str, clock: Stopwatch, attempts: int,
+                  **extra: Any) -> None:
+        """The one `step.finished` event per step: in the run's log and beside the item."""
+        event = {"outcome": outcome, "duration_s": clock.seconds, "attempts": attempts, **extra}
+        structlog.get_logger().info("step.finished", **event)
+        self.host.book.step_finished(self.item_id, step.id, event)
+
+    def _references(self) -> dict[str, str]:
+        """The target systems' references, from the steps that changed them, in order."""
+        return {step.id: str(out["reference"]) for step in self.recipe.steps
+                if step.type.side_effect
+                and isinstance(out := self.state.outputs.get(step.id), dict)
+                and out.get("reference")}

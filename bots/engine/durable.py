@@ -1,0 +1,70 @@
+"""One DBOS lifecycle for every door that runs items: a batch, a resubmit, the review page.
+
+Inside ``durable(...)`` this process is a DBOS worker with its own executor id and lease,
+listening only to the queues it names (a batch: its recipe's queue; a resubmit: none), so it
+never takes another process's items; the pending work of dead processes is recovered at launch
+and while it runs. Leaving the block stops DBOS and lets the lease go.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from dbos import DBOS, Queue
+
+from bots.engine.leases import (
+    Lease,
+    executor_id,
+    psycopg_url,
+    recover_dead_executors,
+    take_lease,
+    watch_for_dead_workers,
+)
+from bots.recipe import Recipe
+
+APP_VERSION = "bots-1"  # fixed, so that a new build still recovers an old build's workflows
+RESULT_POLL_S = 0.1  # DBOS's default (1 s) would add most of a second to every short item
+
+
+def queue_name(recipe: str) -> str:
+    """The DBOS queue of a recipe's items (shared by every worker of the recipe)."""
+    return f"bots-{recipe}"
+
+
+@contextlib.asynccontextmanager
+async def durable(database_url: str, *, listen: Sequence[str] = ()) -> AsyncIterator[Lease]:
+    """DBOS launched for this process, dequeuing only from `listen`; stopped on leaving."""
+    lease = take_lease(database_url, executor_id())
+    try:
+        _launch(database_url, lease.executor, listen)
+        await asyncio.to_thread(recover_dead_executors, lease)
+        watcher = asyncio.ensure_future(watch_for_dead_workers(lease))
+        try:
+            yield lease
+        finally:
+            watcher.cancel()
+    finally:
+        DBOS.destroy(destroy_registry=False)
+        lease.close()
+
+
+def _launch(database_url: str, executor: str, listen: Sequence[str]) -> None:
+    config: Any = {"name": "bots", "system_database_url": psycopg_url(database_url),
+                   "log_level": "WARNING", "run_admin_server": False,
+                   "executor_id": executor, "application_version": APP_VERSION}
+    DBOS(config=config)
+    DBOS.listen_queues(list(listen))
+    DBOS.launch()
+
+
+async def register_queue(recipe: Recipe, concurrency: int | None = None) -> Queue:
+    """The recipe's queue, with its concurrency and rate limit (shared by every process)."""
+    settings = recipe.model.settings
+    limiter: Any = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
+                    if settings.rate_limit else None)
+    return await DBOS.register_queue_async(
+        queue_name(recipe.name), concurrency=concurrency or settings.concurrency,
+        limiter=limiter, polling_interval_sec=RESULT_POLL_S)

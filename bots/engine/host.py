@@ -1,0 +1,98 @@
+"""What the item workflows of this process share while DBOS runs them.
+
+DBOS calls a workflow with plain data only, so the workflow finds the rest here: the run's
+record (the ledger, or a dry run's notes), the recipes, their resources and the batch waiting
+for outcomes. A ``Host`` exists only inside ``hosting(...)``: set when a batch or a resubmit
+starts, cleared (its resources stopped) when it ends; a workflow fetches it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bots.engine.book import Book
+from bots.engine.resources import ResourcePool
+from bots.kernel import Outcome
+from bots.recipe import Recipe, load_recipe
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class Completions:
+    """Outcomes of the items that end in this process, handed to whoever waits for them."""
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, asyncio.Future[Outcome]] = {}
+
+    def expect(self, workflow_id: str) -> asyncio.Future[Outcome]:
+        """A future the item's outcome will be set on, if the item ends in this process."""
+        return self._waiting.setdefault(workflow_id, asyncio.get_running_loop().create_future())
+
+    def settle(self, workflow_id: str, outcome: Outcome) -> None:
+        waiting = self._waiting.pop(workflow_id, None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(outcome)
+
+    def forget(self, workflow_id: str) -> None:
+        self._waiting.pop(workflow_id, None)
+
+
+@dataclass
+class Host:
+    """One run's shared services: its id, state folder, record, recipes and resources."""
+
+    run_id: str
+    state_dir: Path
+    book: Book
+    recipes: dict[str, Recipe] = field(default_factory=dict)
+    sleep: Sleep = asyncio.sleep
+    completions: Completions = field(default_factory=Completions)
+    pools: dict[str, ResourcePool] = field(default_factory=dict)
+
+    def recipe(self, name: str) -> Recipe:
+        """A recipe by name; loaded on demand for workflows recovered from another run."""
+        if name not in self.recipes:
+            self.recipes[name] = load_recipe(name)
+        return self.recipes[name]
+
+    def resources(self, recipe: Recipe) -> ResourcePool:
+        """The recipe's resources in this process (started when a step first needs one)."""
+        if recipe.name not in self.pools:
+            self.pools[recipe.name] = ResourcePool(recipe)
+        return self.pools[recipe.name]
+
+    def evidence_dir(self, item_id: str) -> Path:
+        """The folder that keeps an item's evidence (screenshots, HTML)."""
+        return self.state_dir / "evidence" / item_id.replace("/", "_").replace(":", "_")
+
+    async def close(self) -> None:
+        """Stop every resource this host started."""
+        pools, self.pools = list(self.pools.values()), {}
+        for pool in pools:
+            await pool.stop()
+
+
+_current: Host | None = None
+
+
+@contextlib.asynccontextmanager
+async def hosting(host: Host) -> AsyncIterator[Host]:
+    """Make `host` the one the workflows of this process use, until the block ends."""
+    global _current
+    _current = host
+    try:
+        yield host
+    finally:
+        _current = None
+        await host.close()
+
+
+def current_host() -> Host:
+    """The host of the run in progress (a workflow fetches it once)."""
+    if _current is None:
+        raise RuntimeError("no run in progress: start items through bots.engine.batch")
+    return _current
