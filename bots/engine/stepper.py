@@ -41,7 +41,7 @@ async def execute_step(run: StepRun) -> tuple[Any, int]:
 
 async def _attempt(run: StepRun, number: int) -> Any:
     kill_point("step.start")
-    ctx = await run.context(number)
+    ctx = await _context(run, number)
     try:
         if run.step.type.side_effect:
             return await run.item.side_effects.run(run, ctx)
@@ -53,6 +53,16 @@ async def _attempt(run: StepRun, number: int) -> Any:
         failure = unexpected(error, run.step.id)
         await _keep_evidence(run, ctx, failure)
         raise failure from error
+
+
+async def _context(run: StepRun, number: int) -> StepContext:
+    """The attempt's context; a resource that fails to open fails the attempt like a step."""
+    try:
+        return await run.context(number)
+    except BotError:
+        raise
+    except Exception as error:
+        raise unexpected(error, run.step.id) from error
 
 
 async def _keep_evidence(run: StepRun, ctx: StepContext, error: BotError) -> None:

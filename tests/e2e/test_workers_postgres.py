@@ -8,34 +8,17 @@ Needs the PostgreSQL server on 127.0.0.1:5432; skipped with a clear message wher
 from __future__ import annotations
 
 import signal
+import sqlite3
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from runner_support import expectations, run_runner, runner_env, start_runner
+from runner_support import CLAIMS, expectations, run_runner, start_runner, write_recipe
 
 from bots.ledger import Ledger
 
 pytestmark = pytest.mark.browser
-SERVER = "postgresql://root@127.0.0.1:5432"
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    name = f"bots_test_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{SERVER}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"no PostgreSQL server on 127.0.0.1:5432 for the scale-out test ({error})")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{SERVER}/{name}"
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
-
 
 def worker(app, tmp_path, database: str, number: int, *args: str):
     state = tmp_path / f"worker-{number}"  # each worker is its own machine: its own state folder
@@ -85,6 +68,16 @@ def test_workers_share_the_batch_and_a_killed_worker_loses_nothing(app, tmp_path
     assert len(app.claims()) == valid
 
 
-def test_sqlite_stays_the_default(app, tmp_path):
-    env = runner_env(app, tmp_path)
-    assert "BOTS_DATABASE_URL" not in env or not env["BOTS_DATABASE_URL"]
+def test_sqlite_stays_the_default(app, tmp_path, monkeypatch):
+    """Without BOTS_DATABASE_URL, a run keeps DBOS's state and the ledger in state/bots.sqlite."""
+    monkeypatch.delenv("BOTS_DATABASE_URL", raising=False)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "claim.pdf").write_bytes((CLAIMS / "claim-01-acme-water.pdf").read_bytes())
+    state = tmp_path / "state"
+    result = run_runner(app, state, str(write_recipe(tmp_path, inbox)))
+    assert result.returncode == 0 and result.summary["done"] == 1, result.stderr
+    with sqlite3.connect(state / "bots.sqlite") as db:
+        ledger = db.execute("SELECT status FROM bots_items").fetchall()
+        workflows = db.execute("SELECT status FROM workflow_status").fetchall()
+    assert ledger == [("done",)] and workflows == [("SUCCESS",)]

@@ -8,56 +8,19 @@ intent is decided by its check, or becomes POSSIBLE_DUPLICATE.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import Field
+from engine_fakes import ITEM, ITEM_ID, Script
 
 from bots.engine.guard import Guarded
 from bots.engine.resources import ResourcePool
 from bots.engine.stepper import execute_step
 from bots.engine.steprun import ItemState, StepRun
-from bots.kernel import StepParams, StepType, WorkItem
 from bots.kernel.errors import ApplicationError, BusinessError, TransientError
 from bots.ledger import Ledger
 from bots.recipe import load_recipe
-from bots.steps.registry import all_steps
-
-ITEM = WorkItem(key="0123456789abcdef01234567", name="claim.pdf", path="/tmp/claim.pdf")
-ITEM_ID = "test-recipe/0123456789abcdef01234567"
-
-
-class Params(StepParams):
-    value: str = Field("x", description="Anything.")
-
-
-class Script:
-    """A fake step whose successive calls raise or return what the test says."""
-
-    def __init__(self, *results: Any) -> None:
-        self.results = list(results)
-        self.calls = 0
-
-    def __call__(self, params: Params, ctx: Any) -> Any:
-        self.calls += 1
-        result = self.results.pop(0) if len(self.results) > 1 else self.results[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
-
-
-@pytest.fixture
-def fake_steps(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Script]:
-    """Register fake step types `fake.work`, `fake.submit` (side effect) and `fake.check`."""
-    registry = all_steps()
-
-    def install(name: str, script: Script, *, side_effect: bool = False) -> Script:
-        monkeypatch.setitem(registry, name, StepType(name, Params, script, side_effect))
-        return script
-
-    return install
 
 
 def recipe_file(tmp_path: Path, *, check: bool) -> Path:
