@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from engine_fakes import ITEM, ITEM_ID, Script
 
-from bots.engine.boundary import ItemRun
 from bots.engine.book import LedgerBook
+from bots.engine.boundary import ItemRun
 from bots.engine.durable import durable
 from bots.engine.enqueue import Queued, outcome_of
 from bots.engine.host import Host, hosting

@@ -126,7 +126,7 @@ def test_the_already_keyed_pdf_repeats_a_workbook_order_of_the_same_account() ->
     assert keyed["outcome"] == "done" and keyed["account"] == fields["account"]
 
 
-SHEET_SOURCE = {  # how recipes/order-entry.yaml can read the workbook (bots/engine/sources/sheet.py)
+SHEET_SOURCE = {  # how recipes/order-entry.yaml reads the workbook (bots/engine/sources/sheet.py)
     "path": "fixtures/orders/orders.xlsx", "sheet": "Order Lines", "group_by": "po_number",
     "columns": {"po_number": "PO Number", "account": "Account", "requested_date": "Requested",
                 "ship_to_name": "Ship To", "ship_to_address": "Address", "ship_to_city": "City",
