@@ -21,7 +21,10 @@ import signal
 import threading
 from collections import Counter
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the browser stack loads only for recipes that use it
+    from playwright.async_api import Page
 
 _counts: Counter[str] = Counter()
 _lock = threading.Lock()
@@ -54,7 +57,7 @@ def kill_point(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def maybe_crash_later(page: Any) -> None:
+def maybe_crash_later(page: Page) -> None:
     """Schedule a renderer crash of the page with the configured probability."""
     rate = float(settings().get("crash_rate", "0"))
     if rate <= 0 or _random().random() >= rate:
@@ -63,7 +66,7 @@ def maybe_crash_later(page: Any) -> None:
     asyncio.get_running_loop().call_later(delay, lambda: asyncio.ensure_future(_crash(page)))
 
 
-async def _crash(page: Any) -> None:
+async def _crash(page: Page) -> None:
     with contextlib.suppress(Exception):  # the page may be closed by then: nothing to crash
         session = await page.context.new_cdp_session(page)
         await session.send("Page.crash")

@@ -64,7 +64,3 @@ def configure(log_file: Path | None, *, to_stdout: bool | None = None) -> IO[str
     )
     return handle
 
-
-def get_logger(**bound: Any) -> Any:
-    """A logger with the given fields bound to every event."""
-    return structlog.get_logger().bind(**bound)

@@ -94,9 +94,10 @@ def _table(schema: dict[str, Any], what: str) -> list[str]:
 def _type_of(prop: dict[str, Any]) -> str:
     if "type" in prop:
         item = prop.get("items", {})
-        return f"list of {_type_of(item)}" if prop["type"] == "array" and item else prop["type"]
+        return f"list of {_type_of(item)}" if prop["type"] == "array" and item \
+            else str(prop["type"])
     if "anyOf" in prop:
         return " or ".join(_type_of(option) for option in prop["anyOf"])
     if "$ref" in prop:
-        return prop["$ref"].rsplit("/", 1)[-1]
+        return str(prop["$ref"]).rsplit("/", 1)[-1]
     return "any"

@@ -16,7 +16,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from bots.kernel import StepContext, StepType
+from bots.kernel import StepContext, StepParams, StepType
 from bots.kernel.errors import ApplicationError, BotError, BusinessError, TransientError
 from bots.kernel.refs import resolve
 from bots.recipe.model import RetryPolicy
@@ -38,7 +38,7 @@ async def call_step(step_type: StepType, values: Mapping[str, Any], scope: Mappi
                              code="TIMEOUT") from error
 
 
-def _params(step_type: StepType, values: Any, step_id: str) -> Any:
+def _params(step_type: StepType, values: Any, step_id: str) -> StepParams:
     try:
         return step_type.params.model_validate(values)
     except ValidationError as error:

@@ -94,7 +94,7 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
 async def _enqueue_all(queue: Queue, recipe: Recipe, items: list[WorkItem], host: Host,
                        dry_run: bool) -> dict[str, asyncio.Future[tuple[Queued, Outcome]]]:
     """Every item on the queue; a future of (item, outcome) per workflow id."""
-    waiting = {}
+    waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]] = {}
     for item in items:
         queued = await enqueue(queue, recipe, item, host, dry_run=dry_run)
         waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))

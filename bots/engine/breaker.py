@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from dbos import DBOS
+from dbos import DBOS, WorkflowHandleAsync
 
 from bots.kernel import Outcome
 
@@ -43,7 +43,7 @@ async def halt(workflow_ids: list[str], streak: int) -> None:
         await DBOS.cancel_workflow_async(workflow_id)
 
 
-async def resume_if_cancelled(workflow_id: str) -> Any:
+async def resume_if_cancelled(workflow_id: str) -> WorkflowHandleAsync[Any] | None:
     """The handle of a workflow a tripped breaker cancelled, resumed; None if not cancelled."""
     status = await DBOS.get_workflow_status_async(workflow_id)
     if status is not None and status.status == "CANCELLED":

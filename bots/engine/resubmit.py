@@ -80,14 +80,15 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
     try:
         item = open_item(ledger, ident)
         recipe = load_recipe(item["recipe"])
-        resume = plan_resume(recipe, item, corrections)
         host = Host(options.run_id or new_run_id(), options.state_dir, LedgerBook(ledger),
                     {recipe.name: recipe})
-        check_env(recipe)
-        host.resources(recipe).preflight()
-        _audit(ledger, item, who, corrections, resume)
-        retries = sum(entry["action"] == "retry" for entry in ledger.audit_trail(item["item_id"]))
-        with bound_contextvars(run_id=host.run_id, recipe=recipe.name):
+        with bound_contextvars(run_id=host.run_id, recipe=recipe.name, item_id=item["item_id"]):
+            resume = plan_resume(recipe, item, corrections)
+            check_env(recipe)
+            host.resources(recipe).preflight()
+            _audit(ledger, item, who, corrections, resume)
+            retries = sum(entry["action"] == "retry"
+                          for entry in ledger.audit_trail(item["item_id"]))
             return await _run_again(host, f"{item['item_id']}#retry{retries}", item, resume,
                                     options)
     finally:
@@ -102,8 +103,8 @@ def _audit(ledger: Ledger, item: dict[str, Any], who: str,
     after = {f"{s}.{f}": v for s, fields in corrections.items() for f, v in fields.items()}
     ledger.add_audit(item["item_id"], who, "retry", before=before, after=after,
                      note=f"resubmitted from step {resume['from_step']}")
-    structlog.get_logger().info("item.retry", item_id=item["item_id"], who=who,
-                                from_step=resume["from_step"], fields=sorted(after))
+    structlog.get_logger().info("item.retry", who=who, from_step=resume["from_step"],
+                                fields=sorted(after))
 
 
 def _work_item(item: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from bots.ledger.tables import metadata
@@ -25,7 +27,7 @@ def ensure_schema(engine: sa.Engine) -> None:
                     db.execute(sa.text(_add_column(engine, table.name, column)))
 
 
-def _add_column(engine: sa.Engine, table: str, column: sa.Column) -> str:
+def _add_column(engine: sa.Engine, table: str, column: sa.Column[Any]) -> str:
     kind = column.type.compile(dialect=engine.dialect)
     default = column.default.arg if column.default is not None else None  # type: ignore[attr-defined]
     suffix = f" DEFAULT '{default}'" if isinstance(default, str) else ""

@@ -125,7 +125,8 @@ class LayoutRules(BaseModel):
 
     @field_validator("fields")
     @classmethod
-    def _alternatives_not_empty(cls, value: dict[str, list[FieldRule]]) -> dict:
+    def _alternatives_not_empty(cls, value: dict[str, list[FieldRule]]
+                                ) -> dict[str, list[FieldRule]]:
         empty = [name for name, rules in value.items() if not rules]
         if empty:
             raise ValueError(f"field(s) {', '.join(empty)} have an empty list of rules")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -19,26 +18,10 @@ from bots.ledger import Ledger
 from bots.review import pages
 from bots.review.queue import Goals, load_service_goals
 from bots.review.security import AccessToken, SecurityHeaders
+from bots.review.state import ReviewState
 
 HERE = Path(__file__).resolve().parent
 PROJECT_ROOT = HERE.parent.parent
-
-
-@dataclass
-class ReviewState:
-    """What every request handler needs: the ledger, where state lives, how to retry."""
-
-    ledger: Ledger
-    state_dir: Path
-    database_url: str
-    project_root: Path
-    templates: Jinja2Templates
-    goals: Goals
-    retrying: set[str] = field(default_factory=set)  # items being resubmitted: no double runs
-
-    @property
-    def evidence_dir(self) -> Path:
-        return self.state_dir / "evidence"
 
 
 def templates() -> Jinja2Templates:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import Any
 from urllib.parse import quote, unquote
 
 from starlette.concurrency import run_in_threadpool
@@ -18,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bots.kernel.errors import BotError
-from bots.ledger import actions
+from bots.ledger import Ledger, actions
 from bots.review import retry
 from bots.review.security import csrf_problem
+from bots.review.state import ReviewState
 
 FLASH_COOKIE, WHO_COOKIE = "review_flash", "review_who"
 WHO = re.compile(r"^[\w][\w .@'-]{0,59}$")
@@ -51,7 +51,7 @@ def clear_flash(request: Request, response: Response) -> None:
         response.delete_cookie(FLASH_COOKIE)
 
 
-async def act(request: Request, item_id: str, app_state: Any) -> Response:
+async def act(request: Request, item_id: str, app_state: ReviewState) -> Response:
     """Handle one action form sent for an item."""
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
@@ -71,7 +71,7 @@ async def act(request: Request, item_id: str, app_state: Any) -> Response:
 
 
 async def _dispatch(action: str, item_id: str, who: str, fields: dict[str, str],
-                    app_state: Any) -> tuple[str, str]:
+                    app_state: ReviewState) -> tuple[str, str]:
     if action not in ACTIONS:
         return "error", f"Unknown action '{action}'."
     try:
@@ -83,7 +83,7 @@ async def _dispatch(action: str, item_id: str, who: str, fields: dict[str, str],
     return "ok", DONE_MESSAGES[action]
 
 
-def _ledger_action(action: str, ledger: Any, item_id: str, who: str,
+def _ledger_action(action: str, ledger: Ledger, item_id: str, who: str,
                    fields: dict[str, str]) -> None:
     if action == "resolve":
         actions.resolve(ledger, item_id, who, fields.get("reference", ""), fields.get("note", ""))
@@ -96,7 +96,7 @@ def _ledger_action(action: str, ledger: Any, item_id: str, who: str,
 
 
 async def _retry(item_id: str, who: str, fields: dict[str, str],
-                 app_state: Any) -> tuple[str, str]:
+                 app_state: ReviewState) -> tuple[str, str]:
     item = actions.open_item(app_state.ledger, item_id)
     changes = retry.changed_values(item.get("values") or {}, fields)
     if not changes and fields.get("unchanged") != "1":

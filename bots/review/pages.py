@@ -17,10 +17,12 @@ from bots.review.item_view import item_view, source_path
 from bots.review.queue import FILTERS, queue_view
 from bots.review.render import PageUnavailable, render_page
 from bots.review.security import csrf_token, keep_csrf_cookie
+from bots.review.state import ReviewState
 
 
-def _review(request: Request) -> Any:
-    return request.app.state.review
+def _review(request: Request) -> ReviewState:
+    review: ReviewState = request.app.state.review
+    return review
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:

@@ -82,7 +82,8 @@ def _rasterize(path: str, page: int) -> Image.Image:
         if not 1 <= page <= len(document):
             raise PageUnavailable(f"{path} has no page {page}")
         bitmap = document[page - 1].render(scale=SCALE)
-        return bitmap.to_pil().convert("RGB")
+        image: Image.Image = bitmap.to_pil().convert("RGB")
+        return image
     finally:
         document.close()
 

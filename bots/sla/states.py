@@ -48,7 +48,7 @@ def is_open(item: dict[str, Any]) -> bool:
     """True while the bot or a person still owes the item work."""
     if item.get("review_state") in ("resolved", "rejected"):
         return False
-    return item["status"] != "done"
+    return bool(item["status"] != "done")
 
 
 def state(item: dict[str, Any], goal: ServiceGoal, now: datetime) -> State:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
 
 from bots.secrets import redact
 
@@ -44,7 +45,7 @@ def evidence_name(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", label).strip("_.") or "page"
 
 
-async def capture_page(page: Any, evidence_dir: Path, label: str) -> dict[str, Any]:
+async def capture_page(page: Page, evidence_dir: Path, label: str) -> dict[str, Any]:
     """Save a screenshot and the HTML of a page; returns their paths and the page URL."""
     evidence_dir.mkdir(parents=True, exist_ok=True)
     base = evidence_dir / evidence_name(label)
@@ -60,21 +61,21 @@ async def capture_page(page: Any, evidence_dir: Path, label: str) -> dict[str, A
     return saved
 
 
-def _url(page: Any) -> str:
+def _url(page: Page) -> str:
     try:
         return str(page.url)
     except PlaywrightError:
         return ""
 
 
-async def _screenshot(page: Any, base: Path) -> Path:
+async def _screenshot(page: Page, base: Path) -> Path:
     path = base.parent / (base.name + ".png")
     await page.screenshot(path=str(path), full_page=True, mask=[page.locator(PASSWORDS)],
                           animations="disabled")
     return path
 
 
-async def _html(page: Any, base: Path) -> Path:
+async def _html(page: Page, base: Path) -> Path:
     path = base.parent / (base.name + ".html")
     html = await page.evaluate(SNAPSHOT_JS)
     path.write_text(redact(html), encoding="utf-8")

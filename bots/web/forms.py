@@ -9,8 +9,8 @@ Every navigation is checked (``bots.web.guard``) before the caller sees the page
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.kernel.errors import ApplicationError, BusinessError
@@ -58,7 +58,7 @@ def label_cell_xpath(label: str) -> str:
     return f"//{CELL}[{matches}]"
 
 
-async def present(locator: Any) -> bool:
+async def present(locator: Locator) -> bool:
     """Whether the locator finds something within the action timeout."""
     try:
         await locator.first.wait_for(state="attached")
@@ -67,27 +67,27 @@ async def present(locator: Any) -> bool:
     return True
 
 
-async def labels_on(page: Any) -> list[str]:
+async def labels_on(page: Page) -> list[str]:
     """The label-like texts on the page, to say what was there when a label is missing."""
     async with translated("listing the page's labels"):
         found: list[str] = await page.evaluate(LABELS_JS)
     return found
 
 
-async def _missing(page: Any, what: str) -> ApplicationError:
+async def _missing(page: Page, what: str) -> ApplicationError:
     seen = ", ".join(repr(text) for text in await labels_on(page) if text)
     return ApplicationError(f"No {what} on {page.url}; the page shows: {seen or 'nothing'}. "
                             f"Check the recipe against the screen.", code="STEP_FAILED",
                             url=page.url)
 
 
-def _in_row(page: Any, label: str) -> Any:
+def _in_row(page: Page, label: str) -> Locator:
     """Controls in the cell right of a table cell whose text is the label."""
     return page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]"
                         f"//{CONTROL}")
 
 
-async def control(page: Any, label: str) -> Any:
+async def control(page: Page, label: str) -> Locator:
     """The input, select or textarea for a visible label (table row, <label>, placeholder)."""
     in_row = _in_row(page, label)
     candidates = [in_row, page.get_by_label(label.strip().rstrip(":"), exact=True),
@@ -102,7 +102,7 @@ async def control(page: Any, label: str) -> Any:
     raise await _missing(page, f"field labelled '{label}'")
 
 
-async def field_and_kind(page: Any, label: str) -> tuple[Any, str]:
+async def field_and_kind(page: Page, label: str) -> tuple[Locator, str]:
     """The control for a label and its kind ('input:text', 'select', ...).
 
     One browser call finds a control in a table row and tells its kind; others are waited for.
@@ -117,7 +117,7 @@ async def field_and_kind(page: Any, label: str) -> tuple[Any, str]:
         return field, await field.evaluate(KIND_JS)
 
 
-async def fill(page: Any, label: str, value: str) -> None:
+async def fill(page: Page, label: str, value: str) -> None:
     """Type a value into the field with this label (choose it in a select, tick a checkbox)."""
     field, kind = await field_and_kind(page, label)
     async with translated(f"filling '{label}'"):
@@ -129,7 +129,7 @@ async def fill(page: Any, label: str, value: str) -> None:
             await field.fill(value)
 
 
-async def _choose(field: Any, label: str, value: str) -> None:
+async def _choose(field: Locator, label: str, value: str) -> None:
     options: list[list[str]] = await field.evaluate(OPTIONS_JS)
     await field.select_option(value=pick_option(options, value, label))
 
@@ -154,7 +154,7 @@ def _no_option(label: str, wanted: str, options: list[list[str]], why: str) -> B
                          code="FIELD_INVALID", field=label, value=wanted)
 
 
-async def read(page: Any, label: str) -> str:
+async def read(page: Page, label: str) -> str:
     """The value shown next to a label: the next cell's text, or a control's current value."""
     cells = page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]")
     async with translated(f"reading '{label}'"):
@@ -167,27 +167,27 @@ async def read(page: Any, label: str) -> str:
         return str(await field.input_value()).strip()
 
 
-async def page_text(page: Any) -> str:
+async def page_text(page: Page) -> str:
     """The visible text of the whole page."""
     async with translated("reading the page"):
         return str(await page.inner_text("body"))
 
 
-async def open_page(page: Any, url: str) -> None:
+async def open_page(page: Page, url: str) -> None:
     """Go to a URL and check where we landed (5xx, expired session, red errors)."""
     async with translated(f"opening {url}"):
         response = await page.goto(url)
     await check_arrival(page, response, url)
 
 
-def _button(page: Any, text: str) -> Any:
+def _button(page: Page, text: str) -> Locator:
     name = text.strip()
     # input[type=submit] is a button whose accessible name is its value
     return (page.get_by_role("button", name=name, exact=True)
             .or_(page.get_by_role("link", name=name, exact=True)))
 
 
-async def submit(page: Any, text: str, *, reject_red: bool = True,
+async def submit(page: Page, text: str, *, reject_red: bool = True,
                  errors: Sequence[ErrorCode] = ()) -> None:
     """Click a button or link by its text and wait for the next page, then check it.
 
@@ -207,7 +207,7 @@ async def submit(page: Any, text: str, *, reject_red: bool = True,
         await check_not_rejected(page, errors)
 
 
-async def fill_all(page: Any, fields: dict[str, FieldValue]) -> dict[str, str]:
+async def fill_all(page: Page, fields: dict[str, FieldValue]) -> dict[str, str]:
     """Fill every {label: value} in order; returns the texts typed, by label."""
     typed = {label: as_text(label, value) for label, value in fields.items()}
     for label, text in typed.items():

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from playwright.async_api import Page
+
 from bots.kernel.errors import ApplicationError
 from bots.web.forms import label_key
 from bots.web.guard import translated
@@ -40,7 +42,7 @@ class Grid:
         return dict(zip(self.headers, self.rows[index], strict=True))
 
 
-async def tables_on(page: Any) -> list[dict[str, Any]]:
+async def tables_on(page: Page) -> list[dict[str, Any]]:
     """Every table on the page: {grid, headers, rows}."""
     async with translated("reading the page's tables"):
         found: list[dict[str, Any]] = await page.evaluate(TABLES_JS)
@@ -52,7 +54,7 @@ def _has_columns(table: dict[str, Any], columns: Iterable[str]) -> bool:
     return all(label_key(column) in headers for column in columns) and bool(headers)
 
 
-async def find_grid(page: Any, columns: Iterable[str]) -> Grid | None:
+async def find_grid(page: Page, columns: Iterable[str]) -> Grid | None:
     """The grid whose headers include every column (class 'grid' preferred); None if none."""
     wanted = list(columns)
     candidates = [table for table in await tables_on(page) if _has_columns(table, wanted)]
@@ -62,7 +64,7 @@ async def find_grid(page: Any, columns: Iterable[str]) -> Grid | None:
     return Grid(candidates[0]["headers"], candidates[0]["rows"])
 
 
-async def require_grid(page: Any, columns: Iterable[str]) -> Grid:
+async def require_grid(page: Page, columns: Iterable[str]) -> Grid:
     """The grid with these columns; STEP_FAILED naming what tables the page has otherwise."""
     wanted = list(columns)
     grid = await find_grid(page, wanted)

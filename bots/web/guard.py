@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.kernel.errors import ApplicationError, BotError, TransientError
@@ -75,7 +75,7 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def check_status(response: Any, url: str) -> None:
+def check_status(response: Response | None, url: str) -> None:
     """A 5xx answer is the server's trouble, not ours: transient SERVER_ERROR."""
     if response is not None and response.status >= 500:
         raise TransientError(f"{url} answered HTTP {response.status} "
@@ -83,7 +83,7 @@ def check_status(response: Any, url: str) -> None:
                              code="SERVER_ERROR", status=response.status, url=url)
 
 
-async def check_not_expired(page: Any) -> None:
+async def check_not_expired(page: Page) -> None:
     """Landing on the sign-on page with the expiry message: transient SESSION_EXPIRED."""
     async with translated("reading the page"):
         expired = await page.evaluate(EXPIRED_JS, EXPIRED_TEXT)
@@ -92,14 +92,14 @@ async def check_not_expired(page: Any) -> None:
                              f"a new sign-on is needed.", code="SESSION_EXPIRED", url=page.url)
 
 
-async def red_errors(page: Any) -> list[str]:
+async def red_errors(page: Page) -> list[str]:
     """The error messages the page shows in red, outermost elements first, without repeats."""
     async with translated("reading the page's error messages"):
         found: list[str] = await page.evaluate(RED_ERRORS_JS)
     return found
 
 
-async def check_not_rejected(page: Any, rules: Sequence[ErrorCode] = ()) -> None:
+async def check_not_rejected(page: Page, rules: Sequence[ErrorCode] = ()) -> None:
     """Red error text after a submit: the system refused a value, VALIDATION_REJECTED
     unless one of the recipe's rules gives the message a sharper code."""
     errors = await red_errors(page)
@@ -107,7 +107,7 @@ async def check_not_rejected(page: Any, rules: Sequence[ErrorCode] = ()) -> None
         raise rejection(errors, rules, page.url)
 
 
-async def check_arrival(page: Any, response: Any, url: str) -> None:
+async def check_arrival(page: Page, response: Response | None, url: str) -> None:
     """Every check after a navigation or submit, in the order that gives the truest code."""
     check_status(response, url)
     await check_not_expired(page)

@@ -6,7 +6,7 @@ it even when the recipe did not read it from a sensitively named variable.
 
 from __future__ import annotations
 
-from typing import Any
+from playwright.async_api import Page
 
 from bots.kernel.errors import ApplicationError
 from bots.secrets import register_secret
@@ -15,7 +15,7 @@ from bots.web.config import LoginConfig, WebConfig
 from bots.web.guard import check_status, red_errors, translated
 
 
-async def sign_on(page: Any, config: WebConfig) -> None:
+async def sign_on(page: Page, config: WebConfig) -> None:
     """Fill and submit the sign-on form; LOGIN_FAILED when the system refuses it."""
     login = config.login
     if login is None:
@@ -30,7 +30,7 @@ async def sign_on(page: Any, config: WebConfig) -> None:
     await _check_signed_on(page, login, url)
 
 
-async def _fill_credential(page: Any, label: str, value: str) -> None:
+async def _fill_credential(page: Page, label: str, value: str) -> None:
     field, kind = await forms.field_and_kind(page, label)
     if kind == "input:password":
         register_secret(value)
@@ -38,7 +38,7 @@ async def _fill_credential(page: Any, label: str, value: str) -> None:
         await field.fill(value)
 
 
-async def _check_signed_on(page: Any, login: LoginConfig, login_url: str) -> None:
+async def _check_signed_on(page: Page, login: LoginConfig, login_url: str) -> None:
     text = (await forms.page_text(page)).lower()
     refused = await red_errors(page)
     if login.failure_text and login.failure_text.lower() in text:

@@ -8,9 +8,8 @@ then hold a value, or the popup did not do its job.
 
 from __future__ import annotations
 
-from typing import Any
-
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page
 from pydantic import Field, field_validator
 
 from bots.kernel import StepParams
@@ -38,7 +37,7 @@ class Lookup(StepParams):
         return stable_code(value)
 
 
-async def choose_in_popup(page: Any, lookup: Lookup) -> str:
+async def choose_in_popup(page: Page, lookup: Lookup) -> str:
     """Open the popup, pick the row, and return the value the field then holds."""
     opener = await _opener_button(page, lookup)
     async with translated(f"opening the lookup '{lookup.button}' of '{lookup.field}'"):
@@ -55,7 +54,7 @@ async def choose_in_popup(page: Any, lookup: Lookup) -> str:
     return await _chosen(page, lookup)
 
 
-async def _opener_button(page: Any, lookup: Lookup) -> Any:
+async def _opener_button(page: Page, lookup: Lookup) -> Locator:
     """The lookup button in the field's own row (several fields may have a '...')."""
     row = page.locator(f"xpath={label_cell_xpath(lookup.field)}/parent::tr")
     for scope in (row, page):
@@ -72,7 +71,7 @@ def _row_xpath(text: str) -> str:
     return f"//tr[*[self::td or self::th][{cell} = {xpath_literal(text.strip().lower())}]]"
 
 
-async def _pick(popup: Any, lookup: Lookup) -> None:
+async def _pick(popup: Page, lookup: Lookup) -> None:
     row = popup.locator(f"xpath={_row_xpath(lookup.select_text)}")
     async with translated(f"choosing '{lookup.select_text}' in the lookup"):
         if not await row.count():  # the popup has loaded: no need to wait for rows
@@ -85,7 +84,7 @@ async def _pick(popup: Any, lookup: Lookup) -> None:
             await _click_closing(popup, link.first)
 
 
-async def _click_closing(popup: Any, link: Any) -> None:
+async def _click_closing(popup: Page, link: Locator) -> None:
     """Click a link that closes its own window: the window may go while the click returns."""
     try:
         await link.click(no_wait_after=True)
@@ -94,7 +93,7 @@ async def _click_closing(popup: Any, link: Any) -> None:
             raise
 
 
-async def _chosen(page: Any, lookup: Lookup) -> str:
+async def _chosen(page: Page, lookup: Lookup) -> str:
     field = await control(page, lookup.field)
     async with translated(f"reading '{lookup.field}' after the lookup"):
         value = str(await field.input_value()).strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from playwright.async_api import Page
 from pydantic import Field, ValidationError
 
 from bots.kernel import StepParams
@@ -59,14 +60,14 @@ class RepeatBlock(RepeatedRow):
                                 f"(got {first.get('input')!r})", code="FIELD_INVALID") from error
 
 
-async def add_rows(page: Any, block: RepeatBlock,
+async def add_rows(page: Page, block: RepeatBlock,
                    errors: Sequence[ErrorCode] = ()) -> list[dict[str, str]]:
     """Key every element of the block; the texts typed for each, in order."""
     return [await add_row(page, block.for_element(element, number), number, block.name, errors)
             for number, element in enumerate(block.for_each, start=1)]
 
 
-async def add_row(page: Any, row: RepeatedRow, number: int, name: str,
+async def add_row(page: Page, row: RepeatedRow, number: int, name: str,
                   errors: Sequence[ErrorCode] = ()) -> dict[str, str]:
     """Fill one element's fields, click its button, and verify the row it added."""
     typed = await fill_all(page, row.fields)
@@ -79,14 +80,14 @@ async def add_row(page: Any, row: RepeatedRow, number: int, name: str,
     return typed
 
 
-async def _row_count(page: Any, verify: RowCheck | None) -> int:
+async def _row_count(page: Page, verify: RowCheck | None) -> int:
     if verify is None:
         return 0
     grid = await find_grid(page, verify.columns)
     return len(grid.rows) if grid else 0
 
 
-async def _verify_added_row(page: Any, verify: RowCheck, before: int, what: str) -> None:
+async def _verify_added_row(page: Page, verify: RowCheck, before: int, what: str) -> None:
     grid = await require_grid(page, verify.columns)
     if len(grid.rows) <= before:
         raise ApplicationError(f"{what}: the grid on {page.url} still has {len(grid.rows)} "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.async_api import Page
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
@@ -111,7 +112,7 @@ async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
     return {name: await read(page, label) for name, label in params.read.items()}
 
 
-async def _fill_page(page: Any, form_page: FormPage, errors: list[ErrorCode]) -> dict[str, Any]:
+async def _fill_page(page: Page, form_page: FormPage, errors: list[ErrorCode]) -> dict[str, Any]:
     """Fill a page's fields and add its repeated rows; what was typed, rows as a list."""
     typed: dict[str, Any] = await fill_all(page, form_page.fields)
     if form_page.repeat:
@@ -119,7 +120,7 @@ async def _fill_page(page: Any, form_page: FormPage, errors: list[ErrorCode]) ->
     return typed
 
 
-async def _dry_run_result(page: Any, ctx: StepContext, typed: dict[str, Any]) -> dict[str, Any]:
+async def _dry_run_result(page: Page, ctx: StepContext, typed: dict[str, Any]) -> dict[str, Any]:
     """What a real run would have submitted, with a screenshot of the filled last page."""
     saved = await capture_page(page, ctx.evidence_dir, f"{ctx.step_id}-dry-run")
     return {"dry_run": True, "would_submit": typed, "screenshot": saved.get("screenshot"),
