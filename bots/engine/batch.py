@@ -31,7 +31,6 @@ from bots.engine.summary import Tally
 from bots.kernel import Outcome, WorkItem
 from bots.ledger import Ledger
 from bots.recipe import Recipe
-from bots.recipe.environment import check_env
 
 
 @dataclass
@@ -57,13 +56,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     host = Host(run_id, options.state_dir, book, {recipe.name: recipe})
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
-            check_env(recipe)
-            host.resources(recipe).preflight()
-            items, repeats = discover_items(recipe)
-            tally = Tally(recipe.name, run_id, options.dry_run, repeated_files=repeats)
-            structlog.get_logger().info("run.started", items=len(items),
-                                        dry_run=options.dry_run, repeated_files=repeats)
-            book.run_started(run_id, recipe)
+            items, tally = _prepare(recipe, host, options)
             async with durable(options.database_url, listen=[queue_name(recipe.name)]), \
                     hosting(host):
                 await _process(recipe, items, options, host, tally, progress)
@@ -73,6 +66,16 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             return summary
     finally:
         ledger.close()
+
+
+def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[WorkItem], Tally]:
+    """What must hold before anything is queued; the inbox's items and their tally."""
+    host.prepare(recipe)
+    items, repeats = discover_items(recipe)
+    structlog.get_logger().info("run.started", items=len(items), dry_run=options.dry_run,
+                                repeated_files=repeats)
+    host.book.run_started(host.run_id, recipe)
+    return items, Tally(recipe.name, host.run_id, options.dry_run, repeated_files=repeats)
 
 
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,

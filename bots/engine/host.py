@@ -18,6 +18,7 @@ from bots.engine.book import Book
 from bots.engine.resources import ResourcePool
 from bots.kernel import Outcome
 from bots.recipe import Recipe, load_recipe
+from bots.recipe.environment import check_env
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -58,6 +59,15 @@ class Host:
         if name not in self.recipes:
             self.recipes[name] = load_recipe(name)
         return self.recipes[name]
+
+    def prepare(self, recipe: Recipe) -> None:
+        """Check, before any item, that the recipe's configuration can work here.
+
+        The variables it names are set (BotError CONFIG_MISSING); each resource section,
+        filled in from the environment, is valid and its preflight passes (ConfigError).
+        """
+        check_env(recipe)
+        self.resources(recipe).preflight()
 
     def resources(self, recipe: Recipe) -> ResourcePool:
         """The recipe's resources in this process (started when a step first needs one)."""

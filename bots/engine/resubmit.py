@@ -25,7 +25,6 @@ from bots.kernel.refs import references_in
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError, open_item
 from bots.recipe import Recipe, load_recipe
-from bots.recipe.environment import check_env
 
 
 def parse_corrections(pairs: list[str]) -> dict[str, dict[str, str]]:
@@ -84,8 +83,7 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
                     {recipe.name: recipe})
         with bound_contextvars(run_id=host.run_id, recipe=recipe.name, item_id=item["item_id"]):
             resume = plan_resume(recipe, item, corrections)
-            check_env(recipe)
-            host.resources(recipe).preflight()
+            host.prepare(recipe)
             _audit(ledger, item, who, corrections, resume)
             retries = sum(entry["action"] == "retry"
                           for entry in ledger.audit_trail(item["item_id"]))
