@@ -1,7 +1,7 @@
 """What a runner subprocess did, shared by the test folders that run `runner.py`.
 
-Its own module name (the folders' conftest.py files would clash), on the path through
-`pythonpath` in pyproject.toml.
+Its own module name (the folders' conftest.py files would clash), imported as
+`tests.runner_result`: the repository root is on `pythonpath` in pyproject.toml.
 """
 
 from __future__ import annotations

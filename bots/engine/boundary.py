@@ -88,7 +88,7 @@ class ItemRun:
                 outputs[step.id] = provided[step.id]
             else:
                 result = await DBOS.run_step_async({"name": "bots.step"}, self._step, step)
-                self.attempts[step.id] = result["attempts"]
+                self.attempts[step.id] = result.get("attempts", 1)  # older checkpoints: none
                 if not result["ok"]:
                     return Outcome.failed(result["error"], step.id, outputs, self.attempts)
                 outputs[step.id] = result["output"]

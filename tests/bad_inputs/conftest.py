@@ -1,18 +1,13 @@
-"""Fixtures of the bad-input tests: the fixture legacy app in a subprocess, and helpers' path."""
+"""Fixtures of the bad-input tests: the fixture legacy app in a subprocess."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bad_helpers import PASSWORD, USER  # noqa: E402
-
-from fixtures.legacy_app import LegacyApp, launch  # noqa: E402
+from fixtures.legacy_app import LegacyApp, launch
+from tests.bad_inputs.bad_helpers import PASSWORD, USER
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bad_helpers import (
+
+from bots.ledger import Ledger
+from fixtures.recipe_copy import recipe_copy
+from tests.bad_inputs.bad_helpers import (
     CORPUS,
     PASSWORD,
     expected,
@@ -23,9 +26,6 @@ from bad_helpers import (
     run_runner,
     runner_env,
 )
-
-from bots.ledger import Ledger
-from fixtures.recipe_copy import recipe_copy
 
 pytestmark = pytest.mark.browser
 CLAIMS = expected("claims")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bad_helpers import CORPUS
-
 from bots.kernel.errors import CODES
 from fixtures import make_bad_inputs
+from tests.bad_inputs.bad_helpers import CORPUS
 
 
 def snapshot(folder) -> dict[str, bytes]:

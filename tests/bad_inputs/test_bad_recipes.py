@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from bad_helpers import CORPUS, ROOT
+
+from tests.bad_inputs.bad_helpers import CORPUS, ROOT
 
 RECIPES = sorted((CORPUS / "recipes").glob("*.yaml"))
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bad_helpers import CORPUS, ROOT, expected, run_runner, runner_env
 
 from bots.engine.sources.sheet import sheet_items
 from bots.kernel import StepContext, WorkItem
@@ -15,6 +14,7 @@ from bots.recipe import load_recipe
 from bots.recipe.model import SheetSource
 from bots.steps.sheet.lookup_row import Params, lookup_row
 from fixtures.recipe_copy import recipe_copy
+from tests.bad_inputs.bad_helpers import CORPUS, ROOT, expected, run_runner, runner_env
 
 SHEETS = expected("sheets")
 REGISTERS = sorted(name for name in SHEETS if name.startswith("register-"))

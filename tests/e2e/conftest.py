@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from runner_support import PASSWORD, USER
 
 from fixtures.legacy_app import LegacyApp, launch
+from tests.e2e.runner_support import PASSWORD, USER
 
 
 @pytest.fixture(scope="module")

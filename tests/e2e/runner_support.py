@@ -1,7 +1,7 @@
 """End-to-end helpers: the runner as a subprocess, expectations, recipe copies.
 
-A module of its own (not conftest) so that `from runner_support import ...` is unambiguous when
-several test folders each have a conftest.py.
+A module of its own (not conftest), imported by its full name `tests.e2e.runner_support`, so
+that it is one module however many test folders have a conftest.py.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from runner_result import RunResult
-
 from fixtures.legacy_app import LegacyApp
 from fixtures.recipe_copy import claims_copy
+from tests.runner_result import RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = ROOT / "fixtures" / "claims"

@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from runner_support import CLAIMS, expectations, run_runner, write_recipe
 
 from bots.ledger import Ledger
+from tests.e2e.runner_support import CLAIMS, expectations, run_runner, write_recipe
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +59,22 @@ def test_first_run_keys_every_valid_claim_once_and_routes_the_rest(app, tmp_path
                 claim["loss_type"]) == (fields["policy_number"], fields["amount"],
                                         fields["loss_date"], fields["loss_type"]), name
 
+    _assert_every_event_names_its_run_item_and_step(Path(summary["log_file"]), summary)
+
     again = run_runner(app, tmp_path, "claims-intake")
     assert again.returncode == 0, again.stderr
     assert again.summary["already_finished"] == len(expected)
     assert [c["reference"] for c in app.claims()] == [c["reference"] for c in claims]
+
+
+def _assert_every_event_names_its_run_item_and_step(log: Path, summary: dict) -> None:
+    """Run, item and step ids are bound once and reach every event of the run's log."""
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert {event["run_id"] for event in events} == {summary["run_id"]}
+    steps = [event for event in events if event["event"] in ("step.finished", "step.retry")]
+    assert len(steps) >= summary["items"]
+    assert all(event["item_id"].startswith("claims-intake/") and event["step_id"]
+               for event in steps)
 
 
 def test_same_pdf_dropped_again_is_not_keyed_twice(app, tmp_path):

@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from runner_support import CLAIMS, run_runner, write_recipe
 
 from bots.ledger import Ledger
+from tests.e2e.runner_support import CLAIMS, run_runner, write_recipe
 
 pytestmark = pytest.mark.browser
 FILES = ("claim-01-acme-water.pdf", "claim-08-northwind-unknown-policy.pdf")

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from runner_support import CLAIMS, ROOT, run_runner, runner_env, write_recipe
+
+from tests.e2e.runner_support import CLAIMS, ROOT, run_runner, runner_env, write_recipe
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from runner_support import ROOT, run_runner
 
 from bots.ledger import Ledger
+from tests.e2e.runner_support import ROOT, run_runner
 
 pytestmark = pytest.mark.browser
 ORDERS = ROOT / "fixtures" / "orders"

@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from runner_support import (
+
+from bots.engine.summary import EXIT_APPLICATION, EXIT_INTERRUPTED, EXIT_TEMPFAIL
+from tests.e2e.runner_support import (
     CLAIMS,
     PASSWORD,
     ROOT,
@@ -28,8 +30,6 @@ from runner_support import (
     start_runner,
     write_recipe,
 )
-
-from bots.engine.summary import EXIT_APPLICATION, EXIT_INTERRUPTED, EXIT_TEMPFAIL
 
 pytestmark = pytest.mark.browser
 

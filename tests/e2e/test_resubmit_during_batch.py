@@ -16,10 +16,17 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from runner_support import CLAIMS, ROOT, run_runner, runner_env, start_runner, write_recipe
 
 from bots.ledger import Ledger
 from fixtures.make_soak import external_ref, write_claims
+from tests.e2e.runner_support import (
+    CLAIMS,
+    ROOT,
+    run_runner,
+    runner_env,
+    start_runner,
+    write_recipe,
+)
 
 pytestmark = pytest.mark.browser
 NEW_CLAIMS = 8

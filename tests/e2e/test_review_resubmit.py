@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 from playwright.sync_api import sync_playwright
-from runner_support import CLAIMS, PASSWORD, USER, run_runner, write_recipe
 
 from bots.review import create_app
 from bots.web.browser import find_browser, launch_args
+from tests.e2e.runner_support import CLAIMS, PASSWORD, USER, run_runner, write_recipe
 
 pytestmark = pytest.mark.browser
 

@@ -14,9 +14,9 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-from runner_support import CLAIMS, expectations, run_runner, start_runner, write_recipe
 
 from bots.ledger import Ledger
+from tests.e2e.runner_support import CLAIMS, expectations, run_runner, start_runner, write_recipe
 
 pytestmark = pytest.mark.browser
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from engine_fakes import FakeProvider, Params, Script
 
 from bots.kernel import ResourceType, StepType
 from bots.steps.registry import all_resources, all_steps
+from tests.engine.engine_fakes import FakeProvider, Params, Script
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_fakes import ITEM, ITEM_ID, Script
 
 from bots.engine.book import LedgerBook
 from bots.engine.boundary import ItemRun
@@ -23,6 +22,7 @@ from bots.engine.host import Host, hosting
 from bots.kernel import BusinessError, Outcome, TransientError
 from bots.ledger import Ledger
 from bots.recipe import load_recipe
+from tests.engine.engine_fakes import ITEM, ITEM_ID, Script
 
 RECIPE = """\
 recipe: test-recipe

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_fakes import ITEM, ITEM_ID, Script
 
 from bots.engine.guard import Guarded
 from bots.engine.resources import ResourcePool
@@ -21,6 +20,7 @@ from bots.engine.steprun import ItemState, StepRun
 from bots.kernel.errors import ApplicationError, BusinessError, TransientError
 from bots.ledger import Ledger
 from bots.recipe import load_recipe
+from tests.engine.engine_fakes import ITEM, ITEM_ID, Script
 
 
 def recipe_file(tmp_path: Path, *, check: bool) -> Path:

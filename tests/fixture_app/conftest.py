@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-HERE = Path(__file__).resolve().parent
-# `fixtures` is not an installed package, and legacy_screen sits beside this file
-for folder in (HERE.parents[1], HERE):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
-from legacy_screen import CREDENTIALS, Screen, get, submit  # noqa: E402
-
-from fixtures.legacy_app import LegacyApp, launch  # noqa: E402
+from fixtures.legacy_app import LegacyApp, launch
+from tests.fixture_app.legacy_screen import CREDENTIALS, Screen, get, submit
 
 
 @pytest.fixture(scope="session")

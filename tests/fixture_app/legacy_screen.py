@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from fixtures.legacy_app import LegacyApp
+
 CREDENTIALS = {"LEGACY_USER": "clerk", "LEGACY_PASSWORD": "Tr0ub4dor&3"}
 
 
@@ -121,3 +123,42 @@ def register_claim(client: httpx.Client, **loss: str) -> str:
     done = Screen(submit(client, to_confirm(client, **loss), {}, "Submit Claim"))
     assert done.title == "Claim Registered", done.errors
     return done.values["Claim Reference:"]
+
+
+# The order entry, filled the way a bot would fill it.
+
+ORDER_HEADER = {"Customer PO Number:": "PO-4711", "Requested Date:": "07/15/2026",
+                "Ship-To Name:": "Keller Haustechnik", "Ship-To Address:": "Hauptstr. 1",
+                "Ship-To City:": "Koeln", "Ship-To Postcode:": "50667"}
+
+
+def find_customer(client: httpx.Client, account: str) -> Screen:
+    """The customer lookup page with one account number searched for."""
+    return Screen(submit(client, get(client, "/order/customer"),
+                         {"Account Number:": account}, "Find"))
+
+
+def to_lines(client: httpx.Client, account: str = "C-10021", **header: str) -> Screen:
+    """Find the customer, start an order, fill the header; returns the lines page."""
+    started = Screen(submit(client, find_customer(client, account), {}, "Start Order"))
+    assert started.title == "New Order - Header", started.errors
+    return Screen(submit(client, started, {**ORDER_HEADER, **header}, "Continue"))
+
+
+def add_line(client: httpx.Client, page: Screen, code: str, quantity: str) -> Screen:
+    return Screen(submit(client, page, {"Product Code:": code, "Quantity:": quantity},
+                         "Add line"))
+
+
+def create_order(client: httpx.Client, po: str = "PO-4711",
+                 lines: tuple[tuple[str, str], ...] = (("PIPE-15-CU", "10"),)) -> Screen:
+    page = to_lines(client, **{"Customer PO Number:": po})
+    for code, quantity in lines:
+        page = add_line(client, page, code, quantity)
+    confirm = Screen(submit(client, page, {}, "Review Order"))
+    return Screen(submit(client, confirm, {}, "Submit Order"))
+
+
+def stock(app: LegacyApp) -> dict[str, int]:
+    """Every product's stock count, by product code."""
+    return {p["code"]: p["stock"] for p in app.products()}

@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-from legacy_screen import Screen, submit, to_confirm
 
 from fixtures.legacy_app import LegacyApp, LegacyAppError, launch
+from tests.fixture_app.legacy_screen import Screen, submit, to_confirm
 
 
 def test_error_rate_one_answers_503_but_not_admin(app: LegacyApp,

@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from legacy_screen import Screen, get, submit
 
 from fixtures.legacy_app import LegacyApp
+from tests.fixture_app.legacy_screen import (
+    Screen,
+    add_line,
+    create_order,
+    find_customer,
+    stock,
+    submit,
+    to_lines,
+)
 
-HEADER = {"Customer PO Number:": "PO-4711", "Requested Date:": "07/15/2026",
-          "Ship-To Name:": "Keller Haustechnik", "Ship-To Address:": "Hauptstr. 1",
-          "Ship-To City:": "Koeln", "Ship-To Postcode:": "50667"}
 LINE_HEADERS = ["Line", "Product", "Description", "Quantity", "Unit Price", "Line Total"]
-
-
-def find_customer(client: httpx.Client, account: str) -> Screen:
-    return Screen(submit(client, get(client, "/order/customer"),
-                         {"Account Number:": account}, "Find"))
-
-
-def to_lines(client: httpx.Client, account: str = "C-10021", **header: str) -> Screen:
-    """Find the customer, start an order, fill the header; returns the lines page."""
-    started = Screen(submit(client, find_customer(client, account), {}, "Start Order"))
-    assert started.title == "New Order - Header", started.errors
-    return Screen(submit(client, started, {**HEADER, **header}, "Continue"))
-
-
-def add_line(client: httpx.Client, page: Screen, code: str, quantity: str) -> Screen:
-    return Screen(submit(client, page, {"Product Code:": code, "Quantity:": quantity},
-                         "Add line"))
 
 
 def remove_line(client: httpx.Client, page: Screen, number: int) -> Screen:
@@ -41,19 +29,6 @@ def remove_line(client: httpx.Client, page: Screen, number: int) -> Screen:
 def line_rows(page: Screen) -> list[list[str]]:
     """The lines grid's data rows, first six cells (the parser runs on past the grid)."""
     return [row[:6] for row in page.grid[1:] if len(row) >= 6 and row[0].isdigit()]
-
-
-def create_order(client: httpx.Client, po: str = "PO-4711",
-                 lines: tuple[tuple[str, str], ...] = (("PIPE-15-CU", "10"),)) -> Screen:
-    page = to_lines(client, **{"Customer PO Number:": po})
-    for code, quantity in lines:
-        page = add_line(client, page, code, quantity)
-    confirm = Screen(submit(client, page, {}, "Review Order"))
-    return Screen(submit(client, confirm, {}, "Submit Order"))
-
-
-def stock(app: LegacyApp) -> dict[str, int]:
-    return {p["code"]: p["stock"] for p in app.products()}
 
 
 def test_the_whole_flow_creates_one_order_and_takes_stock(app: LegacyApp,

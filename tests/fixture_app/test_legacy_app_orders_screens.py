@@ -7,10 +7,18 @@ import shutil
 
 import httpx
 import pytest
-from legacy_screen import Screen, get, submit
-from test_legacy_app_orders import add_line, create_order, find_customer, stock, to_lines
 
 from fixtures.legacy_app import LegacyApp
+from tests.fixture_app.legacy_screen import (
+    Screen,
+    add_line,
+    create_order,
+    find_customer,
+    get,
+    stock,
+    submit,
+    to_lines,
+)
 
 SEARCH_HEADERS = ["Order Number", "Account Number", "Customer PO Number", "Requested Date",
                   "Order Total", "Status"]

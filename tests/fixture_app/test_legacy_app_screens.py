@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import httpx
-from legacy_screen import CREDENTIALS, Screen, get, register_claim, submit
 
 from fixtures.legacy_app import LegacyApp
+from tests.fixture_app.legacy_screen import CREDENTIALS, Screen, get, register_claim, submit
 
 
 def sign_on(client: httpx.Client, user: str, password: str) -> httpx.Response:

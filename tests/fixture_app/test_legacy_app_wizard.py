@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import httpx
-from legacy_screen import CLAIMANT, LOSS, Screen, get, register_claim, submit, to_confirm
 
 from fixtures.legacy_app import LegacyApp
+from tests.fixture_app.legacy_screen import (
+    CLAIMANT,
+    LOSS,
+    Screen,
+    get,
+    register_claim,
+    submit,
+    to_confirm,
+)
 
 
 def test_wizard_end_to_end_creates_exactly_one_claim(app: LegacyApp,

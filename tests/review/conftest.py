@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from review_helpers import StateFolder, build_state  # noqa: E402
-
-from bots.review import create_app  # noqa: E402
+from bots.review import create_app
+from tests.review.review_helpers import StateFolder, build_state
 
 
 @pytest.fixture

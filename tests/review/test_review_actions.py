@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from review_helpers import StateFolder, csrf_of
 from starlette.testclient import TestClient
 
 from bots.review.retry import changed_values, retry_command
+from tests.review.review_helpers import StateFolder, csrf_of
 
 
 def _post(client: TestClient, state: StateFolder, key: str, **form: str) -> Any:

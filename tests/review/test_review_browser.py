@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, sync_playwright
-from review_helpers import StateFolder
 
 from bots.review import create_app
 from bots.web.browser import find_browser, launch_args
+from tests.review.review_helpers import StateFolder
 
 pytestmark = pytest.mark.browser
 

@@ -6,12 +6,12 @@ import io
 from datetime import UTC, datetime
 
 from PIL import Image
-from review_helpers import SCRIPT, StateFolder
 from starlette.testclient import TestClient
 
 from bots.review import create_app
 from bots.review.render import SCALE
 from bots.sla.goal import ServiceGoal
+from tests.review.review_helpers import SCRIPT, StateFolder
 
 
 def test_queue_lists_open_exceptions_with_counts(client: TestClient, state: StateFolder) -> None:

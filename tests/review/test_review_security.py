@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_helpers import ROOT, StateFolder, csrf_of
 from starlette.testclient import TestClient
 
 from bots.commands.review import review
 from bots.review import create_app
+from tests.review.review_helpers import ROOT, StateFolder, csrf_of
 
 TOKEN = "t0ken-for-the-review-tests-0123456789"
 

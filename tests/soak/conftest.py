@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from soak_support import PASSWORD, USER
 
 from bots.kernel.errors import BotError
 from bots.web.browser import find_browser
 from fixtures.legacy_app import LegacyApp, launch
+from tests.soak.soak_support import PASSWORD, USER
 
 
 @pytest.fixture(scope="module")

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runner_result import RunResult
 
 from bots.ledger import Ledger
 from fixtures.legacy_app import LegacyApp
 from fixtures.make_soak import external_ref
 from fixtures.recipe_copy import claims_copy
+from tests.runner_result import RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = ROOT / "fixtures" / "claims"

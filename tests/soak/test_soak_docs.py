@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
-from soak_support import ROOT
 
 from bots.engine.summary import EXIT_CODES
+from tests.soak.soak_support import ROOT
 
 DOC = ROOT / "docs" / "scheduling.md"
 FENCE = re.compile(r"^```(\w+)\n(.*?)\n```$", re.S | re.M)

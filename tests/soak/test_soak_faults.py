@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from soak_support import assert_ledger_matches_app, keyed_refs, run_runner, write_recipe
 
 from bots.engine.summary import EXIT_APPLICATION, EXIT_OK
 from fixtures.make_soak import write_claims
+from tests.soak.soak_support import assert_ledger_matches_app, keyed_refs, run_runner, write_recipe
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -14,7 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from soak_support import (
+
+from fixtures.make_soak import external_ref
+from tests.soak.soak_support import (
     assert_ledger_matches_app,
     fixture_inbox,
     keyed_refs,
@@ -23,8 +25,6 @@ from soak_support import (
     valid_fixture_claims,
     write_recipe,
 )
-
-from fixtures.make_soak import external_ref
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

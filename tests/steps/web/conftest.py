@@ -7,22 +7,16 @@ through ``run`` (the session loop's run_until_complete) instead of its own loop.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-if str(REPO_ROOT) not in sys.path:  # `fixtures` is not an installed package
-    sys.path.insert(0, str(REPO_ROOT))
-
-from web_helpers import PASSWORD, USER, Run, web_config  # noqa: E402
-
-from bots.kernel import StepContext, StepType, WorkItem  # noqa: E402
-from bots.web import BrowserPool, ItemSession  # noqa: E402
-from fixtures.legacy_app import LegacyApp, launch  # noqa: E402
+from bots.kernel import StepContext, StepType, WorkItem
+from bots.web import BrowserPool, ItemSession
+from fixtures.legacy_app import LegacyApp, launch
+from tests.steps.web.web_helpers import PASSWORD, USER, Run, web_config
 
 
 @pytest.fixture(scope="session")

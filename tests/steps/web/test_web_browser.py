@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import playwright
 import pytest
 from pydantic import ValidationError
 
@@ -116,7 +117,7 @@ def test_url_joins_paths_below_the_base() -> None:
 
 def test_playwrights_download_folder_is_found_without_starting_it(
         no_system_browsers: Path) -> None:
-    manifest = Path(browser.playwright.__file__).parent / "driver/package/browsers.json"
+    manifest = Path(playwright.__file__).parent / "driver/package/browsers.json"
     revision = next(b["revision"] for b in json.loads(manifest.read_text())["browsers"]
                     if b["name"] == "chromium")
     folder = no_system_browsers / f"ms-playwright/chromium-{revision}/chrome-linux64"

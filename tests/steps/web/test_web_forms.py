@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from web_helpers import Run
 
 from bots.kernel.errors import BusinessError, ItemError
 from bots.web import BrowserPool, forms
 from bots.web.guard import check_not_rejected, red_errors
 from bots.web.values import FormattedValue, as_text
+from tests.steps.web.web_helpers import Run
 
 SCREEN = """<html><body>
 <table>

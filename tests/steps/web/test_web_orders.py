@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
-from web_helpers import Run
 
 from bots.kernel import StepContext
 from bots.kernel.errors import BusinessError
@@ -17,6 +16,7 @@ from bots.steps.web.fill_form import fill_form
 from bots.steps.web.search_record import search_record
 from bots.web.session import web_of
 from fixtures.legacy_app import LegacyApp
+from tests.steps.web.web_helpers import Run
 
 Call = Callable[..., Any]
 PO = "PO-4711"

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import PASSWORD, Run, web_config
 
 from bots.kernel import StepContext
 from bots.kernel.errors import ApplicationError, TransientError
 from bots.steps.web.search_record import search_record
 from bots.web import BrowserPool, ItemSession, forms
 from fixtures.legacy_app import LegacyApp
+from tests.steps.web.web_helpers import PASSWORD, Run, web_config
 
 Call = Callable[..., Any]
 INQUIRY = {"url": "/policy/inquiry", "submit": "Inquire", "read": {"holder": "Policy Holder"},

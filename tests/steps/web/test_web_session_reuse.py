@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from web_helpers import Run, web_config
-
 from bots.web import BrowserPool, ItemSession, forms
 from fixtures.legacy_app import LegacyApp
+from tests.steps.web.web_helpers import Run, web_config
 
 
 def signed_on_page(run: Run, session: ItemSession) -> Any:
