@@ -75,7 +75,7 @@ def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[Work
     structlog.get_logger().info("run.started", items=len(items), dry_run=options.dry_run,
                                 repeated_files=repeats)
     host.book.run_started(host.run_id, recipe)
-    return items, Tally(recipe.name, host.run_id, options.dry_run, repeated_files=repeats)
+    return items, Tally(recipe.name, host.run_id, repeated_files=repeats)
 
 
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,

@@ -34,11 +34,13 @@ class Completions:
         return self._waiting.setdefault(workflow_id, asyncio.get_running_loop().create_future())
 
     def settle(self, workflow_id: str, outcome: Outcome) -> None:
-        waiting = self._waiting.pop(workflow_id, None)
+        """Hand the outcome to whoever expects it (kept until they `forget` it)."""
+        waiting = self._waiting.get(workflow_id)
         if waiting is not None and not waiting.done():
             waiting.set_result(outcome)
 
     def forget(self, workflow_id: str) -> None:
+        """The waiter has its outcome (or gave up): drop the future."""
         self._waiting.pop(workflow_id, None)
 
 

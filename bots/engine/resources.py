@@ -34,7 +34,7 @@ class ResourcePool:
         self._lock = asyncio.Lock()
 
     def preflight(self) -> None:
-        """Resolve and check every needed section now; RecipeError when one cannot work."""
+        """Resolve and check every needed section now; ConfigError when one cannot work."""
         for name in self.types:
             self._settings_of(name)
 
@@ -47,9 +47,9 @@ class ResourcePool:
         if kind.scope == "batch":
             async with self._lock:
                 if name not in self._shared:
-                    self._shared[name] = await (await self._provider(name)).open()
+                    self._shared[name] = await self._provider(name).open()
             return self._shared[name]
-        return await (await self._provider(name)).open()
+        return await self._provider(name).open()
 
     async def stop(self) -> None:
         """Release the shared resources and stop every provider."""
@@ -60,7 +60,7 @@ class ResourcePool:
         for provider in providers:
             await provider.stop()
 
-    async def _provider(self, name: str) -> Provider:
+    def _provider(self, name: str) -> Provider:
         if name not in self._providers:
             self._providers[name] = self.types[name].start(self._settings_of(name))
         return self._providers[name]

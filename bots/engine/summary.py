@@ -33,7 +33,6 @@ class Tally:
 
     recipe: str
     run_id: str
-    dry_run: bool = False
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)  # (item name, outcome)
     already_finished: int = 0
     repeated_files: list[str] = field(default_factory=list)
@@ -64,7 +63,7 @@ class Tally:
     def summary(self, duration_s: float) -> dict[str, Any]:
         """The one JSON line a run ends with."""
         done = sum(1 for _, o in self.outcomes if o.is_done)
-        data: dict[str, Any] = {
+        return {
             "event": "run.summary", "recipe": self.recipe, "run_id": self.run_id,
             "items": len(self.outcomes), "done": done,
             "exceptions": dict(sorted(self.exceptions().items())),
@@ -75,6 +74,3 @@ class Tally:
             "duration_s": round(duration_s, 2),
             "exit_code": self.exit_code(),
         }
-        if self.dry_run:
-            data["dry_run"] = True
-        return data

@@ -23,7 +23,7 @@ from bots.recipe.validate import check_params, check_references
 from bots.secrets import EnvScope
 from bots.steps.registry import all_resources
 
-Sections = dict[str, dict[str, Any]]
+Sections = dict[str, Any]  # section name -> its value, as written (a mapping when valid)
 
 
 def split_sections(data: Mapping[str, Any]) -> tuple[dict[str, Any], Sections]:
@@ -39,7 +39,10 @@ def check_sections(source: RecipeSource, sections: Sections) -> list[Problem]:
     problems: list[Problem] = []
     for name, values in sections.items():
         settings = all_resources()[name].settings
-        if settings is not None and isinstance(values, dict):
+        if settings is not None and not isinstance(values, dict):
+            problems.append(source.problem((name,), f"'{name}:' must be a mapping of its "
+                                           "settings", f"see `{name}` in docs/steps.md"))
+        elif settings is not None:
             problems += check_params(source, settings, values, (name,))
         problems += check_references(source, values, (name,), [], [], ("env",))
     return problems
