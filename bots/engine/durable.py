@@ -1,4 +1,5 @@
-"""One DBOS lifecycle for every door that runs items: a batch, a resubmit, the review page.
+"""One DBOS lifecycle for every door that runs items: a batch and a resubmit (the review page's
+retry runs the resubmit command).
 
 Inside ``durable(...)`` this process is a DBOS worker with its own executor id and lease,
 listening only to the queues it names (a batch: its recipe's queue; a resubmit: none), so it
