@@ -57,10 +57,9 @@ class LedgerBook:
         self.side_effects: SideEffects = Guarded(ledger)
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
-        known = self.ledger.item(item_id)
-        self.ledger.item_queued(item_id, recipe.name, item, run_id)
+        new = self.ledger.item_queued(item_id, recipe.name, item, run_id)
         goal = recipe.model.service_goal
-        if known is None and goal:
+        if new and goal:
             self.ledger.update_item(item_id, due_at=due_at(goal, item.arrived_at or now()))
 
     def started(self, item_id: str, run_id: str) -> None:

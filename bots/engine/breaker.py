@@ -10,10 +10,9 @@ instead of an analyst finding hundreds of identical exceptions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import structlog
-from dbos import DBOS, WorkflowHandleAsync
+from dbos import DBOS
 
 from bots.kernel import Outcome
 
@@ -42,10 +41,3 @@ async def halt(workflow_ids: list[str], streak: int) -> None:
     for workflow_id in workflow_ids:
         await DBOS.cancel_workflow_async(workflow_id)
 
-
-async def resume_if_cancelled(workflow_id: str) -> WorkflowHandleAsync[Any] | None:
-    """The handle of a workflow a tripped breaker cancelled, resumed; None if not cancelled."""
-    status = await DBOS.get_workflow_status_async(workflow_id)
-    if status is not None and status.status == "CANCELLED":
-        return await DBOS.resume_workflow_async(workflow_id)
-    return None

@@ -15,7 +15,6 @@ from typing import Any
 
 from dbos import DBOS, Queue, SetWorkflowID, WorkflowHandleAsync
 
-from bots.engine.breaker import resume_if_cancelled
 from bots.engine.host import Completions, Host
 from bots.engine.workflow import item_workflow, workflow_id
 from bots.kernel import Outcome, WorkItem
@@ -46,7 +45,8 @@ async def enqueue(queue: Queue, recipe: Recipe, item: WorkItem, host: Host,
         host.completions.expect(wid)  # before enqueueing: a fast item may end at once
     with SetWorkflowID(wid):
         handle = await queue.enqueue_async(item_workflow, recipe.name, item.as_data())
-    handle = await resume_if_cancelled(wid) or handle
+    if status is not None and status.status == "CANCELLED":  # a tripped breaker stopped it
+        handle = await DBOS.resume_workflow_async(wid)
     return Queued(wid, item, handle, earlier)
 
 

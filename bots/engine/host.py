@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bots.engine.attempts import Sleep
 from bots.engine.book import Book
 from bots.engine.resources import ResourcePool
 from bots.kernel import Outcome
 from bots.recipe import Recipe, load_recipe
 from bots.recipe.environment import check_env
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class Completions:

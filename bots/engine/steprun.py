@@ -7,19 +7,16 @@ retries around them are in ``stepper``; what happens around a side effect is ``S
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from bots.engine.attempts import call_step
+from bots.engine.attempts import Sleep, call_step
 from bots.engine.resources import ItemResources
 from bots.kernel import ApplicationError, StepContext, StepType, WorkItem
 from bots.recipe import Recipe, Step
 from bots.recipe.model import RetryPolicy
 from bots.secrets import EnvScope
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass

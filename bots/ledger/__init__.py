@@ -62,15 +62,17 @@ class Ledger:
     def close(self) -> None:
         self.engine.dispose()
 
-    def item_queued(self, item_id: str, recipe: str, item: WorkItem, run_id: str) -> None:
-        """Record that an item was seen, unless the ledger knows it already."""
+    def item_queued(self, item_id: str, recipe: str, item: WorkItem, run_id: str) -> bool:
+        """Record that an item was seen, unless the ledger knows it already; True when new."""
         with contextlib.suppress(sa.exc.IntegrityError), self.engine.begin() as db:
             if db.execute(sa.select(items.c.item_id).where(items.c.item_id == item_id)).first():
-                return  # another worker may insert it between this check and ours: suppressed
+                return False  # another worker may insert it between this check and ours
             db.execute(items.insert().values(
                 item_id=item_id, recipe=recipe, item_key=item.key, name=item.name,
                 path=item.path, arrived_at=item.arrived_at, status="queued", run_id=run_id,
                 item_json=dumps(asdict(item)), created_at=now(), updated_at=now()))
+            return True
+        return False
 
     def update_item(self, item_id: str, **fields: Any) -> None:
         """Set columns of an item (JSON columns given as data are serialized and redacted)."""
