@@ -23,6 +23,8 @@ class FolderSource(Strict):
     folder: str = Field(description="The inbox folder, relative to the project root.")
     include: list[str] = Field(default=["*"], description="Glob patterns of files to take.")
     exclude: list[str] = Field(default=[], description="Glob patterns of files to leave alone.")
+    follow_symlinks: bool = Field(default=False, description="Take files that are symbolic "
+                                  "links to places outside the folder (default: skip them).")
 
 
 class SheetRows(Strict):
@@ -85,6 +87,27 @@ class CircuitBreaker(Strict):
                                       "this many in a row failed for a system reason (0: never).")
 
 
+class Outage(Strict):
+    """How long a run waits for a target system that stopped answering to come back."""
+
+    wait_s: float = Field(default=60, ge=0, description="Ride out an outage this long before "
+                          "items fail for it (0: fail as soon as the retries run out).")
+    probe_s: float = Field(default=5, gt=0, description="How often to try again meanwhile.")
+
+
+class Limits(Strict):
+    """What one input may cost: documents above a limit become coded exceptions."""
+
+    max_file_mb: float = Field(default=100, gt=0,
+                               description="Largest input file (FILE_TOO_LARGE).")
+    max_pages: int = Field(default=500, ge=1, description="Most pages of a document "
+                           "(TOO_MANY_PAGES).")
+    max_decompressed_mb: float = Field(default=200, gt=0, description="Most bytes a document "
+                                       "may inflate to (CONTENT_TOO_LARGE).")
+    max_image_pixels: int = Field(default=50_000_000, ge=1, description="Largest image or "
+                                  "page raster, in pixels (IMAGE_TOO_LARGE).")
+
+
 class Settings(Strict):
     """Run settings: concurrency, rate limit, retries, timeouts and the circuit breaker."""
 
@@ -95,6 +118,8 @@ class Settings(Strict):
     step_timeout_s: float = Field(default=120, gt=0, description="Longest one step may take.")
     circuit_breaker: CircuitBreaker = Field(default=CircuitBreaker(),
                                             description="When to stop a run: system down.")
+    outage: Outage = Field(default=Outage(), description="Riding out a target that is down.")
+    limits: Limits = Field(default=Limits(), description="What one input may cost.")
 
 
 class CheckSpec(Strict):
@@ -103,6 +128,12 @@ class CheckSpec(Strict):
     uses: str = Field(description="The check's step type, e.g. web.search_record.")
     with_: dict[str, Any] = Field(default={}, alias="with",
                                   description="Its parameters; it must return {found: bool}.")
+    before_submit: bool = Field(default=True, description="Also search before the first submit, "
+                                "so an item keyed without our record (a wiped state, a renamed "
+                                "recipe, keyed by hand) is found and settled, not keyed again.")
+    settle_s: float = Field(default=10, ge=0, description="After a submit whose answer was lost, "
+                            "wait this long from the submit before trusting 'not found' (the "
+                            "target may still be committing it).")
 
 
 class StepSpec(Strict):
