@@ -9,9 +9,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bots.kernel.errors import Problem, RecipeError
+from bots.recipe.limits import MAX_RECIPE_BYTES, Refused, check_characters, check_events
 
 
 @dataclass
@@ -29,20 +30,44 @@ class RecipeSource:
 
 
 def read_source(path: Path) -> RecipeSource:
-    """Parse a recipe file; a YAML syntax error becomes a RecipeError with its position."""
+    """Parse a recipe file; a YAML syntax error or hostile text becomes a located RecipeError."""
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise RecipeError([Problem(str(path), 0, 0, f"cannot read the recipe: {error.strerror}")]) \
-            from error
-    try:
+        check_characters(text)
+        check_events(text)  # before loading: an alias bomb must never expand
         data = YAML(typ="rt").load(text)
+    except Refused as refused:
+        raise RecipeError([Problem(str(path), refused.line, refused.col, refused.message,
+                                   refused.hint)]) from None
     except MarkedYAMLError as error:
         raise RecipeError([_yaml_problem(path, text, error)]) from error
+    except YAMLError as error:  # the reader's own complaints carry no line
+        raise RecipeError([Problem(str(path), 1, 1, f"YAML error: {error}")]) from error
     if not isinstance(data, CommentedMap):
         raise RecipeError([Problem(str(path), 1, 1, "a recipe must be a YAML mapping",
                                    "start with 'recipe: <name>'")])
     return RecipeSource(path, data)
+
+
+def _read_text(path: Path) -> str:
+    """The file's text: at most MAX_RECIPE_BYTES of UTF-8, else a RecipeError saying so."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_RECIPE_BYTES + 1)
+    except OSError as error:
+        raise RecipeError([Problem(str(path), 0, 0, "cannot read the recipe: "
+                                   f"{error.strerror}")]) from None
+    if len(raw) > MAX_RECIPE_BYTES:
+        raise RecipeError([Problem(str(path), 1, 1, f"the recipe is larger than "
+                                   f"{MAX_RECIPE_BYTES:,} bytes", "is this the right file? "
+                                   "split data out of the recipe into the files it reads")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise RecipeError([Problem(str(path), line, col, "the recipe is not UTF-8 text",
+                                   "save it as UTF-8")]) from None
 
 
 def _yaml_problem(path: Path, text: str, error: MarkedYAMLError) -> Problem:
