@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from structlog.contextvars import bound_contextvars
 
 from bots.engine.attempts import Stopwatch
 from bots.engine.book import open_book
-from bots.engine.breaker import Breaker, halt
+from bots.engine.breaker import Breaker, log_trip
 from bots.engine.durable import durable, queue_name, register_queue
 from bots.engine.enqueue import Queued, enqueue, outcome_of
 from bots.engine.host import Host, hosting
@@ -44,6 +45,9 @@ class RunOptions:
     run_id: str = ""
 
 
+Ended = tuple[Queued, Outcome] | tuple[None, None]  # an item's end, or the lease lost
+
+
 def new_run_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -57,9 +61,10 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
             items, tally = _prepare(recipe, host, options)
-            async with durable(options.database_url, listen=[queue_name(recipe.name)]), \
-                    hosting(host):
-                await _process(recipe, items, options, host, tally, progress)
+            async with durable(options.database_url,
+                               listen=[queue_name(recipe.name)]) as worker, hosting(host):
+                host.lease = worker.lease
+                await _process(recipe, items, options, host, tally, progress, worker.lost)
                 extra = book.run_finished(run_id, recipe, tally)
             summary = tally.summary(clock.seconds) | extra
             book.close_run(run_id, summary)
@@ -79,19 +84,37 @@ def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[Work
 
 
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,
-                   tally: Tally, progress: Progress) -> None:
+                   tally: Tally, progress: Progress, lease_lost: asyncio.Event) -> None:
     queue = await register_queue(recipe, options.concurrency)
     progress.start(recipe.name, len(items))
     waiting = await _enqueue_all(queue, recipe, items, host, options.dry_run)
     breaker = Breaker(recipe.model.settings.circuit_breaker.consecutive_failures)
-    for finished in asyncio.as_completed(list(waiting.values())):
-        queued, outcome = await finished
-        del waiting[queued.workflow_id]
-        tally.add(outcome, earlier=queued.earlier, name=queued.item.name)
-        progress.item_finished(queued.item, outcome, earlier=queued.earlier)
-        if not queued.earlier and breaker.record(outcome):
-            await _stop(waiting, tally, progress, breaker)
-            return
+    lost = asyncio.ensure_future(_lost(lease_lost))
+    ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
+    try:
+        for finished in asyncio.as_completed(ends):
+            if not waiting:
+                return
+            queued, outcome = await finished
+            if queued is None or outcome is None:  # this worker lost its lease
+                await _stop(waiting, tally, host)
+                progress.lease_lost(len(waiting))
+                return
+            del waiting[queued.workflow_id]
+            tally.add(outcome, earlier=queued.earlier, name=queued.item.name)
+            progress.item_finished(queued.item, outcome, earlier=queued.earlier)
+            if not queued.earlier and breaker.record(outcome):
+                log_trip(len(waiting), breaker.streak)
+                await _stop(waiting, tally, host)
+                progress.halted(breaker.streak, tally.not_finished)
+                return
+    finally:
+        lost.cancel()
+
+
+async def _lost(lease_lost: asyncio.Event) -> Ended:
+    await lease_lost.wait()
+    return None, None
 
 
 async def _enqueue_all(queue: Queue, recipe: Recipe, items: list[WorkItem], host: Host,
@@ -109,10 +132,13 @@ async def _ended(queued: Queued, host: Host) -> tuple[Queued, Outcome]:
 
 
 async def _stop(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]], tally: Tally,
-                progress: Progress, breaker: Breaker) -> None:
-    """Trip: cancel what has not finished, and record that the run stopped early."""
-    await halt(list(waiting), breaker.streak)
+                host: Host) -> None:
+    """Stop early: the items in flight here stop mid-way; all unfinished stay pending.
+
+    Nothing is cancelled in DBOS: the next run (or another live worker) takes them from the
+    recipe's queue, with its concurrency and rate limit.
+    """
+    await host.stop_items()
     for future in waiting.values():
         future.cancel()
     tally.halted, tally.not_finished = True, len(waiting)
-    progress.halted(breaker.streak, len(waiting))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bots.engine.guard import Guarded, Rehearsal
+from bots.engine.leases import Lease
 from bots.engine.reports import write_reports
 from bots.engine.steprun import SideEffects
 from bots.engine.summary import Tally
@@ -29,6 +30,10 @@ class Book(Protocol):
     """Where a run writes what happens to its items."""
 
     side_effects: SideEffects
+
+    def claim(self, item_id: str, owner: Lease) -> None:
+        """Make `owner` the item's only worker (ItemBusy while a live other one has it)."""
+        ...
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None: ...
     def started(self, item_id: str, run_id: str) -> None: ...
@@ -54,7 +59,12 @@ class LedgerBook:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.side_effects: SideEffects = Guarded(ledger)
+        self.guard = Guarded(ledger)
+        self.side_effects: SideEffects = self.guard
+
+    def claim(self, item_id: str, owner: Lease) -> None:
+        self.guard.fences[item_id] = self.ledger.claim_item(item_id, owner.executor,
+                                                            owner.is_held)
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
         new = self.ledger.item_queued(item_id, recipe.name, item, run_id)
@@ -73,6 +83,9 @@ class LedgerBook:
 
     def finished(self, item_id: str, outcome: Outcome) -> None:
         self.ledger.record_outcome(item_id, outcome)
+        fence = self.guard.fences.pop(item_id, None)
+        if fence:
+            self.ledger.release_item(item_id, fence)
 
     def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
         known = self.ledger.item(item_id)
@@ -107,6 +120,9 @@ class DryRunBook:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
         self.side_effects: SideEffects = Rehearsal()
+
+    def claim(self, item_id: str, owner: Lease) -> None:
+        return None  # a dry run changes nothing: any number may rehearse an item
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
         return None

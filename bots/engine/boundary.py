@@ -4,12 +4,16 @@ It opens the resources its steps need (through the item's ``ItemResources``), ru
 as a checkpointed DBOS step (a resumed item skips those already done), records what it found
 on the way, and always ends with one ``Outcome``: done with the target's references, or an
 exception with a code. A failure outside any step is an exception too (STEP_FAILED), never a
-workflow that raises and leaves the item `running`. Run, recipe and item ids are bound here,
-once, so every event of the item (the browser's and the lease's included) carries them.
+workflow that raises and leaves the item `running`. Before anything, it claims the item in the
+database (one owner at a time, across processes); a run stopped mid-way (a stop signal, a
+tripped breaker, a lost lease, a claim taken over) records nothing and stays pending. Run,
+recipe and item ids are bound here, once, so every event of the item (the browser's and the
+lease's included) carries them.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import structlog
@@ -23,7 +27,10 @@ from bots.engine.stepper import execute_step
 from bots.engine.steprun import ItemState, StepRun
 from bots.kernel import ItemError, Outcome, WorkItem
 from bots.kernel.outcome import BUSINESS
+from bots.ledger.claims import ItemBusy
 from bots.recipe import Recipe, Step
+
+CLAIM_POLL_S = 2.0  # an item another live worker holds (an analyst's resubmit) is asked again
 
 
 class ItemRun:
@@ -36,7 +43,7 @@ class ItemRun:
         self.kept = set(resume.get("outputs", {}))  # outputs from before a resubmit: not rerun
         self.state = ItemState(recipe, item, item_id, host.run_id, dict(resume.get("outputs", {})),
                                host.resources(recipe).for_item(), host.evidence_dir(item_id),
-                               host.book.side_effects, host.sleep)
+                               host.book.side_effects, host.sleep, host.outage(recipe))
         self.attempts: dict[str, int] = {}
         self.current: str | None = None
 
@@ -48,12 +55,32 @@ class ItemRun:
         """Run the item's steps; its outcome, recorded (an exception is an outcome too)."""
         with bound_contextvars(run_id=self.host.run_id, recipe=self.recipe.name,
                                item_id=self.item_id):
-            self.host.book.started(self.item_id, self.host.run_id)
-            outcome = await self._ended()
-            self.host.book.finished(self.item_id, outcome)
-            kill_point("item.finished")
-            self.host.completions.settle(self.workflow_id, outcome)
-            return outcome
+            task = asyncio.current_task()
+            assert task is not None
+            self.host.running.add(task)
+            try:
+                await self._claim()
+                self.host.book.started(self.item_id, self.host.run_id)
+                outcome = await self._ended()
+                self.host.book.finished(self.item_id, outcome)
+                kill_point("item.finished")
+                self.host.completions.settle(self.workflow_id, outcome)
+                return outcome
+            finally:
+                self.host.running.discard(task)
+
+    async def _claim(self) -> None:
+        """Claim the item before touching it; while another live worker works it, wait."""
+        waiting = False
+        while True:
+            try:
+                return self.host.book.claim(self.item_id, self.host.owner)
+            except ItemBusy as busy:
+                if not waiting:
+                    structlog.get_logger().info("item.waiting_for_owner",
+                                                owner=busy.details.get("owner"))
+                waiting = True
+                await asyncio.sleep(CLAIM_POLL_S)
 
     async def _ended(self) -> Outcome:
         try:

@@ -2,9 +2,11 @@
 
 Many items failing one after another for a system reason (retries exhausted, the browser gone)
 mean the legacy system is down, not that each item is wrong. The breaker trips after the
-recipe's number of consecutive application failures: the items not yet started are cancelled
-(the next run resumes them) and the run exits with EX_TEMPFAIL, so a scheduler retries later
-instead of an analyst finding hundreds of identical exceptions.
+recipe's number of consecutive application failures: the items in flight are stopped mid-way and
+those not started stay on the recipe's queue, all pending for the next run, which takes them
+through the queue (its concurrency and rate limit) like any other; the run exits with
+EX_TEMPFAIL, so a scheduler retries later instead of an analyst finding hundreds of identical
+exceptions.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import structlog
-from dbos import DBOS
 
 from bots.kernel import Outcome
 
@@ -34,10 +35,7 @@ class Breaker:
         return self.tripped
 
 
-async def halt(workflow_ids: list[str], streak: int) -> None:
-    """Cancel the workflows of items not finished yet; a later run resumes them."""
+def log_trip(unfinished: int, streak: int) -> None:
+    """Say that the breaker tripped; the items not finished stay for the next run."""
     structlog.get_logger().error("run.circuit_open", consecutive_failures=streak,
-                                 cancelled=len(workflow_ids))
-    for workflow_id in workflow_ids:
-        await DBOS.cancel_workflow_async(workflow_id)
-
+                                 left_for_next_run=unfinished)

@@ -4,7 +4,9 @@ retry runs the resubmit command).
 Inside ``durable(...)`` this process is a DBOS worker with its own executor id and lease,
 listening only to the queues it names (a batch: its recipe's queue; a resubmit: none), so it
 never takes another process's items; the pending work of dead processes is recovered at launch
-and while it runs. Leaving the block stops DBOS and lets the lease go.
+and while it runs. A worker that cannot hold its lease (its database connection is gone) is
+told by ``Worker.lost`` before anyone may take its items. Leaving the block stops DBOS and lets
+the lease go.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from dbos import DBOS, Queue
 
 from bots.engine.leases import (
@@ -24,6 +28,7 @@ from bots.engine.leases import (
     take_lease,
     watch_for_dead_workers,
 )
+from bots.engine.pglease import STOP_AFTER_S
 from bots.recipe import Recipe
 
 APP_VERSION = "bots-1"  # fixed, so that a new build still recovers an old build's workflows
@@ -35,21 +40,44 @@ def queue_name(recipe: str) -> str:
     return f"bots-{recipe}"
 
 
+@dataclass
+class Worker:
+    """This process as a DBOS worker: its lease, and an event set if it loses the lease."""
+
+    lease: Lease
+    lost: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 @contextlib.asynccontextmanager
-async def durable(database_url: str, *, listen: Sequence[str] = ()) -> AsyncIterator[Lease]:
+async def durable(database_url: str, *, listen: Sequence[str] = ()) -> AsyncIterator[Worker]:
     """DBOS launched for this process, dequeuing only from `listen`; stopped on leaving."""
-    lease = take_lease(database_url, executor_id())
+    worker = Worker(await asyncio.to_thread(take_lease, database_url, executor_id()))
     try:
-        _launch(database_url, lease.executor, listen)
-        await asyncio.to_thread(recover_dead_executors, lease)
-        watcher = asyncio.ensure_future(watch_for_dead_workers(lease))
+        _launch(database_url, worker.lease.executor, listen)
+        await asyncio.to_thread(recover_dead_executors, worker.lease)
+        watchers = [asyncio.ensure_future(watch_for_dead_workers(worker.lease)),
+                    asyncio.ensure_future(watch_own_lease(worker))]
         try:
-            yield lease
+            yield worker
         finally:
-            watcher.cancel()
+            for watcher in watchers:
+                watcher.cancel()
     finally:
         DBOS.destroy(destroy_registry=False)
-        lease.close()
+        worker.lease.close()
+
+
+async def watch_own_lease(worker: Worker, every_s: float = 0.5) -> None:
+    """Set `worker.lost` once this process could not hold its lease for STOP_AFTER_S.
+
+    Others may take its items over only later (after their grace), so the holder of the
+    batch stops its in-flight items first: two workers never run one item at once.
+    """
+    while worker.lease.lost_for_s() <= STOP_AFTER_S:
+        await asyncio.sleep(every_s)
+    structlog.get_logger().error("worker.lease_lost", executor=worker.lease.executor,
+                                 seconds=round(worker.lease.lost_for_s(), 1))
+    worker.lost.set()
 
 
 def _launch(database_url: str, executor: str, listen: Sequence[str]) -> None:

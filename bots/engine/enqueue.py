@@ -45,8 +45,8 @@ async def enqueue(queue: Queue, recipe: Recipe, item: WorkItem, host: Host,
         host.completions.expect(wid)  # before enqueueing: a fast item may end at once
     with SetWorkflowID(wid):
         handle = await queue.enqueue_async(item_workflow, recipe.name, item.as_data())
-    if status is not None and status.status == "CANCELLED":  # a tripped breaker stopped it
-        handle = await DBOS.resume_workflow_async(wid)
+    if status is not None and status.status == "CANCELLED":  # stopped by an older version
+        handle = await DBOS.resume_workflow_async(wid, queue_name=queue.name)  # its limits too
     return Queued(wid, item, handle, earlier)
 
 

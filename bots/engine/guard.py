@@ -1,11 +1,14 @@
 """The side-effect path: at most once in a real run, never at all in a dry run.
 
-``Guarded``: before a step that changes another system, the ledger records the intent; after
-it, the confirmation. When an attempt starts and finds an unconfirmed intent (a crash or a
-timeout after the click), the recipe's `check` decides: found means it happened (its output is
-taken), not found means it is safe to try; no check, or a check that fails, means a person must
-look (POSSIBLE_DUPLICATE), never a blind second submit. The check also speaks after the last
-attempt, so a response lost on that attempt is not reported as a failure that keyed nothing.
+``Guarded``: before a step that changes another system, the ledger records the intent (only
+while this worker's claim on the item stands); after it, the confirmation. When an attempt
+starts and finds an unconfirmed intent (a crash or a timeout after the click), the recipe's
+`check` decides, once the submit is `settle_s` old (a target may commit after the answer was
+lost): found means it happened (its output is taken), not found means it is safe to try; no
+check, or a check that fails, means a person must look (POSSIBLE_DUPLICATE), never a blind
+second submit. The check also speaks after the last attempt, so a response lost on that attempt
+is not reported as a failure that keyed nothing, and before the first submit (`before_submit`),
+so an item keyed without our record is settled as done (`found_in_target`).
 
 ``Rehearsal`` (a dry run): the step runs with ``ctx.dry_run`` and stops before its submit;
 nothing is recorded, nothing is checked.
@@ -14,13 +17,17 @@ nothing is recorded, nothing is checked.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
+
+import structlog
 
 from bots.chaos import kill_point
 from bots.engine.attempts import with_retries
 from bots.engine.steprun import StepRun
 from bots.kernel import ApplicationError, StepContext
 from bots.ledger import Ledger
+from bots.ledger.claims import Fence
 
 
 class Guarded:
@@ -30,18 +37,17 @@ class Guarded:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        self.fences: dict[str, Fence] = {}  # item id -> this process's claim on it
 
     async def run(self, step: StepRun, ctx: StepContext) -> Any:
         item_id, step_id = step.item.item_id, step.step.id
         intent = self.ledger.intent(item_id, step_id)
         if intent and intent["state"] == "confirmed":
             return json.loads(intent["output_json"] or "{}")
-        if intent:
-            found = await _checked(step, ctx.attempt)
-            if found is not None:
-                self.ledger.confirm_intent(item_id, step_id, found)
-                return found
-        self.ledger.record_intent(item_id, step_id)
+        found = await (self._settled(step, ctx, intent) if intent else self._found_first(step, ctx))
+        if found is not None:
+            return found
+        self.ledger.record_intent(item_id, step_id, self.fences.get(item_id))
         kill_point("intent.recorded")
         output = await step.call(ctx)
         kill_point("submit.done")
@@ -55,11 +61,48 @@ class Guarded:
         intent = self.ledger.intent(step.item.item_id, step.step.id)
         if not intent or intent["state"] == "confirmed":
             raise exhausted
+        await self._wait_for_late_commit(step, intent)
         found = await _checked(step, attempts)
         if found is None:
             raise exhausted
         self.ledger.confirm_intent(step.item.item_id, step.step.id, found)
         return found
+
+    async def _settled(self, step: StepRun, ctx: StepContext,
+                       intent: dict[str, Any]) -> dict[str, Any] | None:
+        """An unconfirmed intent (a crash, a lost answer): the check's output if it happened."""
+        await self._wait_for_late_commit(step, intent)
+        found = await _checked(step, ctx.attempt)
+        if found is not None:
+            self.ledger.confirm_intent(step.item.item_id, step.step.id, found)
+        return found
+
+    async def _found_first(self, step: StepRun, ctx: StepContext) -> dict[str, Any] | None:
+        """Before the first submit: search the target, since our record may be missing
+        (a wiped or restored state, a renamed recipe, an item keyed by hand)."""
+        spec = step.step.spec.check
+        if spec is None or not spec.before_submit:
+            return None
+        verdict = await step.check(ctx.attempt)  # a failure here is an ordinary failed attempt
+        if not (isinstance(verdict, dict) and verdict.get("found")):
+            return None
+        found = _found_output(verdict) | {"found_in_target": True}
+        structlog.get_logger().warning("side_effect.found_in_target", step_id=step.step.id,
+                                       reference=found.get("reference"))
+        self.ledger.record_intent(step.item.item_id, step.step.id,
+                                  self.fences.get(step.item.item_id))
+        self.ledger.confirm_intent(step.item.item_id, step.step.id, found)
+        return found
+
+    async def _wait_for_late_commit(self, step: StepRun, intent: dict[str, Any]) -> None:
+        """A target may commit a submit after its answer was lost: not found is trusted only
+        `settle_s` after the submit was sent."""
+        spec = step.step.spec.check
+        settle_s = spec.settle_s if spec else 0.0
+        sent = datetime.fromisoformat(intent["intended_at"])
+        remaining = settle_s - (datetime.now(UTC) - sent).total_seconds()
+        if remaining > 0:
+            await step.item.sleep(remaining)
 
 
 class Rehearsal:
@@ -90,8 +133,12 @@ async def _checked(step: StepRun, attempt: int) -> dict[str, Any] | None:
     except Exception as error:
         raise _undecided(step, error) from error
     if isinstance(verdict, dict) and verdict.get("found"):
-        return {k: v for k, v in verdict.items() if k != "found"} | {"confirmed_by_check": True}
+        return _found_output(verdict)
     return None
+
+
+def _found_output(verdict: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in verdict.items() if k != "found"} | {"confirmed_by_check": True}
 
 
 def _undecided(step: StepRun, error: Exception) -> ApplicationError:

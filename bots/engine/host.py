@@ -13,9 +13,12 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bots.engine.attempts import Sleep
 from bots.engine.book import Book
+from bots.engine.leases import Lease
+from bots.engine.outage import OutageGate
 from bots.engine.resources import ResourcePool
 from bots.kernel import Outcome
 from bots.recipe import Recipe, load_recipe
@@ -54,6 +57,24 @@ class Host:
     sleep: Sleep = asyncio.sleep
     completions: Completions = field(default_factory=Completions)
     pools: dict[str, ResourcePool] = field(default_factory=dict)
+    lease: Lease | None = None  # this process's worker lease, once DBOS runs
+    running: set[asyncio.Task[Any]] = field(default_factory=set)  # item runs in this process
+    outages: dict[str, OutageGate] = field(default_factory=dict)  # one per recipe, all items
+
+    @property
+    def owner(self) -> Lease:
+        """The lease the items of this process are claimed under."""
+        if self.lease is None:
+            raise RuntimeError("no worker lease: items run only inside durable(...)")
+        return self.lease
+
+    async def stop_items(self) -> None:
+        """Stop the items running in this process mid-way: they stay pending for a later run
+        (or, on a shared database, for another worker once this one is gone)."""
+        tasks = [task for task in self.running if not task.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def recipe(self, name: str) -> Recipe:
         """A recipe by name; loaded on demand for workflows recovered from another run."""
@@ -75,6 +96,12 @@ class Host:
         if recipe.name not in self.pools:
             self.pools[recipe.name] = ResourcePool(recipe)
         return self.pools[recipe.name]
+
+    def outage(self, recipe: Recipe) -> OutageGate:
+        """The recipe's outage gate in this process, shared by all its items."""
+        if recipe.name not in self.outages:
+            self.outages[recipe.name] = OutageGate(recipe.model.settings.outage)
+        return self.outages[recipe.name]
 
     def evidence_dir(self, item_id: str) -> Path:
         """The folder that keeps an item's evidence (screenshots, HTML)."""
@@ -98,6 +125,7 @@ async def hosting(host: Host) -> AsyncIterator[Host]:
     try:
         yield host
     finally:
+        await host.stop_items()
         _current = None
         await host.close()
 

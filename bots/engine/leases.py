@@ -1,10 +1,11 @@
 """Many runner processes on one state database: who is who, and who picks up the dead.
 
 Every process is a worker with its own DBOS executor id (``BOTS_WORKER_ID``, or host and pid)
-and holds a lease on it while it lives: a file lock beside a SQLite database (one machine), a
-session advisory lock on PostgreSQL (many machines). A worker looks for pending workflows of
-executors whose lease is free, which means their process died, and recovers them: DBOS puts each
-back on its queue, and the queue hands each to exactly one worker. A live process's items are
+and holds a lease on it while it lives: a file lock beside a SQLite database (one machine), an
+advisory lock and a heartbeat on PostgreSQL (many machines; see ``pglease``). A worker looks for
+pending workflows of executors whose lease is free, which means their process died, and
+recovers them: DBOS puts each back on its queue, and the queue hands each to exactly one
+worker. A live process's items are
 never taken, whatever else runs on the same state (another recipe, a resubmit, the review page).
 """
 
@@ -21,6 +22,7 @@ from typing import IO, Protocol
 import structlog
 from dbos import DBOS
 
+from bots.engine.pglease import AdvisoryLease
 from bots.kernel.errors import BotError
 
 
@@ -31,6 +33,10 @@ class Lease(Protocol):
 
     def is_held(self, executor: str) -> bool:
         """Whether a live process holds `executor`'s lease."""
+        ...
+
+    def lost_for_s(self) -> float:
+        """Seconds this process has not been sure to hold its own lease (0: it holds it)."""
         ...
 
     def close(self) -> None: ...
@@ -53,7 +59,11 @@ def executor_id() -> str:
 def take_lease(database_url: str, executor: str) -> Lease:
     """This process's lease; BotError when another live process holds the same id."""
     if is_postgres(database_url):
-        return AdvisoryLease(database_url, executor)
+        lease = AdvisoryLease(psycopg_url(database_url), executor, pid=os.getpid(),
+                              host=socket.gethostname())
+        if not lease.take():
+            raise _taken(executor)
+        return lease
     return FileLease(_sqlite_file(database_url), executor)
 
 
@@ -76,38 +86,14 @@ class FileLease:
         with path.open("a+") as handle:
             return not _try_lock(handle)  # our lock goes when the file closes
 
+    def lost_for_s(self) -> float:
+        return 0.0  # a file lock goes only with the process
+
     def close(self) -> None:
         self._handle.close()
 
     def _path(self, executor: str) -> Path:
         return self.folder / (re.sub(r"[^A-Za-z0-9_.-]+", "_", executor) + ".lock")
-
-
-class AdvisoryLease:
-    """Leases as PostgreSQL session advisory locks, held by one connection per process."""
-
-    def __init__(self, url: str, executor: str) -> None:
-        import psycopg
-
-        self.executor = executor
-        self.connection = psycopg.connect(psycopg_url(url), autocommit=True)
-        if not self._try(executor):
-            self.connection.close()
-            raise _taken(executor)
-
-    def is_held(self, executor: str) -> bool:
-        if not self._try(executor):
-            return True
-        self.connection.execute("SELECT pg_advisory_unlock(hashtext(%s))", [_key(executor)])
-        return False
-
-    def close(self) -> None:
-        self.connection.close()
-
-    def _try(self, executor: str) -> bool:
-        row = self.connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))",
-                                      [_key(executor)]).fetchone()
-        return bool(row and row[0])
 
 
 def recover_dead_executors(lease: Lease) -> list[str]:
@@ -148,7 +134,3 @@ def _taken(executor: str) -> BotError:
 
 def _sqlite_file(url: str) -> Path:
     return Path(url.split(":///", 1)[-1])
-
-
-def _key(executor: str) -> str:
-    return f"bots-executor:{executor}"

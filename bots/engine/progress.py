@@ -34,6 +34,12 @@ class Progress:
               f"system looks down. {remaining} item(s) were left for the next run "
               f"(exit code 75: retry later).", file=self.stream, flush=True)
 
+    def lease_lost(self, remaining: int) -> None:
+        """Always said: this worker lost its hold on the state database and stopped."""
+        print(f"stopped: this worker lost its connection to the state database for too long; "
+              f"{remaining} item(s) were left for the other workers or the next run "
+              f"(exit code 75: retry later).", file=self.stream, flush=True)
+
     def _print(self, line: str) -> None:
         if self.enabled:
             print(line, file=self.stream, flush=True)

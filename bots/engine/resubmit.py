@@ -73,7 +73,9 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
     """Correct and run one exception item again; its new outcome.
 
     It runs in this process, on the same DBOS lifecycle as a batch but listening to no
-    recipe's queue, so a batch of the same recipe running meanwhile keeps all its items.
+    recipe's queue, so a batch of the same recipe running meanwhile keeps all its items. The
+    item is claimed first: while another process works it (a second resubmit, a batch), this
+    one is refused at once (ItemBusy) and changes nothing.
     """
     ledger = Ledger(options.database_url)
     try:
@@ -84,11 +86,11 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
         with bound_contextvars(run_id=host.run_id, recipe=recipe.name, item_id=item["item_id"]):
             resume = plan_resume(recipe, item, corrections)
             host.prepare(recipe)
-            _audit(ledger, item, who, corrections, resume)
-            retries = sum(entry["action"] == "retry"
-                          for entry in ledger.audit_trail(item["item_id"]))
-            return await _run_again(host, f"{item['item_id']}#retry{retries}", item, resume,
-                                    options)
+            async with durable(options.database_url) as worker, hosting(host):
+                host.lease = worker.lease
+                host.book.claim(item["item_id"], worker.lease)
+                _audit(ledger, item, who, corrections, resume)
+                return await _run_again(host, ledger, item, resume)
     finally:
         ledger.close()
 
@@ -111,11 +113,14 @@ def _work_item(item: dict[str, Any]) -> dict[str, Any]:
                                 "path": item["path"], "arrived_at": item["arrived_at"]}
 
 
-async def _run_again(host: Host, wid: str, item: dict[str, Any], resume: dict[str, Any],
-                     options: RunOptions) -> Outcome:
-    async with durable(options.database_url), hosting(host):
-        host.completions.expect(wid)
-        with SetWorkflowID(wid):
-            handle = await DBOS.start_workflow_async(item_workflow, item["recipe"],
-                                                     _work_item(item), resume)
-        return await wait_for_outcome(host.completions, wid, handle)
+async def _run_again(host: Host, ledger: Ledger, item: dict[str, Any],
+                     resume: dict[str, Any]) -> Outcome:
+    """The item's resubmission workflow (its own id per retry), started and waited for."""
+    retries = sum(entry["action"] == "retry"
+                  for entry in ledger.audit_trail(item["item_id"]))
+    wid = f"{item['item_id']}#retry{retries}"
+    host.completions.expect(wid)
+    with SetWorkflowID(wid):
+        handle = await DBOS.start_workflow_async(item_workflow, item["recipe"],
+                                                 _work_item(item), resume)
+    return await wait_for_outcome(host.completions, wid, handle)

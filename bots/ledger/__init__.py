@@ -19,9 +19,13 @@ import sqlalchemy as sa
 from bots.chaos import kill_point
 from bots.kernel import Outcome, WorkItem
 from bots.kernel.outcome import provenance_of, values_of
+from bots.ledger import claims as item_claims
+from bots.ledger.claims import Fence, IsLive, ItemBusy, LostClaim
 from bots.ledger.schema import ensure_schema
 from bots.ledger.tables import audit, events, intents, items, runs
 from bots.secrets import redact, redact_data
+
+CLAIM_TRIES = 10
 
 
 def now() -> str:
@@ -124,17 +128,22 @@ class Ledger:
             row = db.execute(query).mappings().first()
         return dict(row) if row else None
 
-    def record_intent(self, item_id: str, step_id: str) -> None:
-        """Write, before a side effect, that it is about to happen."""
+    def record_intent(self, item_id: str, step_id: str, fence: Fence | None = None) -> None:
+        """Write, before a side effect, that it is about to happen (LostClaim, when `fence`
+        is no longer the item's claim: another worker has taken the item over)."""
         existing = self.intent(item_id, step_id)
+        mine = {"owner": fence.owner, "token": fence.token} if fence else {}
         with self.engine.begin() as db:
+            if fence and not item_claims.holds(db, item_id, fence):
+                raise LostClaim(item_id, fence)
             if existing:
                 db.execute(intents.update().where(intents.c.item_id == item_id,
                                                   intents.c.step_id == step_id)
-                           .values(attempts=existing["attempts"] + 1, intended_at=now()))
+                           .values(attempts=existing["attempts"] + 1, intended_at=now(),
+                                   **mine))
             else:
                 db.execute(intents.insert().values(item_id=item_id, step_id=step_id,
-                                                   state="intended", intended_at=now()))
+                                                   state="intended", intended_at=now(), **mine))
 
     def confirm_intent(self, item_id: str, step_id: str, output: Any) -> None:
         """Write, after a side effect, that it happened and what it returned."""
@@ -148,6 +157,23 @@ class Ledger:
         with self.engine.begin() as db:
             db.execute(intents.delete().where(intents.c.item_id == item_id,
                                               intents.c.step_id == step_id))
+
+    # --- one owner per item ------------------------------------------------------------------
+
+    def claim_item(self, item_id: str, owner: str, is_live: IsLive) -> Fence:
+        """Claim the item for `owner`; ItemBusy when a live worker holds it."""
+        for _ in range(CLAIM_TRIES):
+            try:
+                with self.engine.begin() as db:
+                    return item_claims.claim(db, item_id, owner, is_live, now())
+            except (sa.exc.IntegrityError, sa.exc.OperationalError):
+                continue  # a racing claimant wrote first: read again
+        raise ItemBusy(item_id, "another worker", now())
+
+    def release_item(self, item_id: str, fence: Fence) -> None:
+        """Let the item go (a no-op when another worker has claimed it since)."""
+        with self.engine.begin() as db:
+            item_claims.release(db, item_id, fence)
 
     # --- audit and runs ----------------------------------------------------------------------
 

@@ -41,6 +41,8 @@ intents = sa.Table(
     sa.Column("intended_at", sa.String(40), nullable=False),
     sa.Column("confirmed_at", sa.String(40)),
     sa.Column("output_json", sa.Text),
+    sa.Column("owner", sa.String(200)),  # the worker that recorded it, and its claim's token
+    sa.Column("token", sa.Integer),
 )
 
 audit = sa.Table(
@@ -74,4 +76,12 @@ runs = sa.Table(
     sa.Column("summary_json", sa.Text),
     sa.Column("host", sa.String(200)),
     sa.Column("pid", sa.Integer),
+)
+
+claims = sa.Table(  # one owner per item at a time, across processes and machines
+    "bots_claims", metadata,
+    sa.Column("item_id", sa.String(200), primary_key=True),
+    sa.Column("owner", sa.String(200)),  # the worker (executor id) working it; NULL when free
+    sa.Column("token", sa.Integer, nullable=False, default=0),  # grows with every claim: fencing
+    sa.Column("claimed_at", sa.String(40)),
 )

@@ -131,7 +131,7 @@ class CheckSpec(Strict):
     before_submit: bool = Field(default=True, description="Also search before the first submit, "
                                 "so an item keyed without our record (a wiped state, a renamed "
                                 "recipe, keyed by hand) is found and settled, not keyed again.")
-    settle_s: float = Field(default=10, ge=0, description="After a submit whose answer was lost, "
+    settle_s: float = Field(default=5, ge=0, description="After a submit whose answer was lost, "
                             "wait this long from the submit before trusting 'not found' (the "
                             "target may still be committing it).")
 

@@ -23,8 +23,10 @@ from bots.recipe import load_recipe
 from tests.engine.engine_fakes import ITEM, ITEM_ID, Script
 
 
-def recipe_file(tmp_path: Path, *, check: bool) -> Path:
-    check_block = "    check: {uses: fake.check, with: {value: '${item.ref}'}}\n" if check else ""
+def recipe_file(tmp_path: Path, *, check: bool, first: bool = False) -> Path:
+    first_text = "true" if first else "false"
+    check_block = ("    check: {uses: fake.check, before_submit: " + first_text
+                   + ", settle_s: 5, with: {value: '${item.ref}'}}\n") if check else ""
     text = ("recipe: test-recipe\nsource: {folder: .}\n"
             "settings: {retry: {attempts: 3, initial_s: 0, max_s: 0, jitter_s: 0}}\n"
             "steps:\n  - id: work\n    uses: fake.work\n"
@@ -35,10 +37,10 @@ def recipe_file(tmp_path: Path, *, check: bool) -> Path:
     return path
 
 
-def run_step(tmp_path: Path, step_id: str, *, check: bool = False,
+def run_step(tmp_path: Path, step_id: str, *, check: bool = False, first: bool = False,
              outputs: dict[str, Any] | None = None) -> tuple[Any, int]:
     ledger = Ledger(f"sqlite:///{tmp_path / 'state.sqlite'}")
-    recipe = load_recipe(str(recipe_file(tmp_path, check=check)))
+    recipe = load_recipe(str(recipe_file(tmp_path, check=check, first=first)))
     item = ItemState(recipe, ITEM, ITEM_ID, "r1", outputs or {"work": {"out": "v"}},
                      ResourcePool(recipe).for_item(), tmp_path / "evidence", Guarded(ledger),
                      _no_sleep)
@@ -46,8 +48,11 @@ def run_step(tmp_path: Path, step_id: str, *, check: bool = False,
     return asyncio.run(execute_step(StepRun(item, step)))
 
 
-async def _no_sleep(_seconds: float) -> None:
-    return None
+SLEPT: list[float] = []
+
+
+async def _no_sleep(seconds: float) -> None:
+    SLEPT.append(seconds)
 
 
 def test_transient_error_is_retried_until_success(tmp_path, fake_steps):
@@ -159,3 +164,32 @@ def test_last_attempt_failed_and_not_keyed_stays_retries_exhausted(tmp_path, fak
         run_step(tmp_path, "submit", check=True)
     assert raised.value.code == "RETRIES_EXHAUSTED"
     assert (submit.calls, check.calls) == (3, 3)
+
+
+def test_check_before_the_first_submit_settles_an_item_keyed_without_our_record(
+        tmp_path, fake_steps):
+    fake_steps("fake.work", Script({"out": 1}))
+    submit = fake_steps("fake.submit", Script({"reference": "CLM-2"}), side_effect=True)
+    check = fake_steps("fake.check", Script({"found": True, "reference": "CLM-1"}))
+    output, attempts = run_step(tmp_path, "submit", check=True, first=True)
+    assert output == {"reference": "CLM-1", "confirmed_by_check": True, "found_in_target": True}
+    assert (submit.calls, check.calls, attempts) == (0, 1, 1)
+    intent = Ledger(f"sqlite:///{tmp_path / 'state.sqlite'}").intent(ITEM_ID, "submit")
+    assert intent is not None and intent["state"] == "confirmed"
+
+
+def test_check_before_the_first_submit_that_finds_nothing_lets_it_submit(tmp_path, fake_steps):
+    fake_steps("fake.work", Script({"out": 1}))
+    submit = fake_steps("fake.submit", Script({"reference": "CLM-2"}), side_effect=True)
+    check = fake_steps("fake.check", Script({"found": False}))
+    assert run_step(tmp_path, "submit", check=True, first=True) == ({"reference": "CLM-2"}, 1)
+    assert (submit.calls, check.calls) == (1, 1)
+
+
+def test_a_lost_answer_is_searched_for_only_once_it_is_settle_s_old(tmp_path, fake_steps):
+    fake_steps("fake.work", Script({"out": 1}))
+    fake_steps("fake.submit", Script(TransientError("lost", code="TIMEOUT")), side_effect=True)
+    fake_steps("fake.check", Script({"found": True, "reference": "CLM-7"}))
+    SLEPT.clear()
+    run_step(tmp_path, "submit", check=True)
+    assert any(4 < seconds <= 5 for seconds in SLEPT), SLEPT
