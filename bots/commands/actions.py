@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from bots import log
-from bots.commands.common import database_url, fail, print_json, state_dir
+from bots.commands.common import database_url, fail, print_json, say, state_dir
 from bots.engine.batch import RunOptions, new_run_id
 from bots.engine.progress import describe
 from bots.engine.resubmit import parse_corrections, retry_item
@@ -62,5 +62,5 @@ def _retry(args: argparse.Namespace) -> int:
     if args.json:
         print_json(outcome.as_data())
     else:
-        print(f"retry: {describe(outcome)}")
+        say(f"retry: {describe(outcome)}")
     return EXIT_OK if outcome.is_done else 1

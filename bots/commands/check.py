@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bots.commands.common import report_recipe_error
+from bots.commands.common import report_recipe_error, say
 from bots.engine.summary import EXIT_OK, EXIT_RECIPE
 from bots.kernel.errors import RecipeError
 from bots.recipe import load_recipe
@@ -15,6 +15,6 @@ def check(name_or_path: str) -> int:
     except RecipeError as error:
         report_recipe_error(error)
         return EXIT_RECIPE
-    print(f"{recipe.path}: OK ({len(recipe.steps)} steps: "
+    say(f"{recipe.path}: OK ({len(recipe.steps)} steps: "
           f"{', '.join(step.id for step in recipe.steps)})")
     return EXIT_OK

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from bots.kernel.errors import RecipeError
+from bots.terminal import printable, printable_json
 
 
 def state_dir() -> Path:
@@ -27,7 +27,13 @@ def database_url() -> str:
 
 
 def print_json(data: Any) -> None:
-    print(json.dumps(data, default=str, ensure_ascii=False), flush=True)
+    """One line of JSON on stdout, control characters escaped (it may reach a terminal)."""
+    print(printable_json(data), flush=True)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Print text for people: lines kept, every other control character escaped."""
+    print(printable(text, lines=True), file=sys.stderr if err else sys.stdout, flush=True)
 
 
 def report_recipe_error(error: RecipeError) -> None:
@@ -35,8 +41,8 @@ def report_recipe_error(error: RecipeError) -> None:
     count = len(error.problems)
     print(f"{count} problem{'s' if count != 1 else ''} in the recipe:", file=sys.stderr)
     for problem in error.problems:
-        print(f"  {problem}", file=sys.stderr)
+        print(f"  {printable(problem)}", file=sys.stderr)
 
 
 def fail(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    say(f"error: {message}", err=True)

@@ -6,9 +6,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from bots.commands.common import database_url, fail, print_json
+from bots.commands.common import database_url, fail, print_json, say
 from bots.kernel.errors import CODES
 from bots.ledger import Ledger
+from bots.terminal import printable
 
 ID_WIDTH = 10  # the first hex digits of an item's key: enough to tell items apart
 
@@ -26,8 +27,9 @@ def list_exceptions(*, recipe: str | None = None, as_json: bool = False) -> int:
         return 0
     print(f"{'ID':<{ID_WIDTH}}  {'RECIPE':<14} {'CODE':<22} {'STEP':<10} {'AGE':>6}  ITEM")
     for row in rows:
-        print(f"{row['item_key'][:ID_WIDTH]:<{ID_WIDTH}}  {row['recipe']:<14} "
-              f"{row['code'] or '':<22} {row['step'] or '':<10} {_age(row):>6}  {row['name']}")
+        say(f"{row['item_key'][:ID_WIDTH]:<{ID_WIDTH}}  {row['recipe']:<14} "
+            f"{row['code'] or '':<22} {row['step'] or '':<10} {_age(row):>6}  "
+            f"{printable(row['name'])}")
     print(f"\n{len(rows)} item(s). Details: python runner.py exceptions show ID")
     return 0
 
@@ -46,7 +48,7 @@ def show_exception(item: str, *, as_json: bool = False) -> int:
     if as_json:
         print_json(row)
     else:
-        print(_describe(row))
+        say(_describe(row))
     return 0
 
 
@@ -57,19 +59,22 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _describe(row: dict[str, Any]) -> str:
-    lines = [f"Item      {row['name']}  (id {row['item_key'][:ID_WIDTH]}, recipe {row['recipe']})",
-             f"File      {row['path']}",
-             f"Status    {row['status']}" + (f"  reference {row['reference']}"
+    shown = {key: printable(row[key] or "-") for key in ("name", "path", "reference", "message")}
+    lines = [f"Item      {shown['name']}  (id {row['item_key'][:ID_WIDTH]}, "
+             f"recipe {row['recipe']})",
+             f"File      {shown['path']}",
+             f"Status    {row['status']}" + (f"  reference {shown['reference']}"
                                              if row["reference"] else ""),
              f"Code      {row['code'] or '-'}  {CODES.get(row['code'] or '', '')}",
              f"Step      {row['step'] or '-'}",
-             f"Reason    {row['message'] or '-'}"]
+             f"Reason    {shown['message']}"]
     for label, key in (("Evidence", "evidence"), ("Values", "values"),
                        ("Provenance", "provenance")):
         if row[key]:
             lines.append(f"{label}:\n" + _indent(json.dumps(row[key], indent=2, default=str)))
     for entry in row["audit"]:
-        lines.append(f"Audit     {entry['at']} {entry['who']} {entry['action']} {entry['note']}")
+        lines.append(f"Audit     {entry['at']} {printable(entry['who'])} {entry['action']} "
+                     f"{printable(entry['note'])}")
     return "\n".join(lines)
 
 

@@ -17,7 +17,14 @@ from typing import Any
 import structlog
 
 from bots import log
-from bots.commands.common import database_url, fail, print_json, report_recipe_error, state_dir
+from bots.commands.common import (
+    database_url,
+    fail,
+    print_json,
+    report_recipe_error,
+    say,
+    state_dir,
+)
 from bots.engine.batch import RunOptions, new_run_id, run_batch
 from bots.engine.progress import Progress
 from bots.engine.summary import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_RECIPE
@@ -77,10 +84,19 @@ def _run(recipe: object, options: RunOptions, log_path: Path) -> int:
              f"to resume; details in {log_path}")
         return EXIT_CRASH
     summary["log_file"] = str(log_path)
+    _report_skipped(summary.get("skipped_files") or {})
     if interactive:
-        print(f"log: {log_path}", file=sys.stderr)
+        say(f"log: {log_path}", err=True)
     print_json(summary)
     return int(summary["exit_code"])
+
+
+def _report_skipped(skipped: dict[str, int]) -> None:
+    """One line for people: inbox files that became no item, counted by reason."""
+    if skipped:
+        counts = ", ".join(f"{count} {reason}" for reason, count in skipped.items())
+        say(f"skipped {sum(skipped.values())} inbox file(s) that are no work item ({counts}); "
+            "each is a source.skipped event in the log, with its reason", err=True)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

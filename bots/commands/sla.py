@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bots import log
-from bots.commands.common import database_url, fail, print_json, state_dir
+from bots.commands.common import database_url, fail, print_json, say, state_dir
 from bots.ledger import Ledger
 from bots.recipe import RECIPES_DIR
 from bots.recipe.goals import load_goals
@@ -22,6 +22,7 @@ from bots.sla import raise_alerts, report
 from bots.sla.durations import human, parse_time
 from bots.sla.goal import ServiceGoal
 from bots.steps.registry import did_you_mean
+from bots.terminal import printable
 
 BROKEN = "recipe does not load (see problems)"
 COLUMNS = (("on time", "on_time"), ("at risk", "at_risk"), ("breached", "breached"),
@@ -46,7 +47,7 @@ def sla(*, recipe: str | None = None, as_json: bool = False, now: datetime | Non
     if as_json:
         print_json(data)
     else:
-        print(describe(data))
+        say(describe(data))
     return 0
 
 
@@ -100,7 +101,7 @@ def _section(section: dict[str, Any]) -> list[str]:
              "  " + "  ".join(f"{section['counts'][key]:>{len(label)}}" for label, key in COLUMNS)]
     oldest = section["oldest_open"]
     if oldest:
-        lines.append(f"  oldest open: {oldest['name']}, {human(oldest['age_s'])} old, "
+        lines.append(f"  oldest open: {printable(oldest['name'])}, {human(oldest['age_s'])} old, "
                      f"due {_when(oldest['due_at'])}")
     late = [row for row in section["open"] if row["state"] in ("breached", "at_risk")]
     lines += [_late_row(row) for row in late]
@@ -111,7 +112,7 @@ def _late_row(row: dict[str, Any]) -> str:
     due = (f"overdue by {human(row['due_in_s'])}" if row["due_in_s"] < 0
            else f"due in {human(row['due_in_s'])}")
     state = row["state"].replace("_", " ")
-    return f"  {state:<9} {row['name']:<32} {row['code'] or '-':<22} {due}"
+    return f"  {state:<9} {printable(row['name']):<32} {row['code'] or '-':<22} {due}"
 
 
 def _when(text: str) -> str:

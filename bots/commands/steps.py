@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bots.commands.common import fail
+from bots.commands.common import fail, say
 from bots.kernel import StepType
 from bots.recipe.model import RecipeModel
 from bots.steps.registry import all_resources, all_steps, did_you_mean, registry
@@ -19,14 +19,14 @@ def list_steps(name: str | None = None) -> int:
     if name is None:
         width = max(len(step) for step in steps)
         for step_name, step_type in steps.items():
-            print(f"{step_name:<{width}}  {step_type.summary}")
+            say(f"{step_name:<{width}}  {step_type.summary}")
         for problem in registry().problems:
             fail(problem)
         return 0
     if name not in steps:
         fail(f"no step type '{name}'. {did_you_mean(name, steps)}".strip())
         return 2
-    print(render_step(steps[name]))
+    say(render_step(steps[name]))
     return 0
 
 

@@ -27,7 +27,7 @@ from bots.engine.durable import durable, queue_name, register_queue
 from bots.engine.enqueue import Queued, enqueue, outcome_of
 from bots.engine.host import Host, hosting
 from bots.engine.progress import Progress
-from bots.engine.sources import discover_items
+from bots.engine.sources import survey_inbox
 from bots.engine.summary import Tally
 from bots.kernel import Outcome, WorkItem
 from bots.ledger import Ledger
@@ -76,11 +76,12 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
 def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[WorkItem], Tally]:
     """What must hold before anything is queued; the inbox's items and their tally."""
     host.prepare(recipe)
-    items, repeats = discover_items(recipe)
-    structlog.get_logger().info("run.started", items=len(items), dry_run=options.dry_run,
-                                repeated_files=repeats)
+    inbox = survey_inbox(recipe)
+    structlog.get_logger().info("run.started", items=len(inbox.items), dry_run=options.dry_run,
+                                repeated_files=inbox.repeats, skipped_files=len(inbox.skipped))
     host.book.run_started(host.run_id, recipe)
-    return items, Tally(recipe.name, host.run_id, repeated_files=repeats)
+    return inbox.items, Tally(recipe.name, host.run_id, repeated_files=inbox.repeats,
+                              skipped_files=inbox.skipped_by_reason())
 
 
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,

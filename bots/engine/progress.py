@@ -6,6 +6,7 @@ import sys
 from typing import IO
 
 from bots.kernel import Outcome, WorkItem
+from bots.terminal import printable
 
 
 class Progress:
@@ -41,12 +42,16 @@ class Progress:
               f"(exit code 75: retry later).", file=self.stream, flush=True)
 
     def _print(self, line: str) -> None:
-        if self.enabled:
-            print(line, file=self.stream, flush=True)
+        if self.enabled:  # names and messages come from outside: never raw to the terminal
+            print(printable(line), file=self.stream, flush=True)
 
 
 def describe(outcome: Outcome) -> str:
-    """A short human description of an item's outcome."""
+    """A short human description of an item's outcome, safe to print."""
+    return printable(_description(outcome))
+
+
+def _description(outcome: Outcome) -> str:
     stopped = [output for _, output in outcome.rehearsals]
     if outcome.is_done and stopped:
         return f"dry run: would submit {len(stopped[0].get('would_submit') or {})} field(s); " \

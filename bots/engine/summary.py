@@ -36,6 +36,7 @@ class Tally:
     outcomes: list[tuple[str, Outcome]] = field(default_factory=list)  # (item name, outcome)
     already_finished: int = 0
     repeated_files: list[str] = field(default_factory=list)
+    skipped_files: dict[str, int] = field(default_factory=dict)  # inbox entries, per reason
     halted: bool = False  # the circuit breaker stopped the run
     not_finished: int = 0
 
@@ -70,6 +71,7 @@ class Tally:
             "application_failures": self.application_failures(),
             "already_finished": self.already_finished,
             "repeated_files": self.repeated_files,
+            "skipped_files": self.skipped_files,
             "halted": self.halted, "not_finished": self.not_finished,
             "duration_s": round(duration_s, 2),
             "exit_code": self.exit_code(),
