@@ -16,12 +16,14 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from bots.engine.outage import OutageWait
 from bots.kernel import StepContext, StepParams, StepType
 from bots.kernel.errors import ApplicationError, BotError, BusinessError, TransientError
 from bots.kernel.refs import resolve
 from bots.recipe.model import RetryPolicy
 
 Sleep = Callable[[float], Awaitable[None]]
+Attempt = Callable[[int], Awaitable[Any]]  # one try of a step, given its number (1, 2, ...)
 
 
 async def call_step(step_type: StepType, values: Mapping[str, Any], scope: Mapping[str, Any],
@@ -61,10 +63,15 @@ def retrying(policy: RetryPolicy, sleep: Sleep) -> AsyncRetrying:
     )
 
 
-async def with_retries(attempt: Callable[[int], Awaitable[Any]], policy: RetryPolicy,
-                       sleep: Sleep = asyncio.sleep) -> tuple[Any, int]:
-    """Run `attempt(n)` until it succeeds or fails for good; (result, attempts made)."""
-    number = 0
+async def with_retries(attempt: Attempt, policy: RetryPolicy,
+                       sleep: Sleep = asyncio.sleep,
+                       outage: OutageWait | None = None) -> tuple[Any, int]:
+    """Run `attempt(n)` until it succeeds or fails for good; (result, attempts made).
+
+    With `outage`, a transient failure that outlives the policy rides out the recipe's outage
+    (``ride_out``) before it becomes RETRIES_EXHAUSTED.
+    """
+    number, last = 0, None  # type: tuple[int, BaseException | None]
     try:
         async for trial in retrying(policy, sleep):
             with trial:
@@ -72,15 +79,37 @@ async def with_retries(attempt: Callable[[int], Awaitable[Any]], policy: RetryPo
                 return await attempt(number), number
     except RetryError as exhausted:
         last = exhausted.last_attempt.exception()
-        raise exhausted_error(last, number) from last
-    raise AssertionError("unreachable: tenacity either returns or raises")
+    if outage is not None and isinstance(last, TransientError):
+        return await ride_out(attempt, number, last, outage, sleep)
+    raise exhausted_error(last, number) from last
 
 
-def exhausted_error(last: BaseException | None, attempts: int) -> ApplicationError:
-    """The ApplicationError for a transient failure that outlived every retry."""
+async def ride_out(attempt: Attempt, number: int, last: TransientError,
+                   outage: OutageWait, sleep: Sleep) -> tuple[Any, int]:
+    """Try again every `probe_s` while the outage's shared deadline holds; (result, attempts).
+
+    Only a transient failure keeps the item waiting: any other error of a probe ends it as it
+    would have ended the first attempt.
+    """
+    started = outage.gate.clock()
+    while outage.join(last.code):
+        await sleep(outage.next_probe_s())
+        number += 1
+        try:
+            return await attempt(number), number
+        except TransientError as error:
+            last = error
+    waited_s = round(outage.gate.clock() - started, 1)
+    raise exhausted_error(last, number, waited_s) from last
+
+
+def exhausted_error(last: BaseException | None, attempts: int,
+                    waited_s: float = 0) -> ApplicationError:
+    """The ApplicationError for a transient failure that outlived every retry (and outage)."""
     details = last.as_dict() if isinstance(last, BotError) else {"message": str(last)}
+    waited = f" and {waited_s:g} s waiting out an outage" if waited_s else ""
     error = ApplicationError(
-        f"gave up after {attempts} attempts: {details.get('message')}",
+        f"gave up after {attempts} attempts{waited}: {details.get('message')}",
         code="RETRIES_EXHAUSTED", last_code=details.get("code"), attempts=attempts)
     if isinstance(last, BotError) and "evidence" in last.details:
         error.details["evidence"] = last.details["evidence"]

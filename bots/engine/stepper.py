@@ -1,6 +1,8 @@
 """One recipe step for one item: its retries, its evidence on failure, its side-effect path.
 
-Retries happen here and only here (``attempts.with_retries``). A failed attempt asks the
+Retries happen here and only here (``attempts.with_retries``), and so does riding out an
+outage of the target (``outage``): a transient failure that outlives the retries waits for the
+target with the recipe's other items, up to a deadline they share. A failed attempt asks the
 resources the step used for evidence (a screenshot and the page) and resets them, so the next
 attempt starts fresh. A step that changes another system goes through the run's side-effect
 path (``guard``), which also decides after the last attempt whether it took effect after all.
@@ -23,14 +25,17 @@ async def execute_step(run: StepRun) -> tuple[Any, int]:
 
     async def attempt(number: int) -> Any:
         try:
-            return await _attempt(run, number)
+            output = await _attempt(run, number)
         except TransientError as error:
             structlog.get_logger().warning("step.retry", attempt=number, code=error.code,
                                            error=error.message)
             raise
+        if run.item.outage is not None:  # any item's success ends an outage of this step
+            run.item.outage.succeeded(run.step.id)
+        return output
 
     try:
-        return await with_retries(attempt, run.policy, run.item.sleep)
+        return await with_retries(attempt, run.policy, run.item.sleep, run.outage)
     except ApplicationError as exhausted:
         if exhausted.code != "RETRIES_EXHAUSTED" or not run.step.type.side_effect:
             raise

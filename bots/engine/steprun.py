@@ -1,8 +1,9 @@
 """One item while it runs, and one of its steps: what a step call reads, opens and is given.
 
-``ItemState`` is what the steps of one item share (its outputs so far, its open resources);
-``StepRun`` is one step of it, able to call the step's function and its ``check`` once. The
-retries around them are in ``stepper``; what happens around a side effect is ``SideEffects``.
+``ItemState`` is what the steps of one item share (its outputs so far, its open resources, the
+recipe's outage gate); ``StepRun`` is one step of it, able to call the step's function and its
+``check`` once. The retries around them are in ``stepper``; what happens around a side effect
+is ``SideEffects``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bots.engine.attempts import Sleep, call_step
+from bots.engine.outage import OutageGate, OutageWait
 from bots.engine.resources import ItemResources
 from bots.kernel import ApplicationError, StepContext, StepType, WorkItem
 from bots.recipe import Recipe, Step
@@ -32,6 +34,7 @@ class ItemState:
     evidence_dir: Path
     side_effects: SideEffects
     sleep: Sleep
+    outage: OutageGate | None = None  # the recipe's, shared by its items; None: never wait
 
     @property
     def dry_run(self) -> bool:
@@ -64,6 +67,12 @@ class StepRun:
     @property
     def policy(self) -> RetryPolicy:
         return self.step.spec.retry or self.item.recipe.model.settings.retry
+
+    @property
+    def outage(self) -> OutageWait | None:
+        """This step of this item as a member of its recipe's outage, if the run has one."""
+        gate = self.item.outage
+        return OutageWait(gate, self.item.item_id, self.step.id) if gate else None
 
     async def context(self, attempt: int) -> StepContext:
         return await self.item.context(self.step.type, self.step.id, attempt)
