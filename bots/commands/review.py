@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from bots.commands.common import database_url, fail, state_dir
+from bots.commands.common import database_url, fail, say, state_dir
 from bots.review.security import is_loopback
 
 EXIT_REFUSED = 2
@@ -24,8 +24,8 @@ def review(host: str = "127.0.0.1", port: int = 8765) -> int:
     from bots.review.app import create_app
 
     app = create_app(database_url(), state_dir(), token=token or None,
-                     allowed_hosts=loopback_names() if is_loopback(host) else None)
-    print(f"Review page: {page_url(host, port, token)}  (Ctrl-C to stop)", flush=True)
+                     allowed_hosts=loopback_names(host) if is_loopback(host) else None)
+    say(f"Review page: {page_url(host, port, token)}  (Ctrl-C to stop)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
@@ -35,7 +35,8 @@ def bind_problem(host: str, token: str) -> str | None:
     if is_loopback(host):
         return None
     if not token:
-        return (f"binding to {host} exposes the exception queue to the network; set "
+        return (f"{host} is not only loopback addresses (what it resolves to decides), so "
+                f"binding to it exposes the exception queue to the network; set "
                 f"{TOKEN_ENV} to a long random secret (e.g. `export {TOKEN_ENV}=$(python3 -c "
                 "'import secrets; print(secrets.token_urlsafe(24))')`) or use --host 127.0.0.1")
     if len(token) < MIN_TOKEN_LENGTH:
@@ -43,9 +44,11 @@ def bind_problem(host: str, token: str) -> str | None:
     return None
 
 
-def loopback_names() -> list[str]:
-    """The Host headers a loopback-bound page answers (others hint at DNS rebinding)."""
-    return ["127.0.0.1", "localhost", "[::1]", "::1"]
+def loopback_names(host: str = "127.0.0.1") -> list[str]:
+    """The Host headers a loopback-bound page answers (others hint at DNS rebinding): the
+    usual loopback names and the one it was started with (`--host 127.0.0.2`)."""
+    names = ["127.0.0.1", "localhost", "[::1]", "::1"]
+    return names if host in names else [*names, f"[{host}]" if ":" in host else host]
 
 
 def page_url(host: str, port: int, token: str) -> str:

@@ -8,6 +8,8 @@ with a flash message saying what happened or why nothing did.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import re
 from urllib.parse import quote, unquote
@@ -19,10 +21,11 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from bots.kernel.errors import BotError
 from bots.ledger import Ledger, actions
 from bots.review import retry
-from bots.review.security import csrf_problem
+from bots.review.security import csrf_problem, form_tokens, same_secret
 from bots.review.state import ReviewState
 
 FLASH_COOKIE, WHO_COOKIE = "review_flash", "review_who"
+FLASH_KINDS = ("ok", "error")
 WHO = re.compile(r"^[\w][\w .@'-]{0,59}$")
 ACTIONS = ("retry", "resolve", "reject", "assign", "comment")
 DONE_MESSAGES = {"resolve": "Resolved by hand.", "reject": "Rejected.",
@@ -35,15 +38,23 @@ def who_from(request: Request) -> str:
 
 
 def take_flash(request: Request) -> dict[str, str] | None:
-    """The message left by the last action (shown once)."""
-    raw = request.cookies.get(FLASH_COOKIE)
-    if not raw:
+    """The message left by the last action (shown once); a cookie this app did not sign, or
+    cannot read, is ignored: it is the browser's to send, anything may be in it."""
+    payload, _, signature = request.cookies.get(FLASH_COOKIE, "").rpartition(".")
+    if not payload or not same_secret(signature, _flash_signature(request, payload)):
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(raw.encode()))
-    except ValueError:
+        data = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+    except (ValueError, UnicodeError):
         return None
-    return {"kind": str(data.get("kind", "")), "text": str(data.get("text", ""))}
+    if not isinstance(data, dict) or data.get("kind") not in FLASH_KINDS:
+        return None
+    return {"kind": data["kind"], "text": str(data.get("text", ""))}
+
+
+def _flash_signature(request: Request, payload: str) -> str:
+    key = form_tokens(request).key
+    return hmac.new(key, f"flash|{payload}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def clear_flash(request: Request, response: Response) -> None:
@@ -58,13 +69,16 @@ async def act(request: Request, item_id: str, app_state: ReviewState) -> Respons
     problem = csrf_problem(request, fields.get("csrf"))
     if problem:
         return PlainTextResponse(f"403: {problem}", status_code=403)
+    spent = form_tokens(request).spend(fields["csrf"])  # before acting: a replay does nothing
     who = fields.get("who", "").strip()
-    if not WHO.match(who):
+    if spent:
+        kind, text = "error", spent[0].upper() + spent[1:] + "."
+    elif not WHO.match(who):
         kind, text = "error", "Type your name in 'Who' (letters, digits, . @ ' -)."
     else:
         kind, text = await _dispatch(fields.get("action", ""), item_id, who, fields, app_state)
     response = RedirectResponse(request.url_for("item", item_id=item_id), status_code=303)
-    _set_flash(response, kind, text)
+    _set_flash(request, response, kind, text)
     if WHO.match(who):
         response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="strict")
     return response
@@ -114,6 +128,7 @@ async def _retry(item_id: str, who: str, fields: dict[str, str],
     return retry.describe_outcome(outcome)
 
 
-def _set_flash(response: Response, kind: str, text: str) -> None:
-    raw = base64.urlsafe_b64encode(json.dumps({"kind": kind, "text": text[:1500]}).encode())
-    response.set_cookie(FLASH_COOKIE, raw.decode(), samesite="strict", httponly=True)
+def _set_flash(request: Request, response: Response, kind: str, text: str) -> None:
+    payload = base64.urlsafe_b64encode(json.dumps({"kind": kind, "text": text[:1500]}).encode())
+    signed = f"{payload.decode()}.{_flash_signature(request, payload.decode())}"
+    response.set_cookie(FLASH_COOKIE, signed, samesite="strict", httponly=True)
