@@ -23,7 +23,7 @@ from bots.kernel.errors import ApplicationError, TransientError
 from bots.ledger import Ledger
 from bots.recipe import Recipe, load_recipe
 from tests.engine.engine_fakes import ITEM, ITEM_ID, Script
-from tests.engine.test_outage import FakeTime
+from tests.engine.test_outage_gate import FakeTime
 
 RECIPE = """\
 recipe: test-recipe
