@@ -114,6 +114,7 @@ def resubmits(world: World, claims: int) -> Audited:
                                ids[item.path.name], "--set", item.correction, "--json")
                    for side, item in enumerate(pair, 1)]
         world.finish(*started)
+    world.note(f"{len(open_exceptions(sqlite_url(state)))} of {len(ids)} still in the queue")
     return Audited(sqlite_url(state), [(recipe, CLAIMS)])
 
 
@@ -135,6 +136,7 @@ def shared_sqlite(world: World, claims: int) -> Audited:
                   "--set", item.correction, "--json")
     world.finish(*batches)
     world.app.set_faults(latency_ms=0)
+    world.note(f"{len(open_exceptions(sqlite_url(state)))} claims and orders in the queue")
     return Audited(sqlite_url(state), [(recipe, CLAIMS), (orders, ORDERS)])
 
 

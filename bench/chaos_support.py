@@ -2,7 +2,9 @@
 
 Every runner is a real ``python runner.py ...`` subprocess started the way a user or a
 scheduler starts it; its output goes to files under the scenario's folder (``logs/``), so a
-long run never blocks on a full pipe and every line stays there to be read after.
+long run never blocks on a full pipe and every line stays there to be read after. The folder
+is the processes' working directory and holds the recipe copies in ``recipes/``, as a user's
+project does: `exceptions retry` finds an item's recipe by name there.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ class World:
         logs.mkdir(parents=True, exist_ok=True)
         stdout, stderr = logs / f"{label}.out", logs / f"{label}.err"
         with stdout.open("wb") as out, stderr.open("wb") as err:
-            process = subprocess.Popen([sys.executable, "runner.py", *args], cwd=ROOT,
+            process = subprocess.Popen([sys.executable, str(ROOT / "runner.py"), *args],
+                                       cwd=self.folder,
                                        env=self.env(state, worker), stdout=out, stderr=err)
         return Started(label, list(args), process, stdout, stderr)
 
@@ -121,7 +124,8 @@ def claims_recipe(folder: Path, inbox: Path, name: str = "claims-chaos",
             if "check" in step:
                 step["check"].update(check or {})
 
-    return recipe_copy(folder, "claims-intake", change, file_name=f"{name}.yaml")
+    return recipe_copy(recipes_folder(folder), "claims-intake", change,
+                       file_name=f"{name}.yaml")
 
 
 def orders_recipe(folder: Path, **settings: Any) -> Path:
@@ -135,7 +139,15 @@ def orders_recipe(folder: Path, **settings: Any) -> Path:
         data["settings"].update(settings)
         data.pop("service_goal", None)
 
-    return recipe_copy(folder, "order-entry", change, file_name="order-entry-chaos.yaml")
+    return recipe_copy(recipes_folder(folder), "order-entry", change,
+                       file_name="order-entry.yaml")
+
+
+def recipes_folder(folder: Path) -> Path:
+    """The `recipes/` folder of a scenario's working directory (created)."""
+    recipes = folder / "recipes"
+    recipes.mkdir(parents=True, exist_ok=True)
+    return recipes
 
 
 @contextlib.contextmanager
