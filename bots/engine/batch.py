@@ -93,9 +93,7 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
     lost = asyncio.ensure_future(_lost(lease_lost))
     ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
     try:
-        for finished in asyncio.as_completed(ends):
-            if not waiting:
-                return
+        for finished in asyncio.as_completed(ends) if waiting else ():
             queued, outcome = await finished
             if queued is None or outcome is None:  # this worker lost its lease
                 await _stop(waiting, tally, host)
@@ -108,6 +106,8 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
                 log_trip(len(waiting), breaker.streak)
                 await _stop(waiting, tally, host)
                 progress.halted(breaker.streak, tally.not_finished)
+                return
+            if not waiting:
                 return
     finally:
         lost.cancel()

@@ -59,6 +59,7 @@ class Host:
     pools: dict[str, ResourcePool] = field(default_factory=dict)
     lease: Lease | None = None  # this process's worker lease, once DBOS runs
     running: set[asyncio.Task[Any]] = field(default_factory=set)  # item runs in this process
+    closing: bool = False  # the run is ending: no new item starts here
     outages: dict[str, OutageGate] = field(default_factory=dict)  # one per recipe, all items
 
     @property
@@ -125,13 +126,19 @@ async def hosting(host: Host) -> AsyncIterator[Host]:
     try:
         yield host
     finally:
+        host.closing = True
         await host.stop_items()
         _current = None
         await host.close()
 
 
 def current_host() -> Host:
-    """The host of the run in progress (a workflow fetches it once)."""
-    if _current is None:
-        raise RuntimeError("no run in progress: start items through bots.engine.batch")
+    """The host of the run in progress (a workflow fetches it once).
+
+    DBOS may hand this process an item while its run is ending (a tripped breaker, a stop
+    signal): that item is cancelled at once, so it stays pending for the next run instead of
+    failing for want of a host.
+    """
+    if _current is None or _current.closing:
+        raise asyncio.CancelledError("the run is ending: the item is left for the next run")
     return _current
