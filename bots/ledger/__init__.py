@@ -21,6 +21,7 @@ from bots.kernel import Outcome, WorkItem
 from bots.kernel.outcome import provenance_of, values_of
 from bots.ledger import claims as item_claims
 from bots.ledger.claims import Fence, IsLive, ItemBusy, LostClaim
+from bots.ledger.reconnect import reconnecting
 from bots.ledger.schema import ensure_schema
 from bots.ledger.tables import audit, events, intents, items, runs
 from bots.secrets import redact, redact_data
@@ -66,6 +67,7 @@ class Ledger:
     def close(self) -> None:
         self.engine.dispose()
 
+    @reconnecting
     def item_queued(self, item_id: str, recipe: str, item: WorkItem, run_id: str) -> bool:
         """Record that an item was seen, unless the ledger knows it already; True when new."""
         with contextlib.suppress(sa.exc.IntegrityError), self.engine.begin() as db:
@@ -78,6 +80,7 @@ class Ledger:
             return True
         return False
 
+    @reconnecting
     def update_item(self, item_id: str, **fields: Any) -> None:
         """Set columns of an item (JSON columns given as data are serialized and redacted)."""
         values = {k: dumps(v) if k.endswith("_json") else _clean(v) for k, v in fields.items()}
@@ -99,12 +102,14 @@ class Ledger:
                          outputs_json=outcome.outputs, values_json=outcome.values,
                          provenance_json=outcome.provenance)
 
+    @reconnecting
     def item(self, item_id: str) -> dict[str, Any] | None:
         """One item as a dict with its JSON columns decoded."""
         with self.engine.connect() as db:
             row = db.execute(sa.select(items).where(items.c.item_id == item_id)).mappings().first()
         return _decoded(row) if row else None
 
+    @reconnecting
     def find_items(self, *, recipe: str | None = None, status: str | None = None,
                    prefix: str | None = None) -> list[dict[str, Any]]:
         """Items filtered by recipe, status and item id prefix, oldest first."""
@@ -120,6 +125,7 @@ class Ledger:
 
     # --- the side-effect guard -------------------------------------------------------------
 
+    @reconnecting
     def intent(self, item_id: str, step_id: str) -> dict[str, Any] | None:
         """The recorded intent of a side-effecting step, if any."""
         query = sa.select(intents).where(intents.c.item_id == item_id,
@@ -128,6 +134,7 @@ class Ledger:
             row = db.execute(query).mappings().first()
         return dict(row) if row else None
 
+    @reconnecting
     def record_intent(self, item_id: str, step_id: str, fence: Fence | None = None) -> None:
         """Write, before a side effect, that it is about to happen (LostClaim, when `fence`
         is no longer the item's claim: another worker has taken the item over)."""
@@ -145,6 +152,7 @@ class Ledger:
                 db.execute(intents.insert().values(item_id=item_id, step_id=step_id,
                                                    state="intended", intended_at=now(), **mine))
 
+    @reconnecting
     def confirm_intent(self, item_id: str, step_id: str, output: Any) -> None:
         """Write, after a side effect, that it happened and what it returned."""
         with self.engine.begin() as db:
@@ -152,6 +160,7 @@ class Ledger:
                                               intents.c.step_id == step_id)
                        .values(state="confirmed", confirmed_at=now(), output_json=dumps(output)))
 
+    @reconnecting
     def clear_intent(self, item_id: str, step_id: str) -> None:
         """Forget an intent that a check proved did not take effect."""
         with self.engine.begin() as db:
@@ -170,6 +179,7 @@ class Ledger:
                 continue  # a racing claimant wrote first: read again
         raise ItemBusy(item_id, "another worker", now())
 
+    @reconnecting
     def release_item(self, item_id: str, fence: Fence) -> None:
         """Let the item go (a no-op when another worker has claimed it since)."""
         with self.engine.begin() as db:
@@ -177,6 +187,7 @@ class Ledger:
 
     # --- audit and runs ----------------------------------------------------------------------
 
+    @reconnecting
     def add_audit(self, item_id: str, who: str, action: str, *, before: Any = None,
                   after: Any = None, note: str = "") -> None:
         """Append one entry to the audit trail (it is never updated or deleted)."""
@@ -185,29 +196,34 @@ class Ledger:
                                              before_json=dumps(before), after_json=dumps(after),
                                              note=redact(note)))
 
+    @reconnecting
     def audit_trail(self, item_id: str) -> list[dict[str, Any]]:
         """An item's audit entries, oldest first."""
         query = sa.select(audit).where(audit.c.item_id == item_id).order_by(audit.c.id)
         with self.engine.connect() as db:
             return [dict(row) for row in db.execute(query).mappings()]
 
+    @reconnecting
     def add_event(self, item_id: str, event: str, **data: Any) -> None:
         """Keep one of an item's log events beside it, for the people who review it."""
         with self.engine.begin() as db:
             db.execute(events.insert().values(item_id=item_id, at=now(), event=event,
                                               data_json=dumps(data)))
 
+    @reconnecting
     def events(self, item_id: str) -> list[dict[str, Any]]:
         """An item's kept events, oldest first."""
         query = sa.select(events).where(events.c.item_id == item_id).order_by(events.c.id)
         with self.engine.connect() as db:
             return [_decoded(row) for row in db.execute(query).mappings()]
 
+    @reconnecting
     def start_run(self, run_id: str, recipe: str) -> None:
         with self.engine.begin() as db:
             db.execute(runs.insert().values(run_id=run_id, recipe=recipe, started_at=now(),
                                             host=socket.gethostname(), pid=os.getpid()))
 
+    @reconnecting
     def finish_run(self, run_id: str, exit_code: int, summary: dict[str, Any]) -> None:
         with self.engine.begin() as db:
             db.execute(runs.update().where(runs.c.run_id == run_id).values(
