@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 from dbos import DBOS, Queue
 
@@ -32,6 +34,7 @@ from bots.engine.pglease import STOP_AFTER_S
 from bots.recipe import Recipe
 
 APP_VERSION = "bots-1"  # fixed, so that a new build still recovers an old build's workflows
+LAUNCH_TRIES = 3
 RESULT_POLL_S = 0.1  # DBOS's default (1 s) would add most of a second to every short item
 
 
@@ -81,6 +84,19 @@ async def watch_own_lease(worker: Worker, every_s: float = 0.5) -> None:
 
 
 def _launch(database_url: str, executor: str, listen: Sequence[str]) -> None:
+    """Launch DBOS; a connection cut during its start (migrations) is met by starting again."""
+    for attempt in range(1, LAUNCH_TRIES + 1):
+        try:
+            return _launch_once(database_url, executor, listen)
+        except sa.exc.DBAPIError as error:
+            if not error.connection_invalidated or attempt == LAUNCH_TRIES:
+                raise
+            structlog.get_logger().warning("worker.launch_retry", attempt=attempt)
+            DBOS.destroy(destroy_registry=False)
+            time.sleep(attempt)
+
+
+def _launch_once(database_url: str, executor: str, listen: Sequence[str]) -> None:
     config: Any = {"name": "bots", "system_database_url": psycopg_url(database_url),
                    "log_level": "WARNING", "run_admin_server": False,
                    "executor_id": executor, "application_version": APP_VERSION}
