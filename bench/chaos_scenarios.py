@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.chaos_audit import CLAIMS, ORDERS, Target
-from bench.chaos_claims import open_exceptions, write_fixable, write_valid
+from bench.chaos_claims import Fixable, open_exceptions, write_fixable, write_valid
 from bench.chaos_cutter import cutting_connections
 from bench.chaos_support import World, claims_recipe, fresh_database, orders_recipe, wait_until
 
@@ -106,9 +106,9 @@ def resubmits(world: World, claims: int) -> Audited:
     world.run("batch", state, str(recipe))
     ids = open_exceptions(sqlite_url(state))
     world.note(f"{len(ids)} items in the exception queue")
-    pairs = [(f, f) for f in fixable[: len(fixable) // 2]]
+    pairs: list[tuple[Fixable, ...]] = [(f, f) for f in fixable[: len(fixable) // 2]]
     rest = fixable[len(fixable) // 2:]
-    pairs += list(zip(rest[0::2], rest[1::2], strict=False))
+    pairs += [tuple(rest[n:n + 2]) for n in range(0, len(rest), 2)]  # an odd one goes alone
     for number, pair in enumerate(pairs, 1):
         started = [world.start(f"retry-{number}-{side}", state, "exceptions", "retry",
                                ids[item.path.name], "--set", item.correction, "--json")
