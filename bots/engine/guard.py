@@ -25,7 +25,7 @@ import structlog
 from bots.chaos import kill_point
 from bots.engine.attempts import with_retries
 from bots.engine.steprun import StepRun
-from bots.kernel import ApplicationError, StepContext
+from bots.kernel import ApplicationError, StepContext, TransientError
 from bots.ledger import Ledger
 from bots.ledger.claims import Fence
 
@@ -49,7 +49,11 @@ class Guarded:
             return found
         self.ledger.record_intent(item_id, step_id, self.fences.get(item_id))
         kill_point("intent.recorded")
-        output = await step.call(ctx)
+        try:
+            output = await step.call(ctx)
+        except Exception:
+            self.ledger.intent_unanswered(item_id, step_id)  # settle_s counts from here
+            raise
         kill_point("submit.done")
         self.ledger.confirm_intent(item_id, step_id, output)
         kill_point("intent.confirmed")
@@ -72,7 +76,7 @@ class Guarded:
                        intent: dict[str, Any]) -> dict[str, Any] | None:
         """An unconfirmed intent (a crash, a lost answer): the check's output if it happened."""
         await self._wait_for_late_commit(step, intent)
-        found = await _checked(step, ctx.attempt)
+        found = await _checked_once(step, ctx.attempt)
         if found is not None:
             self.ledger.confirm_intent(step.item.item_id, step.step.id, found)
         return found
@@ -96,11 +100,11 @@ class Guarded:
 
     async def _wait_for_late_commit(self, step: StepRun, intent: dict[str, Any]) -> None:
         """A target may commit a submit after its answer was lost: not found is trusted only
-        `settle_s` after the submit was sent."""
+        `settle_s` after the attempt gave up (or, after a crash, after the intent)."""
         spec = step.step.spec.check
         settle_s = spec.settle_s if spec else 0.0
-        sent = datetime.fromisoformat(intent["intended_at"])
-        remaining = settle_s - (datetime.now(UTC) - sent).total_seconds()
+        last_heard = datetime.fromisoformat(intent.get("unanswered_at") or intent["intended_at"])
+        remaining = settle_s - (datetime.now(UTC) - last_heard).total_seconds()
         if remaining > 0:
             await step.item.sleep(remaining)
 
@@ -119,13 +123,28 @@ class Rehearsal:
 
 
 async def _checked(step: StepRun, attempt: int) -> dict[str, Any] | None:
-    """The check's verdict on an unconfirmed side effect: its output if it happened, else None."""
+    """The check's verdict on an unconfirmed side effect, with the step's retries: its output
+    if it happened, else None; a check that never answers leaves a person to decide."""
 
-    async def ask(_number: int) -> Any:
-        return await step.check(attempt)
+    async def ask(_number: int) -> dict[str, Any] | None:
+        return await _checked_once(step, attempt)
 
     try:
-        verdict, _ = await with_retries(ask, step.policy, step.item.sleep)
+        found, _ = await with_retries(ask, step.policy, step.item.sleep)
+    except ApplicationError as error:
+        if error.code == "POSSIBLE_DUPLICATE":
+            raise
+        raise _undecided(step, error) from error
+    return found if isinstance(found, dict) else None
+
+
+async def _checked_once(step: StepRun, attempt: int) -> dict[str, Any] | None:
+    """The check once, inside an attempt: a transient failure fails the attempt (the stepper
+    retries it, and rides out an outage); any other failure leaves a person to decide."""
+    try:
+        verdict = await step.check(attempt)
+    except TransientError:
+        raise
     except ApplicationError as error:
         if error.code == "POSSIBLE_DUPLICATE":
             raise

@@ -147,10 +147,19 @@ class Ledger:
                 db.execute(intents.update().where(intents.c.item_id == item_id,
                                                   intents.c.step_id == step_id)
                            .values(attempts=existing["attempts"] + 1, intended_at=now(),
-                                   **mine))
+                                   unanswered_at=None, **mine))
             else:
                 db.execute(intents.insert().values(item_id=item_id, step_id=step_id,
                                                    state="intended", intended_at=now(), **mine))
+
+    @reconnecting
+    def intent_unanswered(self, item_id: str, step_id: str) -> None:
+        """Write that the side effect's attempt failed without a clear answer, and when."""
+        with self.engine.begin() as db:
+            db.execute(intents.update().where(intents.c.item_id == item_id,
+                                              intents.c.step_id == step_id,
+                                              intents.c.state == "intended")
+                       .values(unanswered_at=now()))
 
     @reconnecting
     def confirm_intent(self, item_id: str, step_id: str, output: Any) -> None:

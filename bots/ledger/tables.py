@@ -41,6 +41,7 @@ intents = sa.Table(
     sa.Column("intended_at", sa.String(40), nullable=False),
     sa.Column("confirmed_at", sa.String(40)),
     sa.Column("output_json", sa.Text),
+    sa.Column("unanswered_at", sa.String(40)),  # when the attempt gave up on its answer
     sa.Column("owner", sa.String(200)),  # the worker that recorded it, and its claim's token
     sa.Column("token", sa.Integer),
 )
