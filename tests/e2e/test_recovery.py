@@ -68,7 +68,8 @@ def one_claim_inbox(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("attempts", [3, 1], ids=["on-the-retry", "after-the-last-attempt"])
 def test_lost_response_after_submit_is_settled_by_the_check(app, tmp_path, attempts):
     recipe = write_recipe(tmp_path, one_claim_inbox(tmp_path), retry={
-        "attempts": attempts, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0})
+        "attempts": attempts, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0},
+        outage={"wait_s": 0})  # the last attempt's lost answer, not a ridden-out outage
     app.set_faults(lose_response_rate=1.0)
     result = run_runner(app, tmp_path / "state", str(recipe))
     app.set_faults(lose_response_rate=0.0)
@@ -87,7 +88,7 @@ def run_json(app, state: Path, *args: str):
 
 
 def test_system_down_leaves_an_explained_exception_with_evidence(app, tmp_path):
-    recipe = write_recipe(tmp_path, one_claim_inbox(tmp_path),
+    recipe = write_recipe(tmp_path, one_claim_inbox(tmp_path), outage={"wait_s": 0},
                           retry={"attempts": 2, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0})
     app.set_faults(error_rate=1.0)
     result = run_runner(app, tmp_path / "state", str(recipe))
@@ -107,7 +108,8 @@ def test_no_artifact_holds_a_secret(app, tmp_path):
     """A whole batch, with failures that leave evidence: the password and the user id (marked
     sensitive by the recipe) appear in no file the run wrote, nor in its output."""
     recipe = write_recipe(tmp_path, CLAIMS, circuit_breaker={"consecutive_failures": 0},
-                          retry={"attempts": 2, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0})
+                          retry={"attempts": 2, "initial_s": 0.1, "max_s": 0.2, "jitter_s": 0},
+                          outage={"probe_s": 0.5})
     text = recipe.read_text().replace("recipe: claims-intake", "recipe: claims-intake\n"
                                       "secrets: [LEGACY_USER]", 1)
     recipe.write_text(text)
@@ -132,7 +134,7 @@ def test_circuit_breaker_stops_a_run_against_a_dead_system_and_the_next_run_fini
     for name in valid:
         shutil.copy(CLAIMS / name, inbox)
     recipe = write_recipe(tmp_path, inbox, concurrency=1, circuit_breaker={
-        "consecutive_failures": 3}, retry={"attempts": 1})
+        "consecutive_failures": 3}, retry={"attempts": 1}, outage={"wait_s": 0})
     state = tmp_path / "state"
     app.set_faults(error_rate=1.0)
     stopped = run_runner(app, state, str(recipe))
