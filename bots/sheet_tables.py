@@ -7,9 +7,7 @@ its columns named by the header cells (ignoring case and spaces).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +37,6 @@ class Book:
     path: str
     sheets: dict[str, SheetGrid]
     epoch: datetime
-    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def sheet(self, name: str | None) -> SheetGrid:
         """The named sheet (the first one when no name is given), or SHEET_INVALID."""
@@ -100,22 +97,3 @@ def _header_row_of(book: Book, grid: SheetGrid, key_column: str) -> int:
         f"no header '{key_column}' in the first {HEADER_SEARCH_ROWS} rows of sheet "
         f"'{grid.name}' in {book.path}{did_you_mean(key_column, seen)}; set header_row if "
         "the header sits lower", file=book.path, sheet=grid.name, column=key_column)
-
-
-_MEMO_LOCK = threading.Lock()
-
-
-def key_index(table: Table, column: int, normalize: Callable[[Any], str]) -> dict[str, int]:
-    """Normalized key -> first data row holding it; built once per table, column and format."""
-    memo_key = ("index", table.grid.name, table.header_row, column, normalize)
-    with _MEMO_LOCK:
-        found = table.book.memo.get(memo_key)
-    if found is None:
-        found = {}
-        for row in range(len(table.grid.rows), table.header_row, -1):  # first row wins
-            value = table.grid.value(row, column)
-            if value is not None and normalize(value):
-                found[normalize(value)] = row
-        with _MEMO_LOCK:
-            table.book.memo[memo_key] = found
-    return found

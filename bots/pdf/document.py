@@ -2,8 +2,11 @@
 
 Every way a file can be unusable becomes a ``BusinessError`` with its stable code here, at the
 edge where pdfminer's and pypdf's exceptions still have a meaning: missing, empty, not a PDF,
-password-protected, damaged, far too long, or a scan without a text layer. Text and form values
-leave here cleaned of control and invisible characters (``bots.normalize.clean_text``).
+password-protected, damaged, far too long, or a scan without a text layer. What a file may
+cost (size, pages, inflated bytes, image pixels: bots/pdf/limits.py) is checked before the
+parsers see it: the size from the directory entry, the streams by bots/pdf/streams.py.
+Text and form values leave here cleaned of control and invisible characters
+(``bots.normalize.clean_text``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from pypdf.generic import DictionaryObject
 
 from bots.kernel.errors import BusinessError
 from bots.normalize import clean_text
+from bots.pdf.limits import InputLimits, check_file_size, check_page_count
 from bots.pdf.lines import Page, group_lines
+from bots.pdf.streams import check_streams
 
 PDF_MAGIC = b"%PDF-"
 SNIFF_BYTES = 1024  # the PDF spec lets the header start anywhere in the first 1024 bytes
@@ -55,15 +60,18 @@ class Document:
         return "\n".join(line.text for page in self.pages for line in page.lines)
 
 
-def load_document(path: Path, max_pages: int = 50) -> Document:
+def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = None) -> Document:
     """Read a PDF's words and form fields, or raise the BusinessError that says why not.
 
     A document of more than ``max_pages`` pages is refused (DOCUMENT_TOO_LONG) from its page
     count alone, before any page is parsed: a claim form is short, and reading thousands of
-    pages would hold a worker for minutes to find nothing.
+    pages would hold a worker for minutes to find nothing. Beyond ``limits`` (default: the
+    recipe defaults) it is FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE or IMAGE_TOO_LARGE.
     """
-    data = read_pdf_bytes(path)
-    reader = open_reader(data, path, max_pages)
+    limits = limits or InputLimits()
+    data = read_pdf_bytes(path, limits)
+    check_streams(data, path, limits)  # before pypdf or pdfminer inflates anything
+    reader = open_reader(data, path, max_pages, limits)
     form = form_values(reader, path)
     pages = read_pages(data, path, max_pages)
     if not any(page.lines for page in pages) and not any(v.value for v in form.values()):
@@ -77,11 +85,13 @@ def fail(path: Path, code: str, what: str, **details: Any) -> BusinessError:
     return BusinessError(f"{path.name}: {what}", code=code, file=str(path), **details)
 
 
-def read_pdf_bytes(path: Path) -> bytes:
-    """The file's bytes, once it is known to exist, to be non-empty and to start like a PDF."""
+def read_pdf_bytes(path: Path, limits: InputLimits) -> bytes:
+    """The file's bytes, once it is known to exist, to be small enough (by its size on disk,
+    before reading), to be non-empty and to start like a PDF."""
     if not path.is_file():
         raise fail(path, "FILE_MISSING", f"file not found at {path}; it may have been moved "
                    "or deleted before the bot read it")
+    check_file_size(path, limits)
     data = path.read_bytes()
     if not data:
         raise fail(path, "EMPTY_FILE", "the file is empty (0 bytes); ask the sender again")
@@ -105,7 +115,7 @@ def sniff_type(data: bytes) -> str:
     return "plain text"
 
 
-def open_reader(data: bytes, path: Path, max_pages: int) -> PdfReader:
+def open_reader(data: bytes, path: Path, max_pages: int, limits: InputLimits) -> PdfReader:
     """A pypdf reader of a short enough PDF, unlocked when it has an empty user password."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -115,25 +125,33 @@ def open_reader(data: bytes, path: Path, max_pages: int) -> PdfReader:
     if locked:
         raise fail(path, "ENCRYPTED_PDF", "the PDF is password-protected; ask the sender for "
                    "a copy without a password")
-    check_length(reader, path, max_pages)
+    check_length(reader, path, max_pages, limits)
     try:
-        len(reader.pages)  # a damaged page tree fails here rather than later
+        pages = len(reader.pages)  # a damaged page tree fails here rather than later
     except Exception as error:
         raise damaged(path, error) from error
+    check_pages(path, pages, max_pages, limits)  # the pages there are, whatever /Count said
     return reader
 
 
-def check_length(reader: PdfReader, path: Path, max_pages: int) -> None:
-    """Refuse a document longer than ``max_pages``, counting pages by the tree's /Count."""
+def check_length(reader: PdfReader, path: Path, max_pages: int, limits: InputLimits) -> None:
+    """Refuse a document longer than the limits or ``max_pages``, by the tree's /Count."""
     try:  # /Count is one number in the page tree's root: no page is read to learn it
         tree: Any = reader.root_object["/Pages"]
         count = int(tree["/Count"])
     except Exception:  # a missing or odd /Count: the page tree check below decides
         return
-    if count > max_pages:
-        raise fail(path, "DOCUMENT_TOO_LONG", f"the PDF has {count} pages, more than the "
+    check_pages(path, count, max_pages, limits)
+
+
+def check_pages(path: Path, pages: int, max_pages: int, limits: InputLimits) -> None:
+    """DOCUMENT_TOO_LONG past the step's ``max_pages`` (its rule for this kind of form speaks
+    first), else TOO_MANY_PAGES past the recipe's limits."""
+    if pages > max_pages:
+        raise fail(path, "DOCUMENT_TOO_LONG", f"the PDF has {pages} pages, more than the "
                    f"{max_pages} a document of this kind may have; check it is the right "
-                   "file, or raise max_pages in the recipe", pages=count, max_pages=max_pages)
+                   "file, or raise max_pages in the recipe", pages=pages, max_pages=max_pages)
+    check_page_count(path, pages, limits)
 
 
 def opens_without_password(reader: PdfReader) -> bool:

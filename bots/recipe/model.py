@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from bots.pdf.limits import InputLimits
 from bots.sla.goal import ServiceGoal
 
 
@@ -95,17 +96,10 @@ class Outage(Strict):
     probe_s: float = Field(default=5, gt=0, description="How often to try again meanwhile.")
 
 
-class Limits(Strict):
+class Limits(InputLimits):
     """What one input may cost: documents above a limit become coded exceptions."""
 
-    max_file_mb: float = Field(default=100, gt=0,
-                               description="Largest input file (FILE_TOO_LARGE).")
-    max_pages: int = Field(default=500, ge=1, description="Most pages of a document "
-                           "(TOO_MANY_PAGES).")
-    max_decompressed_mb: float = Field(default=200, gt=0, description="Most bytes a document "
-                                       "may inflate to (CONTENT_TOO_LARGE).")
-    max_image_pixels: int = Field(default=50_000_000, ge=1, description="Largest image or "
-                                  "page raster, in pixels (IMAGE_TOO_LARGE).")
+    # The keys and their checks live with the documents (bots/pdf/limits.py, docs/limits.md).
 
 
 class Settings(Strict):

@@ -1,8 +1,14 @@
-"""Everything the item page shows about one item, gathered from the ledger into plain data."""
+"""Everything the item page shows about one item, gathered from the ledger into plain data.
+
+A long document is shown one screen of PAGES_PER_SCREEN page images at a time (``pager``
+says which pages, and the screens before and after): an item page of a 3,000-page document
+embeds ten images, not 3,000.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +21,8 @@ from bots.review.queue import ID_WIDTH, Goals, sla_state
 from bots.review.render import page_count
 from bots.review.retry import editable_fields
 
+PAGES_PER_SCREEN = 10
+
 
 def source_path(recorded: str, project_root: Path) -> str:
     """The item's recorded source file (a relative path starts at the project root)."""
@@ -25,22 +33,35 @@ def source_path(recorded: str, project_root: Path) -> str:
 
 
 def item_view(ledger: Ledger, ident: str, evidence_dir: Path, project_root: Path,
-              goals: Goals) -> dict[str, Any]:
-    """The item with its pages, values and provenance, evidence links, events and audit."""
+              goals: Goals, screen: int = 1) -> dict[str, Any]:
+    """The item with one screen of its pages, values and provenance, evidence, events, audit."""
     item = find_item(ledger, ident)
     item["sla"] = sla_state(item, goals.get(item["recipe"]), datetime.now(UTC))
     path = source_path(item["path"], project_root)
-    is_pdf = path.lower().endswith(".pdf")
+    pager = page_screen(page_count(path) if path.lower().endswith(".pdf") else 0, screen)
     return {**item,
             "short_id": item["item_key"][:ID_WIDTH],
             "meaning": CODES.get(item["code"] or "", ""),
             "is_open": item["status"] == "exception" and item["review_state"] == OPEN,
-            "pages": list(range(1, page_count(path) + 1)) if is_pdf else [],
+            "pages": list(range(pager["first"], pager["last"] + 1)) if pager["total"] else [],
+            "pager": pager,
             "rows": value_rows(item.get("values") or {}, item.get("provenance") or {}),
             "editable": editable_fields(item.get("values") or {}),
             "links": evidence_links(item.get("evidence") or {}, evidence_dir),
             "events": [event_row(event) for event in ledger.events(item["item_id"])],
             "audit": [audit_row(entry) for entry in ledger.audit_trail(item["item_id"])]}
+
+
+def page_screen(total: int, screen: int) -> dict[str, Any]:
+    """Which pages one screen shows: its number (clamped), first and last page, the number
+    of screens, and the previous and next screen (None at either end)."""
+    screens = max(1, math.ceil(total / PAGES_PER_SCREEN))
+    screen = min(max(1, screen), screens)
+    first = (screen - 1) * PAGES_PER_SCREEN + 1
+    return {"screen": screen, "screens": screens, "total": total, "first": first,
+            "last": min(total, first + PAGES_PER_SCREEN - 1),
+            "prev": screen - 1 if screen > 1 else None,
+            "next": screen + 1 if screen < screens else None}
 
 
 def value_rows(values: dict[str, Any], provenance: dict[str, Any]) -> list[dict[str, Any]]:

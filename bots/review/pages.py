@@ -51,10 +51,27 @@ async def item(request: Request) -> Response:
     review = _review(request)
     try:
         view = await run_in_threadpool(item_view, review.ledger, item_id, review.evidence_dir,
-                                       review.project_root, review.goals)
+                                       review.project_root, review.goals, _screen(request))
     except BotError as error:
         return render(request, "missing.html", {"message": error.message}, status=404)
-    return render(request, "item.html", {"item": view})
+    response = render(request, "item.html", {"item": view})
+    links = _pager_links(request, view["pager"])
+    if links:
+        response.headers["link"] = links
+    return response
+
+
+def _screen(request: Request) -> int:
+    """The screen of page images asked for (``?pages=2``); the first when absent or odd."""
+    asked = request.query_params.get("pages", "1")
+    return int(asked) if asked.isdigit() and len(asked) < 7 else 1
+
+
+def _pager_links(request: Request, pager: dict[str, Any]) -> str:
+    """The Link header to the previous and next screens of a long document's pages."""
+    links = [f'<{request.url.include_query_params(pages=pager[rel])}>; rel="{rel}"'
+             for rel in ("prev", "next") if pager[rel]]
+    return ", ".join(links)
 
 
 async def page_image(request: Request) -> Response:

@@ -1,23 +1,34 @@
 """A source PDF's pages as PNG images, with a labelled box around every extracted value.
 
 Provenance boxes are ``[x0, top, x1, bottom]`` in PDF points from the page's top-left corner
-(pdfplumber's convention), so they scale straight onto the rendered bitmap.
+(pdfplumber's convention), so they scale straight onto the rendered bitmap. A page is drawn at
+SCALE, smaller when that would pass MAX_PIXELS (a 14,400-point page at 1.5 would be 466 million
+pixels, 1.9 GB): its size in pixels is capped, whatever its size in points. A file above the
+input limits (bots/pdf/limits.py: size, inflated streams, image pixels) is not drawn at all.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
+from bots.kernel.errors import BotError
+from bots.pdf.limits import InputLimits, check_file_size
+from bots.pdf.streams import check_streams
+
 SCALE = 1.5
 BOX_COLOUR = (220, 20, 20)
 LABEL_TEXT = (255, 255, 255)
 LABEL_SIZE = 12
+MAX_PIXELS = 4_000_000  # about 2000 x 2000: sharp on a screen, 16 MB as RGBA
+MAX_SIDE = 4000  # a long strip of a page stays readable, not a needle
 
 
 class PageUnavailable(Exception):
@@ -25,7 +36,9 @@ class PageUnavailable(Exception):
 
 
 def page_count(path: str) -> int:
-    """How many pages the PDF has; 0 when it cannot be opened."""
+    """How many pages the PDF has; 0 when it cannot be opened or is too costly to draw."""
+    if not Path(path).is_file() or _over_limits(path, *_file_version(path)):
+        return 0
     try:
         document = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError, ValueError):
@@ -61,19 +74,29 @@ def _box(where: dict[str, Any]) -> tuple[float, ...] | None:
 
 def render_page(path: str, page: int, provenance: dict[str, Any]) -> bytes:
     """PNG bytes of one page (1-based) with the provenance boxes drawn on it."""
-    image = _rasterize(path, page)
+    image, scale = _rasterize(path, page)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=LABEL_SIZE)
     for box, fields in boxes_on_page(provenance, page).items():
-        _draw_box(draw, font, box, ", ".join(sorted(fields)))
+        _draw_box(draw, font, tuple(value * scale for value in box), ", ".join(sorted(fields)))
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
 
 
-def _rasterize(path: str, page: int) -> Image.Image:
+def render_scale(width: float, height: float) -> float:
+    """The scale to draw a page of width x height points at: SCALE, or less to stay within
+    MAX_PIXELS and MAX_SIDE."""
+    area = max(width * height, 1.0)
+    return min(SCALE, math.sqrt(MAX_PIXELS / area), MAX_SIDE / max(width, height, 1.0))
+
+
+def _rasterize(path: str, page: int) -> tuple[Image.Image, float]:
     if not Path(path).is_file():
         raise PageUnavailable(f"the source file {path} is not there any more")
+    refusal = _over_limits(path, *_file_version(path))
+    if refusal:
+        raise PageUnavailable(refusal)
     try:
         document = pdfium.PdfDocument(path)
     except (pdfium.PdfiumError, OSError, ValueError) as error:
@@ -81,15 +104,34 @@ def _rasterize(path: str, page: int) -> Image.Image:
     try:
         if not 1 <= page <= len(document):
             raise PageUnavailable(f"{path} has no page {page}")
-        bitmap = document[page - 1].render(scale=SCALE)
-        image: Image.Image = bitmap.to_pil().convert("RGB")
-        return image
+        pdf_page = document[page - 1]
+        scale = render_scale(*pdf_page.get_size())
+        image: Image.Image = pdf_page.render(scale=scale).to_pil().convert("RGB")
+        return image, scale
     finally:
         document.close()
 
 
+def _file_version(path: str) -> tuple[int, int]:
+    status = Path(path).stat()
+    return status.st_mtime_ns, status.st_size
+
+
+@lru_cache(maxsize=64)
+def _over_limits(path: str, _mtime_ns: int, _size: int) -> str:
+    """Why the file is too costly to draw (the default input limits), or ''; once per version
+    of the file, not once per page image."""
+    limits = InputLimits()
+    try:
+        check_file_size(Path(path), limits)
+        check_streams(Path(path).read_bytes(), Path(path), limits)
+    except BotError as error:
+        return error.message
+    return ""
+
+
 def _draw_box(draw: ImageDraw.ImageDraw, font: Any, box: tuple[float, ...], label: str) -> None:
-    x0, top, x1, bottom = (value * SCALE for value in box)
+    x0, top, x1, bottom = box  # already in pixels
     pad = 2
     draw.rectangle((x0 - pad, top - pad, x1 + pad, bottom + pad), outline=BOX_COLOUR, width=2)
     left, upper, right, lower = draw.textbbox((0, 0), label, font=font)

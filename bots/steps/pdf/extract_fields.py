@@ -9,6 +9,7 @@ from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
 from bots.pdf.document import load_document
+from bots.pdf.limits import InputLimits, limits_for
 from bots.pdf.rules import LayoutRules
 from bots.pdf.table_fields import extract_with_tables
 
@@ -38,6 +39,10 @@ class Params(StepParams):
     max_pages: int = Field(50, ge=1, description=(
         "Refuse longer documents with DOCUMENT_TOO_LONG (counted without reading a page): "
         "forms are short, and a file of thousands of pages is the wrong file."))
+    limits: InputLimits | None = Field(None, description=(
+        "What one document may cost (file size, pages, inflated bytes, image pixels); "
+        "default: the recipe's settings.limits. Above a limit the item is an exception with "
+        "FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE or IMAGE_TOO_LARGE."))
 
 
 @step("pdf.extract_fields", Params, example=EXAMPLE)
@@ -47,8 +52,10 @@ def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
     Returns the normalized values, ``_layout`` (the rule set used) and ``_provenance``
     (field -> page, box, text line, rule); a `table` field is a list of row dicts and its
     provenance a list of {page, box, text, rule}, one per row. Raises BusinessError with
-    EMPTY_FILE, NOT_A_PDF, ENCRYPTED_PDF, CORRUPT_PDF, DOCUMENT_TOO_LONG, NO_TEXT_LAYER,
-    UNKNOWN_LAYOUT, FIELD_MISSING (or the rule's missing_code) or FIELD_INVALID.
+    EMPTY_FILE, FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE, IMAGE_TOO_LARGE, NOT_A_PDF,
+    ENCRYPTED_PDF, CORRUPT_PDF, DOCUMENT_TOO_LONG, NO_TEXT_LAYER, UNKNOWN_LAYOUT,
+    FIELD_MISSING (or the rule's missing_code) or FIELD_INVALID.
     """
-    document = load_document(Path(params.path), params.max_pages)
+    limits = limits_for(params.limits, ctx)
+    document = load_document(Path(params.path), params.max_pages, limits)
     return extract_with_tables(document, params.layouts)

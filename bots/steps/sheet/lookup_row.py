@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -11,6 +12,7 @@ from bots import sheets
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
 from bots.normalize import normalize_policy_number
+from bots.sheet_index import IndexRequest, RegisterIndex, register_index
 
 CODE = r"^[A-Z][A-Z0-9_]*$"
 OUTPUT_NAME = r"^[A-Za-z][A-Za-z0-9_]*$"
@@ -76,16 +78,19 @@ def _is_output_name(name: str) -> bool:
 
 @step("sheet.lookup_row", Params, example=EXAMPLE)
 def lookup_row(params: Params, ctx: StepContext) -> dict[str, Any]:
-    """Find a spreadsheet row by its key; return chosen columns, typed, with provenance."""
-    book = sheets.load_book(params.path)
-    table = sheets.find_table(book, book.sheet(params.sheet), params.key_column,
-                              params.header_row)
-    wanted = {name: table.column(header) for name, header in params.columns.items()}
-    row = _find_row(table, params)
+    """Find a spreadsheet row by its key; return chosen columns, typed, with provenance.
+
+    The register is read once per run (per version of the file), streamed into a key -> row
+    index holding only the columns asked for: a register of a million rows costs that index,
+    not a loaded workbook, and every later item finds its row in it at once.
+    """
+    index = register_index(_request(params), _normalizer(params))
+    table = index.table
+    row, cells = _find_row(index, params)
     values: dict[str, Any] = {}
     provenance: dict[str, Any] = {}
-    for name, column in wanted.items():
-        raw = _cached_value(table, row, column)
+    for name, column, raw in zip(params.columns, index.columns, cells, strict=True):
+        _check_computed(index, raw, row, column)
         values[name] = _converted(table, params.types.get(name), raw, row, column)
         provenance[name] = {"file": params.path, "sheet": table.grid.name,
                             "cell": sheets.cell_name(row, column),
@@ -93,19 +98,28 @@ def lookup_row(params: Params, ctx: StepContext) -> dict[str, Any]:
     return {**values, "_provenance": provenance, "_row": row}
 
 
-def _find_row(table: sheets.Table, params: Params) -> int:
-    normalize = _policy_key if params.key_format == "policy_number" else _text_key
-    key = normalize(params.key) if params.key is not None else ""
+def _request(params: Params) -> IndexRequest:
+    return IndexRequest(params.path, params.sheet, params.header_row, params.key_column,
+                        params.key_format, tuple(params.columns.values()))
+
+
+def _normalizer(params: Params) -> Callable[[Any], str]:
+    return _policy_key if params.key_format == "policy_number" else _text_key
+
+
+def _find_row(index: RegisterIndex, params: Params) -> tuple[int, tuple[Any, ...]]:
+    table = index.table
+    key = _normalizer(params)(params.key) if params.key is not None else ""
     if not key:
         raise BusinessError(f"the key for column '{params.key_column}' is empty; nothing to "
                             f"look up in {table.where()}", code=params.missing_key_code,
                             file=params.path)
-    row = sheets.key_index(table, table.column(params.key_column), normalize).get(key)
-    if row is None:
+    found = index.find(key)
+    if found is None:
         raise BusinessError(f"'{key}' was not found in column '{params.key_column}' of "
                             f"{table.where()}", code=params.not_found_code, key=key,
                             file=params.path, sheet=table.grid.name)
-    return row
+    return found
 
 
 def _text_key(value: Any) -> str:
@@ -121,18 +135,17 @@ def _policy_key(value: Any) -> str:
         return text
 
 
-def _cached_value(table: sheets.Table, row: int, column: int) -> Any:
-    """The cell's value; a formula Excel never computed is an error, not a blank."""
-    value = table.grid.value(row, column)
-    if value is None:
-        formulas = sheets.load_book(table.book.path, formulas=True)
-        formula = formulas.sheet(table.grid.name).value(row, column)
-        if sheets.is_formula(formula):
-            raise sheets.sheet_invalid(
-                f"cell {sheets.cell_name(row, column)} of {table.where()} holds the formula "
-                f"{formula} with no saved result; open and save the file in Excel to compute "
-                "it", file=table.book.path, sheet=table.grid.name)
-    return value
+def _check_computed(index: RegisterIndex, value: Any, row: int, column: int) -> None:
+    """An empty cell is blank, unless it holds a formula Excel never computed: an error."""
+    if value is not None:
+        return
+    formula = index.formula_at(row, column)
+    if formula is not None:
+        table = index.table
+        raise sheets.sheet_invalid(
+            f"cell {sheets.cell_name(row, column)} of {table.where()} holds the formula "
+            f"{formula} with no saved result; open and save the file in Excel to compute "
+            "it", file=table.book.path, sheet=table.grid.name)
 
 
 def _converted(table: sheets.Table, kind: str | None, raw: Any, row: int, column: int) -> Any:
