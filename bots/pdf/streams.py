@@ -6,7 +6,9 @@ is found in its raw bytes (a stream is always an indirect object: ``N G obj <<di
 its leading Flate filters are inflated in small chunks that are counted and thrown away, and
 the count stops as soon as the document's total passes the limit: memory stays at a few MB
 whatever the file claims. Image XObjects are checked by the /Width and /Height of their
-dictionary, before a byte of them is inflated.
+dictionary, before a byte of them is inflated; an image's data is not counted (text
+extraction never decodes it, a renderer decodes it to its pixels), unless it inflates to more
+than its raster could hold: a stream dressed as an image is counted like any other.
 
 Filters other than Flate (DCT, JBIG2, ASCII85...) are counted by their raw length: they either
 shrink data or are decoded only by a renderer, which has its own caps (bots/review/render.py).
@@ -34,6 +36,7 @@ FLATE = {b"FlateDecode", b"Fl"}
 DICT_REACH = 65536  # a stream's dictionary is short; look back no further for its `obj`
 IN_CHUNK = 64 * 1024
 OUT_CHUNK = 1024 * 1024
+MAX_BYTES_PER_PIXEL = 10  # 16-bit CMYK with an alpha channel; most images take 1 to 4
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,18 @@ def check_streams(data: bytes, path: Path, limits: InputLimits) -> int:
         size = stream.image_size
         if size is not None:
             check_image(path, *size, limits)
+            if _honest_image(stream, *size):
+                continue  # decoded only by a renderer, and bounded by its pixels
         total += inflated_size(stream, budget - total + 1)
         check_inflated(path, total, limits)
     return total
+
+
+def _honest_image(stream: RawStream, width: int, height: int) -> bool:
+    """Whether an image's data inflates to no more than its raster could hold (so a page's
+    text is never hidden from the count behind an image's dictionary)."""
+    allowance = width * height * MAX_BYTES_PER_PIXEL + OUT_CHUNK
+    return inflated_size(stream, allowance + 1) <= allowance
 
 
 def raw_streams(data: bytes) -> Iterator[RawStream]:

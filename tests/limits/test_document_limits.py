@@ -124,6 +124,16 @@ def test_a_huge_image_is_refused_by_its_declared_size(tmp_path: Path) -> None:
     assert extract(document, limits=InputLimits(max_image_pixels=500_000_000).model_dump())
 
 
+def test_an_images_data_counts_by_its_pixels_not_its_inflated_bytes(tmp_path: Path) -> None:
+    scan = write_huge_image(tmp_path / "scan.pdf", 3000, 3000, data_mb=3000 * 3000 / 2**20)
+    assert extract(scan, context({"max_decompressed_mb": 5}))["policy_number"] == "POL-100234"
+
+
+def test_a_bomb_dressed_as_a_small_image_is_counted(tmp_path: Path) -> None:
+    disguised = write_huge_image(tmp_path / "disguised.pdf", 10, 10, data_mb=30)
+    assert refused(disguised, context({"max_decompressed_mb": 10})).code == "CONTENT_TOO_LARGE"
+
+
 def test_every_limit_code_is_documented() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "limits.md").read_text()
     for code in ("FILE_TOO_LARGE", "TOO_MANY_PAGES", "CONTENT_TOO_LARGE", "IMAGE_TOO_LARGE"):
