@@ -50,7 +50,8 @@ class ItemState:
         return StepContext(run_id=self.run_id, item=self.item, step_id=step_id,
                            attempt=attempt, dry_run=self.dry_run,
                            evidence_dir=self.evidence_dir,
-                           resources=await self.resources.for_step(step_type))
+                           resources=await self.resources.for_step(step_type),
+                           limits=self.recipe.model.settings.limits)
 
 
 @dataclass

@@ -135,4 +135,12 @@ CODES: dict[str, str] = {
     "POSSIBLE_DUPLICATE": "A submit may have happened and no check could tell; verify by hand.",
     "STEP_FAILED": "A step failed in an unexpected way; see the message and evidence.",
     "DOCUMENT_TOO_LONG": "The document has far more pages than a form of its kind; wrong file?",
+    "FILE_TOO_LARGE": "The input file is larger than settings.limits.max_file_mb allows.",
+    "TOO_MANY_PAGES": "The document has more pages than settings.limits.max_pages allows.",
+    "CONTENT_TOO_LARGE": "The document's compressed streams inflate to more than "
+                         "settings.limits.max_decompressed_mb allows (a decompression bomb?).",
+    "IMAGE_TOO_LARGE": "An image in the document has more pixels than "
+                       "settings.limits.max_image_pixels allows.",
+    "ITEM_BUSY": "Another process is working the item right now; try again when it ends.",
+    "WORKER_ID_TAKEN": "Another live process already works under this BOTS_WORKER_ID.",
 }

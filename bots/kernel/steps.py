@@ -56,6 +56,7 @@ class StepContext:
     evidence_dir: Path = Path("state/evidence")
     resources: Mapping[str, Resource] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)  # report steps: every item
+    limits: Any = None  # the recipe's settings.limits (what one input may cost); None: defaults
 
     def resource(self, name: str) -> Resource:
         """The open resource the step declared in `needs`; a clear error when it is not open."""

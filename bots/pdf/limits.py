@@ -18,15 +18,6 @@ from bots.kernel.errors import BusinessError
 
 MB = 1024 * 1024
 
-LIMIT_CODES = {
-    "FILE_TOO_LARGE": "The input file is larger than settings.limits.max_file_mb allows.",
-    "TOO_MANY_PAGES": "The document has more pages than settings.limits.max_pages allows.",
-    "CONTENT_TOO_LARGE": "The document's compressed streams inflate to more than "
-                         "settings.limits.max_decompressed_mb allows (a decompression bomb?).",
-    "IMAGE_TOO_LARGE": "An image in the document has more pixels than "
-                       "settings.limits.max_image_pixels allows.",
-}
-
 
 class InputLimits(BaseModel):
     """What one input may cost: documents above a limit become coded exceptions."""

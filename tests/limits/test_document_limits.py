@@ -6,6 +6,7 @@ Each file is written in tmp_path by fixtures/hostile_pdfs.py and run through the
 
 from __future__ import annotations
 
+import asyncio
 import time
 import tracemalloc
 from pathlib import Path
@@ -13,9 +14,13 @@ from typing import Any
 
 import pytest
 
+from bots.engine.guard import Rehearsal
+from bots.engine.resources import ResourcePool
+from bots.engine.steprun import ItemState
 from bots.kernel import StepContext, WorkItem
-from bots.kernel.errors import BusinessError
+from bots.kernel.errors import CODES, BusinessError
 from bots.pdf.limits import InputLimits
+from bots.recipe import load_recipe
 from bots.steps.pdf.extract_fields import Params, extract_fields
 from fixtures.hostile_pdfs import (
     write_flate_bomb,
@@ -138,3 +143,18 @@ def test_every_limit_code_is_documented() -> None:
     text = (Path(__file__).resolve().parents[2] / "docs" / "limits.md").read_text()
     for code in ("FILE_TOO_LARGE", "TOO_MANY_PAGES", "CONTENT_TOO_LARGE", "IMAGE_TOO_LARGE"):
         assert f"`{code}`" in text
+        assert code in CODES  # so the review page explains it  # so the review page explains it
+
+
+def test_the_recipes_limits_reach_the_steps_context(tmp_path: Path) -> None:
+    recipe_path = tmp_path / "limited.yaml"
+    recipe_path.write_text("recipe: limited\nsource: {folder: .}\n"
+                           "settings: {limits: {max_file_mb: 0.5}}\n"
+                           "steps:\n  - {id: claim, uses: pdf.extract_fields, "
+                           "with: {path: '${item.path}', layouts: [{name: any, when: [Claim], "
+                           "fields: {a: {label: 'A:'}}}]}}\n")
+    recipe = load_recipe(str(recipe_path))
+    state = ItemState(recipe, WorkItem(key="k", name="n"), "limited/k", "r1", {},
+                      ResourcePool(recipe).for_item(), tmp_path, Rehearsal(), asyncio.sleep)
+    ctx = asyncio.run(state.context(recipe.steps[0].type, "claim", 1))
+    assert ctx.limits.max_file_mb == 0.5

@@ -49,6 +49,7 @@ def test_a_long_document_shows_one_screen_of_pages_and_links_the_next(
     assert shown_pages(first.text) == list(range(1, 11))
     assert 'pages=2>; rel="next"' in first.headers["link"]
     assert 'rel="prev"' not in first.headers["link"]
+    assert 'rel="next" href="?pages=2"' in first.text and 'rel="prev"' not in first.text
     last = client.get("/items/claims-intake/longlonglonglong", params={"pages": "3"})
     assert shown_pages(last.text) == list(range(21, 26))
     assert 'pages=2>; rel="prev"' in last.headers["link"] and "next" not in last.headers["link"]

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from pydantic import ValidationError
 
-from bots import sheets
+from bots import sheet_index, sheets
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import ApplicationError, BusinessError
 from bots.steps.sheet.lookup_row import Params, lookup_row
@@ -186,23 +186,15 @@ def test_workbook_cached_until_the_file_changes(tmp_path: Path) -> None:
     assert run(path=str(path), key="POL-100234", columns={"s": "Status"})["s"] == "LAPSED"
 
 
-def test_concurrent_lookups_share_one_load(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_lookups_share_one_load(tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     shutil.copy(REGISTER, path)
-    loads: list[str] = []
-    read_book = sheets._read_book
-
-    def counted(path: str, formulas: bool) -> sheets.Book:
-        loads.append(path)
-        return read_book(path, formulas)
-
-    monkeypatch.setattr(sheets, "_read_book", counted)
+    before = sheet_index.index_builds()
     numbers = [p["policy_number"] for p in POLICIES] * 4
     with ThreadPoolExecutor(max_workers=8) as pool:
         rows = list(pool.map(lambda n: run(path=str(path), key=n)["_row"], numbers))
     assert rows == [5 + i % 10 for i in range(40)]
-    assert loads == [str(path)]
+    assert sheet_index.index_builds() - before == 1
 
 
 def test_params_reject_unknown_keys_and_unknown_type_names() -> None:
