@@ -15,12 +15,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from bots.sheet_stream import read_only_book, sheet_rows
 from bots.sheet_tables import HEADER_SEARCH_ROWS, Book, SheetGrid, Table, find_table
-from bots.sheet_values import is_formula, sheet_invalid
+from bots.sheet_values import file_version, is_formula, sheet_invalid
 
 KEPT_INDEXES = 4  # registers a run looks up at once; older indexes are dropped
 Normalize = Callable[[Any], str]
@@ -67,7 +66,7 @@ _BUILDS = [0]
 
 def register_index(request: IndexRequest, normalize: Normalize) -> RegisterIndex:
     """The index of the register as the file is now, built on first use (thread-safe)."""
-    cache_key = (_file_version(request.path), request)
+    cache_key = (file_version(request.path), request)
     with _INDEXES_LOCK:  # one build at a time: waiting threads then find it here
         found = _INDEXES.get(cache_key)
         if found is None:
@@ -83,17 +82,6 @@ def register_index(request: IndexRequest, normalize: Normalize) -> RegisterIndex
 def index_builds() -> int:
     """How many indexes this process has built (a register read once shows as one)."""
     return _BUILDS[0]
-
-
-def _file_version(path: str) -> tuple[str, int, int]:
-    file = Path(path)
-    if not file.exists():
-        raise sheet_invalid(f"spreadsheet {path} does not exist; check the path in the recipe",
-                            file=path)
-    if not file.is_file():
-        raise sheet_invalid(f"{path} is a folder, not a spreadsheet file", file=path)
-    status = file.stat()
-    return str(file.resolve()), status.st_mtime_ns, status.st_size
 
 
 def build_index(request: IndexRequest, normalize: Normalize) -> RegisterIndex:

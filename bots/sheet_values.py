@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -23,6 +24,18 @@ from bots.normalize import normalize_amount, normalize_date
 def sheet_invalid(message: str, **details: Any) -> ApplicationError:
     """The error for a spreadsheet that lacks what the recipe expects."""
     return ApplicationError(message, code="SHEET_INVALID", **details)
+
+
+def file_version(path: str) -> tuple[str, int, int]:
+    """A spreadsheet's resolved path, modification time and size: a cache key per version."""
+    file = Path(path)
+    if not file.exists():
+        raise sheet_invalid(f"spreadsheet {path} does not exist; check the path in the recipe",
+                            file=path)
+    if not file.is_file():
+        raise sheet_invalid(f"{path} is a folder, not a spreadsheet file", file=path)
+    status = file.stat()
+    return str(file.resolve()), status.st_mtime_ns, status.st_size
 
 
 def cell_name(row: int, column: int) -> str:

@@ -17,7 +17,6 @@ import from ``bots.sheets`` alone.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from bots.sheet_stream import ENCRYPTED_PACKAGE, OLE2_MAGIC, read_only_book, sheet_rows
 from bots.sheet_tables import (
@@ -35,6 +34,7 @@ from bots.sheet_values import (
     as_text,
     cell_name,
     did_you_mean,
+    file_version,
     header_key,
     is_formula,
     sheet_invalid,
@@ -49,14 +49,14 @@ __all__ = [
     "single_spaced", "typed",
 ]
 
-_BOOKS: dict[tuple[str, bool], tuple[tuple[int, int], Book]] = {}
+_BOOKS: dict[tuple[str, bool], tuple[list[int], Book]] = {}
 _BOOKS_LOCK = threading.Lock()
 
 
 def load_book(path: str, *, formulas: bool = False) -> Book:
     """The workbook at `path`, loaded once per version of the file (thread-safe)."""
-    stamp = _file_stamp(path)
-    cache_key = (str(Path(path).resolve()), formulas)
+    resolved, *stamp = file_version(path)
+    cache_key = (resolved, formulas)
     # One lock for loading too: a batch's threads wait for the first load instead of each
     # parsing the same register again.
     with _BOOKS_LOCK:
@@ -66,17 +66,6 @@ def load_book(path: str, *, formulas: bool = False) -> Book:
         book = _read_book(path, formulas)
         _BOOKS[cache_key] = (stamp, book)
         return book
-
-
-def _file_stamp(path: str) -> tuple[int, int]:
-    file = Path(path)
-    if not file.exists():
-        raise sheet_invalid(f"spreadsheet {path} does not exist; check the path in the recipe",
-                            file=path)
-    if not file.is_file():
-        raise sheet_invalid(f"{path} is a folder, not a spreadsheet file", file=path)
-    status = file.stat()
-    return status.st_mtime_ns, status.st_size
 
 
 def _read_book(path: str, formulas: bool) -> Book:

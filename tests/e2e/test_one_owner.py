@@ -26,14 +26,6 @@ from tests.e2e.runner_support import CLAIMS, ROOT, run_runner, runner_env, start
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The environment that picks the state database: the default, or a new PostgreSQL one."""
-    if request.param == "sqlite":
-        return {}
-    return {"BOTS_DATABASE_URL": request.getfixturevalue("database")}
-
-
 def test_two_resubmits_of_one_item_at_once_key_it_once(app, tmp_path, backend):
     inbox, state = tmp_path / "inbox", tmp_path / "state"
     inbox.mkdir()

@@ -32,14 +32,6 @@ pytestmark = pytest.mark.browser
 NEW_CLAIMS = 8
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The environment that picks the state database: the default, or a new PostgreSQL one."""
-    if request.param == "sqlite":
-        return {}
-    return {"BOTS_DATABASE_URL": request.getfixturevalue("database")}
-
-
 def test_a_resubmit_during_a_batch_takes_none_of_its_items(app, tmp_path, backend):
     inbox, state = tmp_path / "inbox", tmp_path / "state"
     inbox.mkdir()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,33 +13,16 @@ from bots.kernel.errors import BotError
 from bots.ledger import Ledger
 from bots.ledger.claims import Fence, ItemBusy, LostClaim
 
-POSTGRES = "postgresql://root@127.0.0.1:5432"
 
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database (skipped where no server runs)."""
-    psycopg = pytest.importorskip("psycopg")
-    name = f"bots_lease_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"no PostgreSQL server on 127.0.0.1:5432 ({error})")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{POSTGRES}/{name}"
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
-
-
-def test_a_worker_whose_connection_dropped_is_alive_until_its_grace_runs_out(pg_url):
+def test_a_worker_whose_connection_dropped_is_alive_until_its_grace_runs_out(database):
     import psycopg
 
-    worker = pglease.AdvisoryLease(pg_url, "w-dropped", pid=1, host="h")
+    worker = pglease.AdvisoryLease(database, "w-dropped", pid=1, host="h")
     assert worker.take()
-    watcher = take_lease(pg_url, "w-watcher")
+    watcher = take_lease(database, "w-watcher")
     try:
         worker._stop.set()  # no more beats: as if its connection stayed down
-        with psycopg.connect(pg_url, autocommit=True) as admin:
+        with psycopg.connect(database, autocommit=True) as admin:
             cut = admin.execute("SELECT pg_terminate_backend(%s)",
                                 [worker.connection.info.backend_pid]).fetchone()
             assert cut == (True,)
@@ -53,12 +34,12 @@ def test_a_worker_whose_connection_dropped_is_alive_until_its_grace_runs_out(pg_
         watcher.close()
 
 
-def test_a_worker_that_stopped_cleanly_is_gone_at_once_and_its_id_is_refused_while_live(pg_url):
-    first = take_lease(pg_url, "w-one")
+def test_a_worker_that_stopped_cleanly_is_gone_at_once_and_its_id_is_refused_while_live(database):
+    first = take_lease(database, "w-one")
     with pytest.raises(BotError) as taken:
-        take_lease(pg_url, "w-one")
+        take_lease(database, "w-one")
     assert taken.value.code == "WORKER_ID_TAKEN"
-    watcher = take_lease(pg_url, "w-two")
+    watcher = take_lease(database, "w-two")
     try:
         assert watcher.is_held("w-one")
         first.close()
