@@ -91,26 +91,36 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
     waiting = await _enqueue_all(queue, recipe, items, host, options.dry_run)
     breaker = Breaker(recipe.model.settings.circuit_breaker.consecutive_failures)
     lost = asyncio.ensure_future(_lost(lease_lost))
-    ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
     try:
-        for finished in asyncio.as_completed(ends) if waiting else ():
-            queued, outcome = await finished
-            if queued is None or outcome is None:  # this worker lost its lease
-                await _stop(waiting, tally, host)
-                progress.lease_lost(len(waiting))
-                return
-            del waiting[queued.workflow_id]
-            tally.add(outcome, earlier=queued.earlier, name=queued.item.name)
-            progress.item_finished(queued.item, outcome, earlier=queued.earlier)
-            if not queued.earlier and breaker.record(outcome):
-                log_trip(len(waiting), breaker.streak)
-                await _stop(waiting, tally, host)
-                progress.halted(breaker.streak, tally.not_finished)
-                return
-            if not waiting:
-                return
+        stopped_by = await _tally_ends(waiting, lost, breaker, tally, progress)
     finally:
         lost.cancel()
+    if stopped_by:
+        await _stop(waiting, tally, host)
+    if stopped_by == "lease":
+        progress.lease_lost(tally.not_finished)
+    elif stopped_by == "breaker":
+        progress.halted(breaker.streak, tally.not_finished)
+
+
+async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]],
+                      lost: asyncio.Future[Ended], breaker: Breaker, tally: Tally,
+                      progress: Progress) -> str | None:
+    """Tally the items as they end; why the run must stop early ('lease', 'breaker'), or None."""
+    ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
+    for finished in asyncio.as_completed(ends) if waiting else ():
+        queued, outcome = await finished
+        if queued is None or outcome is None:  # this worker lost its lease
+            return "lease"
+        del waiting[queued.workflow_id]
+        tally.add(outcome, earlier=queued.earlier, name=queued.item.name)
+        progress.item_finished(queued.item, outcome, earlier=queued.earlier)
+        if not queued.earlier and breaker.record(outcome):
+            log_trip(len(waiting), breaker.streak)
+            return "breaker"
+        if not waiting:
+            break
+    return None
 
 
 async def _lost(lease_lost: asyncio.Event) -> Ended:
