@@ -33,9 +33,11 @@ def blocks(language: str) -> list[str]:
 
 
 def manifests() -> list[dict[str, Any]]:
-    """Every YAML document of every yaml block, parsed with ruamel.yaml."""
+    """Every Kubernetes manifest of the yaml blocks (each block parsed with ruamel.yaml; the
+    recipe snippets among them have no `kind`)."""
     yaml = YAML(typ="safe")
-    return [doc for body in blocks("yaml") for doc in yaml.load_all(io.StringIO(body)) if doc]
+    return [doc for body in blocks("yaml") for doc in yaml.load_all(io.StringIO(body))
+            if doc and "kind" in doc]
 
 
 def one_kind(kind: str) -> dict[str, Any]:
