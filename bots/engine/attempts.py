@@ -92,7 +92,9 @@ async def ride_out(attempt: Attempt, number: int, last: TransientError,
     would have ended the first attempt.
     """
     started = outage.gate.clock()
-    while outage.join(last.code):
+    # the item's own wait is capped too: while other items succeed, a failing one (its own
+    # data, not the target) would otherwise join outage after outage and hold a slot for ever
+    while outage.join(last.code) and outage.gate.clock() - started < outage.gate.settings.wait_s:
         await sleep(outage.next_probe_s())
         number += 1
         try:

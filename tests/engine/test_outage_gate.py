@@ -177,3 +177,17 @@ def test_a_business_error_while_waiting_ends_the_item_with_it():
     with pytest.raises(BusinessError) as raised:
         asyncio.run(with_retries(attempt, POLICY, time.sleep, waiting))
     assert raised.value.code == "POLICY_NOT_ON_SCREEN" and time.now == 2
+
+
+def test_an_item_that_keeps_failing_while_others_succeed_waits_at_most_wait_s():
+    time = FakeTime()
+    outage = gate(time, wait_s=10, probe_s=1)
+
+    async def poison(_number: int) -> Any:
+        outage.succeeded("inquiry")  # another item's inquiry succeeds meanwhile
+        raise TransientError("500 for this claim only", code="SERVER_ERROR")
+
+    outage.steps.add("inquiry")
+    with pytest.raises(ApplicationError) as exhausted:
+        asyncio.run(with_retries(poison, POLICY, time.sleep, OutageWait(outage, "P", "inquiry")))
+    assert exhausted.value.code == "RETRIES_EXHAUSTED" and time.now <= 11
