@@ -51,7 +51,8 @@ def test_the_audit_catches_a_check_that_trusts_not_found_at_once(app: LegacyApp,
     inbox, state = tmp_path / "inbox", tmp_path / "state"
     write_valid(inbox, 1)
     recipe = claims_recipe(tmp_path, inbox, check={"settle_s": 0},
-                           retry={"attempts": 2, "initial_s": 0.2, "max_s": 0.2})
+                           retry={"attempts": 2, "initial_s": 0.2, "max_s": 0.2},
+                           outage={"wait_s": 0})  # two submits exactly, no probes after
     world = World(app, tmp_path)
     app.set_faults(late_commit_rate=1, late_commit_ms=8000)  # longer than any check
     world.run("run", state, str(recipe))
