@@ -84,11 +84,13 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
         host = Host(options.run_id or new_run_id(), options.state_dir, LedgerBook(ledger),
                     {recipe.name: recipe})
         with bound_contextvars(run_id=host.run_id, recipe=recipe.name, item_id=item["item_id"]):
-            resume = plan_resume(recipe, item, corrections)
+            plan_resume(recipe, item, corrections)  # a wrong correction stops here, at once
             host.prepare(recipe)
             async with durable(options.database_url) as worker, hosting(host):
                 host.lease = worker.lease
                 host.book.claim(item["item_id"], worker.lease)
+                item = open_item(ledger, item["item_id"])  # still open, now that it is ours
+                resume = plan_resume(recipe, item, corrections)
                 _audit(ledger, item, who, corrections, resume)
                 return await _run_again(host, ledger, item, resume)
     finally:
