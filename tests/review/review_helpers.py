@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,3 +114,11 @@ def csrf_of(html: str) -> str:
     found = CSRF_FIELD.search(html)
     assert found, "the page has no form with a CSRF token"
     return found.group(1)
+
+
+def review_without_token(state_dir: Path, host: str) -> subprocess.CompletedProcess[str]:
+    """`runner.py review --host HOST` with no BOTS_REVIEW_TOKEN set (it should refuse)."""
+    env = {k: v for k, v in os.environ.items() if k != "BOTS_REVIEW_TOKEN"}
+    return subprocess.run([sys.executable, "runner.py", "review", "--host", host],
+                          cwd=ROOT, env={**env, "BOTS_STATE_DIR": str(state_dir)},
+                          capture_output=True, text=True, timeout=60, check=False)

@@ -4,10 +4,7 @@ replayed form posts, forms of another browser, and bind names that only look lik
 from __future__ import annotations
 
 import base64
-import os
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ from starlette.testclient import TestClient
 from bots.commands.review import bind_problem
 from bots.review.forms import FLASH_COOKIE
 from bots.review.security import CSRF_COOKIE, FormTokens, is_loopback
-from tests.review.review_helpers import ROOT, StateFolder, csrf_of
+from tests.review.review_helpers import StateFolder, csrf_of, review_without_token
 
 
 def _b64(text: str) -> str:
@@ -111,9 +108,6 @@ def test_a_name_resolving_to_loopback_and_elsewhere_needs_the_token(
 
 
 def test_runner_review_refuses_a_look_alike_loopback_name(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "BOTS_REVIEW_TOKEN"}
-    done = subprocess.run([sys.executable, "runner.py", "review", "--host", "127.evil.example"],
-                          cwd=ROOT, env={**env, "BOTS_STATE_DIR": str(tmp_path)},
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = review_without_token(tmp_path, "127.evil.example")
     assert done.returncode == 2
     assert "BOTS_REVIEW_TOKEN" in done.stderr and "Traceback" not in done.stderr

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +9,7 @@ from starlette.testclient import TestClient
 
 from bots.commands.review import review
 from bots.review import create_app
-from tests.review.review_helpers import ROOT, StateFolder, csrf_of
+from tests.review.review_helpers import StateFolder, csrf_of, review_without_token
 
 TOKEN = "t0ken-for-the-review-tests-0123456789"
 
@@ -91,10 +88,7 @@ def test_non_loopback_bind_without_token_refuses_to_start(
 
 
 def test_runner_review_refuses_a_public_bind_without_token(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "BOTS_REVIEW_TOKEN"}
-    done = subprocess.run([sys.executable, "runner.py", "review", "--host", "0.0.0.0"],
-                          cwd=ROOT, env={**env, "BOTS_STATE_DIR": str(tmp_path)},
-                          capture_output=True, text=True, timeout=60, check=False)
+    done = review_without_token(tmp_path, "0.0.0.0")
     assert done.returncode == 2
     assert "BOTS_REVIEW_TOKEN" in done.stderr and "Traceback" not in done.stderr
 
