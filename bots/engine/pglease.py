@@ -90,6 +90,8 @@ class AdvisoryLease:
         while not self._stop.wait(BEAT_S):
             try:
                 with self._lock:
+                    if self._stop.is_set():  # closed while this beat waited for the lock
+                        return
                     self._beat()
             except Exception as error:
                 structlog.get_logger().warning("lease.beat_failed", executor=self.executor,
@@ -103,6 +105,8 @@ class AdvisoryLease:
     def _retake(self) -> None:
         """A fresh connection with the lock taken again (it went with the old connection)."""
         with self._lock:
+            if self._stop.is_set():  # a clean close must not be undone by a late retake
+                return
             try:
                 self.connection.close()
                 self.connection = self._connect()
