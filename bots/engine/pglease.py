@@ -84,6 +84,9 @@ class AdvisoryLease:
         with self._lock:
             with contextlib.suppress(Exception):  # the database is gone: the grace runs out
                 self._execute("DELETE FROM bots_workers WHERE executor = %s", [self.executor])
+                # unlocked here, not by the disconnect: the server ends a session after close()
+                # returns, and a watcher asking at once would still see the lock held
+                self._execute("SELECT pg_advisory_unlock_all()", [])
             self.connection.close()
 
     def _beat_forever(self) -> None:
