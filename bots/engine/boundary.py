@@ -43,7 +43,8 @@ class ItemRun:
         self.kept = set(resume.get("outputs", {}))  # outputs from before a resubmit: not rerun
         self.state = ItemState(recipe, item, item_id, host.run_id, dict(resume.get("outputs", {})),
                                host.resources(recipe).for_item(), host.evidence_dir(item_id),
-                               host.book.side_effects, host.sleep, host.outage(recipe))
+                               host.book.side_effects, host.sleep, host.outage(recipe),
+                               host.state_dir, host.heal)
         self.attempts: dict[str, int] = {}
         self.current: str | None = None
 

@@ -61,6 +61,7 @@ class Host:
     running: set[asyncio.Task[Any]] = field(default_factory=set)  # item runs in this process
     closing: bool = False  # the run is ending: no new item starts here
     outages: dict[str, OutageGate] = field(default_factory=dict)  # one per recipe, all items
+    heal: bool = True  # web steps may re-find a control a changed screen lost (``--no-heal``)
 
     @property
     def owner(self) -> Lease:

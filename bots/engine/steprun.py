@@ -35,6 +35,8 @@ class ItemState:
     side_effects: SideEffects
     sleep: Sleep
     outage: OutageGate | None = None  # the recipe's, shared by its items; None: never wait
+    state_dir: Path = Path("state")
+    heal: bool = True
 
     @property
     def dry_run(self) -> bool:
@@ -51,7 +53,8 @@ class ItemState:
                            attempt=attempt, dry_run=self.dry_run,
                            evidence_dir=self.evidence_dir,
                            resources=await self.resources.for_step(step_type),
-                           limits=self.recipe.model.settings.limits)
+                           limits=self.recipe.model.settings.limits,
+                           recipe=self.recipe.name, state_dir=self.state_dir, heal=self.heal)
 
 
 @dataclass

@@ -133,6 +133,10 @@ CODES: dict[str, str] = {
     "BROWSER_ERROR": "The browser or its page crashed.",
     "RETRIES_EXHAUSTED": "A transient failure persisted through every retry.",
     "POSSIBLE_DUPLICATE": "A submit may have happened and no check could tell; verify by hand.",
+    "SCREEN_MISMATCH": "A field or button the recipe names is not on the screen (or several "
+                       "match): the recipe does not match the screen; fix the recipe.",
+    "HEAL_UNPROVEN": "A control was re-found after a screen change, but what should follow "
+                     "(the next page, the expected message, the check) did not: not trusted.",
     "STEP_FAILED": "A step failed in an unexpected way; see the message and evidence.",
     "DOCUMENT_TOO_LONG": "The document has far more pages than a form of its kind; wrong file?",
     "FILE_TOO_LARGE": "The input file is larger than settings.limits.max_file_mb allows.",

@@ -57,6 +57,20 @@ class StepContext:
     resources: Mapping[str, Resource] = field(default_factory=dict)
     items: list[dict[str, Any]] = field(default_factory=list)  # report steps: every item
     limits: Any = None  # the recipe's settings.limits (what one input may cost); None: defaults
+    recipe: str = ""  # the recipe's name (what a step remembers is kept per recipe and step)
+    state_dir: Path = Path("state")  # the run's state folder (fingerprints, proposals)
+    heal: bool = True  # whether a control the screen lost may be re-found (``--no-heal``)
+    on_submit: Callable[[], None] | None = None  # set by the engine around a side effect
+
+    def submitting(self) -> None:
+        """Say that the side effect starts now (the click that submits).
+
+        A side-effect step declared with ``marks_submit=True`` calls this right before the
+        action that changes the other system; a failure before it provably changed nothing,
+        so the engine withdraws the intent instead of suspecting a duplicate.
+        """
+        if self.on_submit is not None:
+            self.on_submit()
 
     def resource(self, name: str) -> Resource:
         """The open resource the step declared in `needs`; a clear error when it is not open."""
@@ -80,6 +94,7 @@ class StepType:
     side_effect: bool = False  # changes another system: guarded by intent/check
     example: str = ""  # a YAML snippet for the reference docs
     needs: tuple[str, ...] = ()  # resource types the step works through, e.g. ("web",)
+    marks_submit: bool = False  # calls ctx.submitting() right before its side effect
 
     @property
     def summary(self) -> str:
@@ -93,11 +108,13 @@ class StepType:
 
 
 def step(name: str, params: type[StepParams], *, side_effect: bool = False, example: str = "",
-         needs: tuple[str, ...] = ()) -> Callable[[StepFunction], StepType]:
+         needs: tuple[str, ...] = (), marks_submit: bool = False
+         ) -> Callable[[StepFunction], StepType]:
     """Declare a step type; the module-level result is found by the registry."""
 
     def declare(function: StepFunction) -> StepType:
-        return StepType(name, params, function, side_effect, example, tuple(needs))
+        return StepType(name, params, function, side_effect, example, tuple(needs),
+                        marks_submit)
 
     return declare
 

@@ -24,15 +24,25 @@ FORMATS = ("amount", "date:<strftime pattern>")
 
 
 class FormattedValue(StepParams):
-    """A field value with a format: ``{value: ${claim.loss_date}, format: "date:%m/%d/%Y"}``."""
+    """A field value with its options: ``{value: ${claim.loss_date}, format: "date:%m/%d/%Y"}``.
+
+    Besides a format, a field may name its control another way than by its label (the key of
+    ``fields:``): ``selector:`` and ``frame:`` are the escape hatch for pages without usable
+    labels; the key then only names the field in messages.
+    """
 
     value: Any = Field(description="The value, usually a reference to an earlier step's output.")
-    format: str = Field(description="One of: " + ", ".join(FORMATS) + ".")
+    format: str | None = Field(None, description="One of: " + ", ".join(FORMATS) + ".")
+    selector: str | None = Field(None, description="CSS, xpath=..., role=... or text=... "
+                                                   "selector of the control, instead of its label.")
+    frame: str | None = Field(None, description="The iframe the control is in (name, title or "
+                                                "CSS selector).")
 
     @field_validator("format")
     @classmethod
-    def _known_format(cls, value: str) -> str:
-        if value != "amount" and not (value.startswith("date:") and "%" in value):
+    def _known_format(cls, value: str | None) -> str | None:
+        if value is not None and value != "amount" and not (
+                value.startswith("date:") and "%" in value):
             raise ValueError(f"unknown format {value!r}; supported formats: "
                              + ", ".join(FORMATS))
         return value
@@ -53,6 +63,8 @@ def as_text(label: str, value: FieldValue) -> str:
 
 
 def _formatted(label: str, value: FormattedValue) -> str:
+    if value.format is None:
+        return as_text(label, value.value)
     if value.format == "amount":
         return format_amount(label, value.value)
     return format_date(label, value.value, value.format.removeprefix("date:"))
