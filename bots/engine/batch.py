@@ -43,6 +43,7 @@ class RunOptions:
     dry_run: bool = False
     concurrency: int | None = None
     run_id: str = ""
+    heal: bool = True  # web steps may re-find controls a changed screen lost
 
 
 Ended = tuple[Queued, Outcome] | tuple[None, None]  # an item's end, or the lease lost
@@ -57,7 +58,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     clock, run_id = Stopwatch(), options.run_id or new_run_id()
     ledger = Ledger(options.database_url)
     book = open_book(options.dry_run, ledger, options.state_dir)
-    host = Host(run_id, options.state_dir, book, {recipe.name: recipe})
+    host = Host(run_id, options.state_dir, book, {recipe.name: recipe}, heal=options.heal)
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
             items, tally = _prepare(recipe, host, options)

@@ -135,6 +135,8 @@ CODES: dict[str, str] = {
     "POSSIBLE_DUPLICATE": "A submit may have happened and no check could tell; verify by hand.",
     "SCREEN_MISMATCH": "A field or button the recipe names is not on the screen (or several "
                        "match): the recipe does not match the screen; fix the recipe.",
+    "CONTROL_NOT_READY": "A button or field stayed hidden, disabled or covered by another "
+                         "element; the screen is not in the state the recipe expects.",
     "HEAL_UNPROVEN": "A control was re-found after a screen change, but what should follow "
                      "(the next page, the expected message, the check) did not: not trusted.",
     "STEP_FAILED": "A step failed in an unexpected way; see the message and evidence.",

@@ -5,15 +5,26 @@ Today's behaviour until then: every click waits for a navigation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from playwright.async_api import Page, Response
 
 from bots.web.guard import translated
 from bots.web.targets import Button, Found
 
 
-async def click_and_wait(page: Page, found: Found, button: Button) -> Response | None:
-    """Click the found button and wait for its effect; the navigation's response, if any."""
+@dataclass
+class Clicked:
+    """What a click led to: the navigation's response (None: no navigation), dialogs seen."""
+
+    response: Response | None = None
+    navigated: bool = False
+    dialogs: list[str] = field(default_factory=list)  # the texts of alerts/confirms answered
+
+
+async def click_and_wait(page: Page, found: Found, button: Button) -> Clicked:
+    """Click the found button and wait for its effect."""
     async with translated(f"clicking '{button.name}'"):
         async with page.expect_navigation() as navigation:
             await found.locator.click()
-        return await navigation.value
+        return Clicked(await navigation.value, navigated=True)
