@@ -49,14 +49,20 @@ class Guarded:
             return found
         self.ledger.record_intent(item_id, step_id, self.fences.get(item_id))
         kill_point("intent.recorded")
+        sent = _SubmitMark(ctx, marked=step.step.type.marks_submit)
         try:
             output = await step.call(ctx)
-        except Exception:
-            self.ledger.intent_unanswered(item_id, step_id)  # settle_s counts from here
+        except BaseException:
+            if sent.submitted:
+                self.ledger.intent_unanswered(item_id, step_id)  # settle_s counts from here
+            else:  # it failed before its submit: nothing reached the other system
+                self.ledger.clear_intent(item_id, step_id)
             raise
         kill_point("submit.done")
         self.ledger.confirm_intent(item_id, step_id, output)
         kill_point("intent.confirmed")
+        if isinstance(output, dict) and output.get("_healed"):
+            await _prove_heal(step, ctx, output)
         return output
 
     async def after_last_attempt(self, step: StepRun, exhausted: ApplicationError,
@@ -154,6 +160,42 @@ async def _checked_once(step: StepRun, attempt: int) -> dict[str, Any] | None:
     if isinstance(verdict, dict) and verdict.get("found"):
         return _found_output(verdict)
     return None
+
+
+class _SubmitMark:
+    """Whether a side-effect step got as far as its submit in this attempt.
+
+    A step declared ``marks_submit`` calls ``ctx.submitting()`` right before the click that
+    changes the other system; any other step counts as submitted from its first line.
+    """
+
+    def __init__(self, ctx: StepContext, *, marked: bool) -> None:
+        self.submitted = not marked
+        ctx.on_submit = self._mark
+
+    def _mark(self) -> None:
+        self.submitted = True
+
+
+async def _prove_heal(step: StepRun, ctx: StepContext, output: dict[str, Any]) -> None:
+    """A side effect done through a re-found control counts only when the check finds it
+    (with the same reference): else a person must look (HEAL_UNPROVEN), never a silent green."""
+    try:
+        verdict = await _checked_once(step, ctx.attempt)
+    except Exception as error:  # a retry would find the intent confirmed: decide now
+        structlog.get_logger().warning("healed.check_failed", step_id=step.step.id,
+                                       error=str(error))
+        verdict = None
+    reference, seen = output.get("reference"), (verdict or {}).get("reference")
+    if verdict is not None and (not reference or not seen or str(seen) == str(reference)):
+        structlog.get_logger().info("healed.proven", step_id=step.step.id, reference=reference)
+        return
+    names = ", ".join(str(heal.get("name")) for heal in output["_healed"])
+    raise ApplicationError(
+        f"step '{step.step.id}' re-found {names} on a changed screen and submitted, but its "
+        f"check did not find the result (reference {reference!r}, check saw {seen!r}); "
+        "verify the record by hand", code="HEAL_UNPROVEN", healed=output["_healed"],
+        output={k: v for k, v in output.items() if not k.startswith("_")})
 
 
 def _found_output(verdict: dict[str, Any]) -> dict[str, Any]:

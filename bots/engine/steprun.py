@@ -79,7 +79,10 @@ class StepRun:
         return OutageWait(gate, self.item.item_id, self.step.id) if gate else None
 
     async def context(self, attempt: int) -> StepContext:
-        return await self.item.context(self.step.type, self.step.id, attempt)
+        ctx = await self.item.context(self.step.type, self.step.id, attempt)
+        if self.step.type.side_effect and self.step.spec.check is None:
+            ctx.heal = False  # a side effect heals only when a check can prove it afterwards
+        return ctx
 
     async def call(self, ctx: StepContext) -> Any:
         """The step's function, once, with its parameters resolved for this item."""

@@ -16,8 +16,9 @@ def fake_steps(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Script]:
     """Register fake step types (`fake.work`, `fake.submit` with side_effect=True, ...)."""
 
     def install(name: str, script: Script, *, side_effect: bool = False,
-                needs: tuple[str, ...] = ()) -> Script:
-        step_type = StepType(name, Params, script, side_effect, needs=needs)
+                needs: tuple[str, ...] = (), marks_submit: bool = False) -> Script:
+        step_type = StepType(name, Params, script, side_effect, needs=needs,
+                             marks_submit=marks_submit)
         monkeypatch.setitem(all_steps(), name, step_type)
         return script
 
