@@ -98,16 +98,20 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
         lost.cancel()
     if stopped_by:
         await _stop(waiting, tally, host)
+        tally.halted_by = stopped_by
     if stopped_by == "lease":
         progress.lease_lost(tally.not_finished)
-    elif stopped_by == "breaker":
+    elif stopped_by == "screen":
+        progress.screen_mismatch(breaker.screen_streak, tally.not_finished)
+    elif stopped_by == "down":
         progress.halted(breaker.streak, tally.not_finished)
 
 
 async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]],
                       lost: asyncio.Future[Ended], breaker: Breaker, tally: Tally,
                       progress: Progress) -> str | None:
-    """Tally the items as they end; why the run must stop early ('lease', 'breaker'), or None."""
+    """Tally the items as they end; why the run must stop early ('lease', 'down', 'screen'),
+    or None."""
     ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
     for finished in asyncio.as_completed(ends) if waiting else ():
         queued, outcome = await finished
@@ -117,8 +121,8 @@ async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]]
         tally.add(outcome, earlier=queued.earlier, name=queued.item.name)
         progress.item_finished(queued.item, outcome, earlier=queued.earlier)
         if not queued.earlier and breaker.record(outcome):
-            log_trip(len(waiting), breaker.streak)
-            return "breaker"
+            log_trip(len(waiting), breaker)
+            return "screen" if breaker.tripped == "screen" else "down"
         if not waiting:
             break
     return None

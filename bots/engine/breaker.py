@@ -1,4 +1,5 @@
-"""The circuit breaker: when the target system is down, stop the run and say so.
+"""The circuit breaker: when the target system is down, or the recipe does not match its
+screens, stop the run and say which.
 
 Many items failing one after another for a system reason (retries exhausted, the browser gone)
 mean the legacy system is down, not that each item is wrong. The breaker trips after the
@@ -7,35 +8,61 @@ those not started stay on the recipe's queue, all pending for the next run, whic
 through the queue (its concurrency and rate limit) like any other; the run exits with
 EX_TEMPFAIL, so a scheduler retries later instead of an analyst finding hundreds of identical
 exceptions.
+
+A field or button the recipe names and the screen lacks (SCREEN_MISMATCH) says the opposite:
+the system answers, the recipe is wrong. Such items never count as "down"; a few of them in a
+row stop the run with exit 2 ("fix the recipe"), since retrying later cannot help.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import structlog
 
 from bots.kernel import Outcome
 
+SCREEN_CODES = frozenset({"SCREEN_MISMATCH", "CONTROL_NOT_READY"})
+SCREEN_MISMATCH_LIMIT = 3  # items in a row whose screen did not match the recipe
+
+Trip = Literal["down", "screen"]
+
 
 @dataclass
 class Breaker:
-    """Counts consecutive application failures among the items finished in this run."""
+    """Counts consecutive failures among the items finished in this run, by what they say."""
 
     limit: int
-    streak: int = 0
-    tripped: bool = False
+    screen_limit: int = SCREEN_MISMATCH_LIMIT
+    streak: int = 0  # system failures in a row: the target looks down
+    screen_streak: int = 0  # screen mismatches in a row: the recipe does not match
+    tripped: Trip | None = None
 
     def record(self, outcome: Outcome) -> bool:
-        """Count one finished item; True when this one trips the breaker."""
-        if self.limit <= 0 or self.tripped:
+        """Count one finished item; True when this one trips the breaker (see `tripped`)."""
+        if self.tripped:
             return False
-        self.streak = self.streak + 1 if outcome.is_system_failure else 0
-        self.tripped = self.streak >= self.limit
-        return self.tripped
+        if outcome.code in SCREEN_CODES:
+            self.screen_streak += 1
+            if self.screen_limit > 0 and self.screen_streak >= self.screen_limit:
+                self.tripped = "screen"
+            return self.tripped is not None
+        self.screen_streak = 0
+        if self.limit > 0:
+            self.streak = self.streak + 1 if outcome.is_system_failure else 0
+            self.tripped = "down" if self.streak >= self.limit else None
+        return self.tripped is not None
 
 
-def log_trip(unfinished: int, streak: int) -> None:
-    """Say that the breaker tripped; the items not finished stay for the next run."""
-    structlog.get_logger().error("run.circuit_open", consecutive_failures=streak,
-                                 left_for_next_run=unfinished)
+def log_trip(unfinished: int, breaker: Breaker) -> None:
+    """Say why the breaker tripped; the items not finished stay for the next run."""
+    log = structlog.get_logger()
+    if breaker.tripped == "screen":
+        log.error("run.screen_mismatch", consecutive_items=breaker.screen_streak,
+                  left_for_next_run=unfinished,
+                  advice="the recipe does not match the screen: fix the recipe (see the "
+                         "items' evidence), then run again")
+    else:
+        log.error("run.circuit_open", consecutive_failures=breaker.streak,
+                  left_for_next_run=unfinished)

@@ -35,6 +35,13 @@ class Progress:
               f"system looks down. {remaining} item(s) were left for the next run "
               f"(exit code 75: retry later).", file=self.stream, flush=True)
 
+    def screen_mismatch(self, items: int, remaining: int) -> None:
+        """Always said: items in a row did not find what the recipe names on the screen."""
+        print(f"stopped: {items} items in a row did not find a field or button the recipe "
+              f"names: the recipe does not match the screen (the system answers). Fix the "
+              f"recipe (see `exceptions` for the evidence); {remaining} item(s) were left for "
+              f"the next run (exit code 2).", file=self.stream, flush=True)
+
     def lease_lost(self, remaining: int) -> None:
         """Always said: this worker lost its hold on the state database and stopped."""
         print(f"stopped: this worker lost its connection to the state database for too long; "

@@ -38,6 +38,7 @@ class Tally:
     repeated_files: list[str] = field(default_factory=list)
     skipped_files: dict[str, int] = field(default_factory=dict)  # inbox entries, per reason
     halted: bool = False  # the circuit breaker stopped the run
+    halted_by: str = ""  # why: "down", "screen" (the recipe does not match) or "lease"
     not_finished: int = 0
 
     def add(self, outcome: Outcome, *, earlier: bool, name: str = "") -> None:
@@ -58,7 +59,7 @@ class Tally:
 
     def exit_code(self) -> int:
         if self.halted:
-            return EXIT_TEMPFAIL
+            return EXIT_RECIPE if self.halted_by == "screen" else EXIT_TEMPFAIL
         return EXIT_APPLICATION if self.application_failures() else EXIT_OK
 
     def summary(self, duration_s: float) -> dict[str, Any]:
@@ -72,7 +73,7 @@ class Tally:
             "already_finished": self.already_finished,
             "repeated_files": self.repeated_files,
             "skipped_files": self.skipped_files,
-            "halted": self.halted, "not_finished": self.not_finished,
+            "halted": self.halted, "halted_by": self.halted_by, "not_finished": self.not_finished,
             "duration_s": round(duration_s, 2),
             "exit_code": self.exit_code(),
         }
