@@ -7,24 +7,32 @@ adds its own by naming a module (or one declaration) in the ``bots.steps`` entry
     [project.entry-points."bots.steps"]
     tally = "tally_steps"          # every StepType and ResourceType the module declares
 
-A package that fails to load, or that declares a name already taken, is reported, never fatal.
+Without packaging, a folder of step modules does the same: every ``*.py`` file in the folders
+named by ``BOTS_STEPS_PATH`` (separated like PATH) is loaded, and what it declares is added.
+
+A package or file that fails to load, or that declares a name already taken, is reported,
+never fatal.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
+import os
 import pkgutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 
 import bots.steps
 from bots.kernel import ResourceType, StepType
 
 ENTRY_POINT_GROUP = "bots.steps"
+STEPS_PATH_VARIABLE = "BOTS_STEPS_PATH"
 
 
 @dataclass
@@ -69,8 +77,35 @@ def registry() -> Registry:
             _add_module(found, loaded, origin)
         else:
             found.add(loaded, origin)
+    for path in _local_step_files():
+        _add_file(found, path)
     found.steps = dict(sorted(found.steps.items()))
     return found
+
+
+def _local_step_files() -> list[Path]:
+    """The step modules of the folders in BOTS_STEPS_PATH (a missing folder is reported)."""
+    folders = [Path(part) for part in os.environ.get(STEPS_PATH_VARIABLE, "").split(os.pathsep)
+               if part.strip()]
+    return [file for folder in folders for file in sorted(folder.glob("*.py"))] + \
+        [folder for folder in folders if not folder.is_dir()]
+
+
+def _add_file(found: Registry, path: Path) -> None:
+    """Load one step module by its path; a file that fails is a problem, not a crash."""
+    origin = f"{STEPS_PATH_VARIABLE} file {path}"
+    if not path.is_file():
+        found.problems.append(f"{STEPS_PATH_VARIABLE}: {path} is not a folder of step modules")
+        return
+    try:
+        spec = importlib.util.spec_from_file_location(f"bots_local_steps.{path.stem}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    except Exception as error:  # an author's module must not stop the others
+        found.problems.append(f"{origin} failed to load: {type(error).__name__}: {error}")
+        return
+    _add_module(found, module, origin)
 
 
 def all_steps() -> dict[str, StepType]:
