@@ -125,7 +125,11 @@ def as_text(value: Any) -> str:
 
 
 def as_plain(value: Any) -> Any:
-    """A cell value as JSON-able data: text single-spaced, dates ISO, numbers unchanged."""
+    """A cell value as JSON-able data: text single-spaced, dates ISO, numbers as numbers (a
+    whole number stored as a float, such as a phone 5551234567.0, as an int: typed, it reads
+    '5551234567' as a person sees it, never '5551234567.0')."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if value is None or isinstance(value, bool | int | float):
         return value
     return as_text(value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +12,14 @@ from pydantic import ValidationError
 from bots.kernel import StepType
 from bots.kernel.errors import Problem, RecipeError
 from bots.recipe.model import RecipeModel, ReportSpec, SheetSource, StepSpec
+from bots.recipe.phases import BatchPhases, bind_phases, phase_uses
+from bots.recipe.phases import Step as Step  # re-exported: engine modules import it from here
 from bots.recipe.sections import Sections, Use, check_needs, check_sections, split_sections
 from bots.recipe.source import RecipeSource, plain, read_source
 from bots.recipe.validate import (
+    BATCH,
     ITEM_FIELDS,
+    check_batch_references,
     check_params,
     check_references,
     check_structure,
@@ -24,20 +28,7 @@ from bots.recipe.validate import (
 from bots.steps.registry import all_resources, all_steps, did_you_mean
 
 RECIPES_DIR = Path("recipes")
-ITEM_ROOTS = ("item", "env")  # besides earlier steps, what a step's references may name
-
-
-@dataclass(frozen=True)
-class Step:
-    """A recipe step bound to its step type (and the type of its check, if any)."""
-
-    spec: StepSpec
-    type: StepType
-    check_type: StepType | None = None
-
-    @property
-    def id(self) -> str:
-        return self.spec.id
+ITEM_ROOTS = ("item", "env", BATCH)  # besides earlier steps, what a step's references name
 
 
 @dataclass(frozen=True)
@@ -50,6 +41,15 @@ class Recipe:
     reports: list[tuple[ReportSpec, StepType]]
     digest: str
     sections: Sections  # resource sections (`web:` ...), as written: ${env.X} unresolved
+    phases: BatchPhases = field(default_factory=BatchPhases.none)  # once per batch
+
+    @property
+    def before_items(self) -> list[Step]:
+        return self.phases.before
+
+    @property
+    def after_items(self) -> list[Step]:
+        return self.phases.after
 
     @property
     def name(self) -> str:
@@ -82,17 +82,21 @@ def load_recipe(name_or_path: str) -> Recipe:
     source = read_source(find_recipe(name_or_path))
     own, sections = split_sections(source.data)
     model, problems = check_structure(source, own, list(all_resources()))
-    steps, step_problems = _bind_steps(source, model.steps if model else _valid_steps(source),
-                                       _item_fields(model))
-    problems += step_problems + (_check_sources(source, model) if model else [])
-    problems += check_sections(source, sections) + check_needs(source, _uses(steps), sections)
+    specs = model.steps if model else _valid_steps(source)
+    phases, phase_problems = bind_phases(source, model, [spec.id for spec in specs], _typed)
+    steps, step_problems = _bind_steps(source, specs, _item_fields(model),
+                                       [step.id for step in phases.before],
+                                       [step.id for step in phases.after])
+    problems += step_problems + phase_problems + (_check_sources(source, model) if model else [])
+    problems += check_sections(source, sections)
+    problems += check_needs(source, phase_uses(phases) + _uses(steps), sections)
     if model is not None:
-        reports, report_problems = _bind_reports(source, model)
+        reports, report_problems = _bind_reports(source, model, phases)
         problems += report_problems
     if problems or model is None:
         raise RecipeError(sorted(set(problems), key=lambda p: (p.line, p.col, p.message)))
     digest = hashlib.sha256(source.path.read_bytes()).hexdigest()[:16]
-    return Recipe(model, source.path, steps, reports, digest, sections)
+    return Recipe(model, source.path, steps, reports, digest, sections, phases)
 
 
 def _uses(steps: list[Step]) -> list[Use]:
@@ -110,7 +114,7 @@ def _item_fields(model: RecipeModel | None) -> tuple[str, ...]:
     extra: list[str] = []
     for spec in model.all_sources if model else []:
         if isinstance(spec, SheetSource) and not spec.provides:
-            extra += [*spec.sheet.columns, "lines"]
+            extra += ["rows"] if spec.sheet.one_item else [*spec.sheet.columns, "lines"]
     return ITEM_FIELDS + tuple(extra)
 
 
@@ -121,11 +125,11 @@ def _check_sources(source: RecipeSource, model: RecipeModel) -> list[Problem]:
     for index, spec in enumerate(model.sources):
         if not isinstance(spec, SheetSource):
             continue
-        loc = ("sources", index, "sheet")
-        if spec.sheet.group_by not in spec.sheet.columns:
-            problems.append(source.problem((*loc, "group_by"), f"group_by '{spec.sheet.group_by}'"
+        loc, group_by = ("sources", index, "sheet"), spec.sheet.group_by
+        if group_by is not None and group_by not in spec.sheet.columns:
+            problems.append(source.problem((*loc, "group_by"), f"group_by '{group_by}'"
                                            " is not one of the source's columns",
-                                           did_you_mean(spec.sheet.group_by, spec.sheet.columns)))
+                                           did_you_mean(group_by, spec.sheet.columns)))
         if spec.provides and spec.provides not in ids:
             problems.append(source.problem(("sources", index, "provides"),
                                            f"provides '{spec.provides}', which is no step id",
@@ -146,7 +150,9 @@ def _valid_steps(source: RecipeSource) -> list[StepSpec]:
 
 
 def _bind_steps(source: RecipeSource, specs: list[StepSpec],
-                item_fields: tuple[str, ...] = ITEM_FIELDS) -> tuple[list[Step], list[Problem]]:
+                item_fields: tuple[str, ...] = ITEM_FIELDS, before: list[str] | None = None,
+                after: list[str] | None = None) -> tuple[list[Step], list[Problem]]:
+    """The item steps bound to their types; `before`/`after`: the batch steps' ids."""
     ids = [spec.id for spec in specs]
     steps, problems = [], []
     for index, spec in enumerate(specs):
@@ -161,7 +167,8 @@ def _bind_steps(source: RecipeSource, specs: list[StepSpec],
                                 problems)
         refs = check_references(source, _step_values(spec), loc, ids[:index], ids[index:],
                                 ITEM_ROOTS, item_fields)
-        problems += list(refs)
+        problems += list(refs) + list(check_batch_references(
+            source, _step_values(spec), loc, before or [], after or []))
         if step_type and spec.check and not step_type.side_effect:
             problems.append(source.problem((*loc, "check"), "'check' is only for steps that "
                                            "change another system", "remove it"))
@@ -189,14 +196,18 @@ def _typed(source: RecipeSource, uses: str, values: dict[str, Any], loc: tuple[A
     return step_type
 
 
-def _bind_reports(source: RecipeSource,
-                  model: RecipeModel) -> tuple[list[tuple[ReportSpec, StepType]], list[Problem]]:
+def _bind_reports(source: RecipeSource, model: RecipeModel, phases: BatchPhases
+                  ) -> tuple[list[tuple[ReportSpec, StepType]], list[Problem]]:
+    batch_ids = [step.id for step in [*phases.before, *phases.after]]
     reports: list[tuple[ReportSpec, StepType]] = []
     problems: list[Problem] = []
     for index, spec in enumerate(model.report):
         loc = ("report", index)
         step_type = _typed(source, spec.uses, spec.with_, loc, problems)
-        problems += list(check_references(source, {"with": spec.with_}, loc, [], [], ("env",)))
+        problems += list(check_references(source, {"with": spec.with_}, loc, [], [],
+                                          ("env", BATCH)))
+        problems += list(check_batch_references(source, {"with": spec.with_}, loc, batch_ids,
+                                                []))
         if step_type:
             reports.append((spec, step_type))
     return reports, problems

@@ -37,7 +37,12 @@ class SheetRows(Strict):
                                    description="The header's row; default: found by its texts.")
     columns: dict[str, str] = Field(min_length=1,
                                     description="Field name -> header text of its column.")
-    group_by: str = Field(description="The field whose value names the item (an order number).")
+    group_by: str | None = Field(default=None, description="The field whose value names the "
+                                 "item (an order number); required unless one_item is given.")
+    one_item: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$",
+                                 description="Hand the whole sheet to ONE item of this name: "
+                                 "its data rows as the list `rows` (every field, typed), keyed "
+                                 "by the sheet's content, so a changed sheet is a new item.")
     line_fields: list[str] = Field(default=[], description="Fields that vary per row; each "
                                    "item gets them as a list `lines`, one entry per row.")
     types: dict[str, Literal["date", "amount", "int", "text"]] = Field(
@@ -166,6 +171,12 @@ class RecipeModel(Strict):
     secrets: list[str] = Field(default=[], description="Extra env variables to treat as secret.")
     steps: list[StepSpec] = Field(min_length=1, description="What is done to each item, in "
                                   "order.")
+    before_items: list[StepSpec] = Field(default=[], description="Steps run once per batch "
+                                         "before the first item (press Start, open a work "
+                                         "list); items read them as ${batch.<id>.<field>}.")
+    after_items: list[StepSpec] = Field(default=[], description="Steps run once per batch "
+                                        "after the items ended, also when some failed or the "
+                                        "run stopped early (read a final message, sign off).")
     report: list[ReportSpec] = Field(default=[], description="Steps run once after the items.")
     service_goal: ServiceGoal | None = Field(default=None, description="When items are due.")
 
@@ -173,6 +184,11 @@ class RecipeModel(Strict):
     def _one_kind_of_source(self) -> RecipeModel:
         if (self.source is None) == (not self.sources):
             raise ValueError("give either 'source' (one inbox folder) or 'sources' (a list)")
+        for source in self.all_sources:
+            if isinstance(source, SheetSource) and source.sheet.group_by is None \
+                    and source.sheet.one_item is None:
+                raise ValueError(f"sheet source '{source.name}': give group_by (one item per "
+                                 "value of a column) or one_item (the whole sheet as one item)")
         names = [source.name for source in self.all_sources]
         if len(set(names)) != len(names):
             raise ValueError(f"source names must differ, got {names}")

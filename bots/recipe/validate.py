@@ -17,6 +17,7 @@ from bots.steps.registry import all_steps, did_you_mean
 
 Loc = tuple[str | int, ...]
 ITEM_FIELDS = ("key", "name", "path", "arrived_at", "ref", "source")
+BATCH = "batch"  # `${batch.<step id>.<field>}`: an output of a before_items/after_items step
 
 
 def check_structure(source: RecipeSource, own: Mapping[str, Any],
@@ -51,16 +52,45 @@ def check_uses(source: RecipeSource, uses: str, loc: Loc) -> Problem | None:
 
 def check_references(source: RecipeSource, value: Any, loc: Loc, earlier: list[str],
                      later: list[str], allowed_roots: Sequence[str],
-                     item_fields: Sequence[str] = ITEM_FIELDS) -> Iterator[Problem]:
-    """Every reference in `value` must name item, env, each or an earlier step."""
+                     item_fields: Sequence[str] = ITEM_FIELDS, *,
+                     once_per_batch: str = "") -> Iterator[Problem]:
+    """Every reference in `value` must name item, env, each or an earlier step.
+
+    `once_per_batch` names the section (before_items) whose steps have no item to name.
+    """
     for path, leaf in _leaves(value, loc):
         for ref in references_in(leaf):
             if ref.root == EACH and ref.is_wellformed:
                 continue  # an element of a list the step repeats over; known at run time
+            if ref.root == "item" and once_per_batch:
+                yield source.problem(path, f"'${{{ref.text}}}': {once_per_batch} steps run once "
+                                     "per batch, not for an item",
+                                     "use ${env.X} or an earlier batch step's output")
+                continue
             message = _reference_problem(ref.text, ref.root, ref.path, ref.is_wellformed,
                                          earlier, later, allowed_roots, item_fields)
             if message:
                 yield source.problem(path, message[0], message[1])
+
+
+def check_batch_references(source: RecipeSource, value: Any, loc: Loc, available: list[str],
+                           after: list[str]) -> Iterator[Problem]:
+    """Every `${batch.<id>...}` must name a batch step that has run by then (`available`)."""
+    for path, leaf in _leaves(value, loc):
+        for ref in references_in(leaf):
+            if ref.root != BATCH or not ref.is_wellformed or ref.path[0] in available:
+                continue
+            name = ref.path[0]
+            if name in after:
+                yield source.problem(path, f"'${{{ref.text}}}' refers to after_items step "
+                                     f"'{name}', which runs after the items",
+                                     "only before_items outputs exist while items run")
+                continue
+            hint = did_you_mean(name, available) or (
+                f"batch steps here: {', '.join(available)}" if available
+                else "add the step under before_items:")
+            yield source.problem(path, f"'${{{ref.text}}}' names no batch step '{name}' that "
+                                 "runs before this", hint)
 
 
 def _reference_problem(text: str, root: str, path: tuple[str, ...], wellformed: bool,
