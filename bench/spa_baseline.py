@@ -28,7 +28,7 @@ from bots.web.browser import find_browser, launch_args
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKBOOK = ROOT / "fixtures" / "practice" / "challenge.xlsx"
-VIEWPORT = {"width": 1280, "height": 900}  # the toolkit's default viewport
+VIEWPORT: Any = {"width": 1280, "height": 900}  # the toolkit's default viewport
 
 
 def rows_of(workbook: Path) -> list[dict[str, str]]:
