@@ -1,15 +1,22 @@
 """Heal with proof: re-find a control a changed screen lost, from its remembered fingerprint.
 
-(Contract; implemented by the heal work.) ``memory_for(ctx)`` is the step's ``ControlMemory``,
-or None when healing is off for it.
+``memory_for(ctx)`` is the step's ``ControlMemory``: it remembers the controls a successful
+step used (always) and heals a lost one (only when ``ctx.heal``: ``--no-heal`` and side-effect
+steps without a check turn it off). What it keeps lives under ``<state>/heal/<recipe>/``
+(store.py); a heal leaves a proposed recipe change there for a person (``runner.py heal``).
 """
 
 from __future__ import annotations
 
 from bots.kernel import StepContext
+from bots.web.heal.memory import FileMemory
+from bots.web.heal.store import HealStore
 from bots.web.screen import ControlMemory
 
 
 def memory_for(ctx: StepContext) -> ControlMemory | None:
-    """The step's memory of its controls (None: no healing, nothing remembered)."""
-    return None
+    """The step's memory of its controls (None: no recipe name, nothing to keep it under)."""
+    if not ctx.recipe:
+        return None
+    return FileMemory(HealStore(ctx.state_dir, ctx.recipe), ctx.step_id, ctx.item.key,
+                      heal=ctx.heal)
