@@ -1,0 +1,205 @@
+"""Read what a page shows: the value for a label, an element's text, or a pattern's match.
+
+``read_value`` finds a value the ways real pages show one: the next table cell (legacy
+screens), the one data row under a header cell, a ``<dt>``/``<dd>`` pair, "Label: value" in one
+line of text, the text or control just after a label, a ``<label>``'s control, aria-label and
+aria-labelledby. It asks the browser once. Several different values for one label are an
+ambiguity the recipe must settle (``selector:``, ``pattern:``); a header over several rows is a
+table, read with ``tables:`` (``bots.web.tables``). Values come back as a person reads them:
+spaces plain, a select's chosen text, a checkbox as yes/no.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from bots.kernel.errors import TransientError
+from bots.web.guard import translated
+from bots.web.reading_js import DEEP_TEXT_JS, READ_VALUE_JS, SHOWN_JS
+from bots.web.targets import ControlMissing, WaitFor
+from bots.web.text import label_key, plain
+
+Scope = Page | Frame
+
+
+async def frame_of(page: Page, frame: str | None) -> Scope:
+    """The page itself, or the iframe named by its name, title, id or a CSS selector."""
+    if not frame:
+        return page
+    found = await _frame_named(page, frame)
+    if found is None:  # iframes are often added, or loaded, a moment after their page
+        with suppress(PlaywrightTimeoutError):
+            await page.locator(_frame_css(frame)).first.wait_for(state="attached")
+        found = await _frame_named(page, frame)
+    if found is None:
+        raise await _no_frame(page, frame)
+    async with translated(f"waiting for the frame {frame!r} to load"):
+        await found.wait_for_load_state()
+    return found
+
+
+def _frame_css(frame: str) -> str:
+    quoted = '"' + frame.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return ", ".join(f"{tag}[{attribute}={quoted}]" for tag in ("iframe", "frame")
+                     for attribute in ("name", "title", "id"))
+
+
+async def _frame_named(page: Page, frame: str) -> Frame | None:
+    async with translated(f"looking for the frame {frame!r}"):
+        for candidate in page.frames[1:]:
+            if frame in (candidate.name, *await _frame_attributes(candidate)):
+                return candidate
+        with suppress(PlaywrightError):  # not a CSS selector
+            element = await page.query_selector(frame)
+            if element is not None:
+                return await element.content_frame()
+    return None
+
+
+async def _frame_attributes(frame: Frame) -> list[str]:
+    element = await frame.frame_element()
+    return [await element.get_attribute(name) or "" for name in ("title", "id")]
+
+
+async def _no_frame(page: Page, frame: str) -> ControlMissing:
+    shown = []
+    for candidate in page.frames[1:]:
+        title = (await _frame_attributes(candidate))[0]
+        shown.append(candidate.name or title or candidate.url)
+    listed = ", ".join(repr(name) for name in shown) or "no frames"
+    return ControlMissing(f"No frame {frame!r} on {page.url}; the page has {listed}. Name the "
+                          "frame by its name, title, id or a CSS selector.",
+                          what="frame", name=frame, seen=shown)
+
+
+async def read_value(page: Page, label: str, *, frame: str | None = None) -> str:
+    """The value the page shows for a label (see the module's docstring for the ways)."""
+    scope = await frame_of(page, frame)
+    async with translated(f"reading '{label}'"):
+        answer: dict[str, Any] = await scope.evaluate(READ_VALUE_JS, label_key(label))
+    return one_value(page.url, label, answer)
+
+
+def one_value(url: str, label: str, answer: dict[str, Any]) -> str:
+    """The one value among the browser's candidates; SCREEN_MISMATCH for none or several."""
+    values = list(dict.fromkeys(found["value"] for found in answer["found"]))
+    if len(values) > 1 and "" in values:  # an empty box beside a shown value: the value
+        values.remove("")
+    if len(values) == 1:
+        return str(values[0])
+    if values:
+        raise _ambiguous(url, label, [item for item in answer["found"] if item["value"]])
+    if answer["several"]:
+        raise _column(url, label, answer["several"][0])
+    seen = [str(text) for text in answer["seen"]]
+    listed = ", ".join(repr(text) for text in seen) or "no labels"
+    raise ControlMissing(f"No value labelled '{label}' on {url}; the page shows: {listed}. "
+                         "Check the label against the screen, or read it by selector: or "
+                         "pattern:.", what="value", name=label, seen=seen, url=url)
+
+
+def _ambiguous(url: str, label: str, found: list[dict[str, Any]]) -> ControlMissing:
+    candidates = [f"{item['value']!r} ({item['how']}{' ' + item['at'] if item['at'] else ''})"
+                  for item in found]
+    return ControlMissing(f"'{label}' shows {len(candidates)} different values on {url}: "
+                          f"{', '.join(candidates)}. Read it by selector: or pattern: to say "
+                          "which.", what="value", name=label, candidates=candidates, url=url)
+
+
+def _column(url: str, label: str, column: dict[str, Any]) -> ControlMissing:
+    values = [str(value) for value in column["values"]]
+    return ControlMissing(
+        f"'{label}' heads a column of a table with {column['rows']} rows on {url} (first: "
+        f"{', '.join(repr(v) for v in values)}), not one value. Read the table with tables: "
+        f"{{name: {{headers: ['{column['header']}']}}}}, or narrow the search to one record.",
+        what="value", name=label, candidates=values, rows=column["rows"], url=url)
+
+
+async def read_selector(page: Page, selector: str, *, frame: str | None = None,
+                        every: bool = False, required: bool = True) -> str | list[str] | None:
+    """The text of the element at a selector (a control's value); with `every`, of each."""
+    scope = await frame_of(page, frame)
+    target = scope.locator(selector)
+    async with translated(f"reading {selector!r}"):
+        if required and not every and not await target.count():
+            with suppress(PlaywrightTimeoutError):
+                await target.first.wait_for(state="attached")
+        texts: list[str] = await target.evaluate_all(SHOWN_JS)
+    if every:
+        return texts
+    if len(texts) == 1:
+        return texts[0]
+    if texts:
+        raise ControlMissing(f"{selector!r} matches {len(texts)} elements on {page.url} "
+                             f"({', '.join(repr(t) for t in texts[:5])}); make it match one, "
+                             "or read every one with all: true.", what="value", name=selector,
+                             candidates=texts[:10], url=page.url)
+    _absent(page.url, selector, required, f"No element matches {selector!r}")
+    return None
+
+
+async def read_pattern(page: Page, pattern: str, *, frame: str | None = None,
+                       required: bool = True) -> str | None:
+    """The match of a regular expression over the page's visible text, spaces plain.
+
+    The value is the first named group, else group 1, else the whole match.
+    """
+    scope = await frame_of(page, frame)
+    async with translated(f"reading the pattern {pattern!r}"):
+        text = plain(await scope.evaluate(DEEP_TEXT_JS))
+    match = re.search(pattern, text)
+    if match is None:
+        _absent(page.url, pattern, required, f"Nothing matches the pattern {pattern!r}",
+                shown=text[:300])
+        return None
+    return plain(match.group(_group_of(match.re)) or "")
+
+
+def _group_of(compiled: re.Pattern[str]) -> int | str:
+    if compiled.groupindex:
+        return min(compiled.groupindex.items(), key=lambda item: item[1])[0]
+    return 1 if compiled.groups else 0
+
+
+def _absent(url: str, name: str, required: bool, what: str, shown: str = "") -> None:
+    """Nothing to read: SCREEN_MISMATCH, unless the recipe said the value is optional."""
+    if not required:
+        return
+    page_says = f"; the page shows: {shown!r}" if shown else ""
+    raise ControlMissing(f"{what} on {url}{page_says}. Check the recipe against the screen "
+                         "(required: false reads nothing instead).", what="value", name=name,
+                         url=url)
+
+
+async def wait_until(page: Page, wait_for: WaitFor, *, timeout_s: float,
+                     frame: str | None = None) -> None:
+    """Wait for a text or element to appear (or go), or for the page to reach a URL."""
+    seconds = wait_for.timeout_s or timeout_s
+    scope = await frame_of(page, frame)
+    try:
+        async with translated(f"waiting for {wait_for.describe()}"):
+            if wait_for.url:
+                await page.wait_for_url(_url_matcher(wait_for.url), timeout=seconds * 1000)
+                return
+            target = (scope.get_by_text(plain(wait_for.text)) if wait_for.text
+                      else scope.locator(str(wait_for.selector)))
+            await target.first.wait_for(state="hidden" if wait_for.state == "gone"
+                                        else "visible", timeout=seconds * 1000)
+    except TransientError as error:
+        if error.code != "TIMEOUT":
+            raise
+        raise TransientError(f"Waited {seconds:g} s for {wait_for.describe()} on {page.url}; "
+                             "it did not happen.", code="TIMEOUT", url=page.url,
+                             waited_for=wait_for.describe()) from error
+
+
+def _url_matcher(url: str) -> str | Callable[[str], bool]:
+    """A glob as Playwright reads it; without wildcards, a part of the URL."""
+    return url if "*" in url else (lambda current: url in current)
