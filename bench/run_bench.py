@@ -1,6 +1,7 @@
 """Benchmark claims-intake against a hand-written baseline: time per item, items/s, peak memory.
 
     .venv/bin/python -m bench.run_bench [--repeat N] [--concurrency 1 2 4] [--out FILE]
+    .venv/bin/python -m bench.run_bench --spa-form [--repeat N]   # bench.spa_form instead
 
 One fixture legacy app serves every run; before each run its claims are deleted (app.reset())
 and the runner gets a fresh state folder, so every run does all the work. Each run is a
@@ -169,6 +170,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--spa-form" in argv:  # the single-page form bench has its own options and output
+        from bench import spa_form
+        return spa_form.main([arg for arg in argv if arg != "--spa-form"])
     args = parse_args(argv)
     facts = machine_facts()
     try:

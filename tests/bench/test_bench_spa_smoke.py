@@ -1,0 +1,38 @@
+"""The single-page form bench: its summary on made-up samples, and one real quick run.
+
+The real run drives the practice app with the form-challenge recipe and the bare Playwright
+baseline once each; it checks the work (10 rows, 70 of 70) and the printed ratio, never a time.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import run_bench, spa_form
+
+
+def sample(duration: float) -> dict[str, float]:
+    return {"duration_s": duration, "wall_s": duration + 1.0, "tree_peak_mb": 400.0}
+
+
+def test_summary_takes_medians_and_the_toolkit_over_baseline_ratio():
+    samples = {"baseline": [sample(2.0), sample(9.0), sample(2.2)],
+               "toolkit": [sample(2.4), sample(2.5), sample(30.0)]}
+    results = spa_form.summarise(samples)
+    assert results["medians"]["baseline"]["duration_s"] == 2.2
+    assert results["medians"]["toolkit"]["duration_s"] == 2.5
+    assert results["ratios"]["duration_s"] == round(2.5 / 2.2, 2)
+    shown = spa_form.render({**results, "repeat": 3, "machine": {"load_avg_1_5_15": [1, 1, 1]}})
+    assert "toolkit/baseline run-time ratio: 1.14 (aim <= 1.2)" in shown
+
+
+@pytest.mark.browser
+def test_one_quick_run_of_each_side_prints_the_ratio(tmp_path, capsys):
+    out = tmp_path / "spa.json"
+    assert run_bench.main(["--spa-form", "--repeat", "1", "--no-warmup", "--out", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert set(results["samples"]) == {"baseline", "toolkit"}
+    assert results["ratios"]["duration_s"] > 0
+    assert "toolkit/baseline run-time ratio:" in capsys.readouterr().out
