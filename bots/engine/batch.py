@@ -4,7 +4,9 @@ Before anything is queued, the configuration is checked as the environment fills
 variables the recipe names, each resource section, a browser where one is needed): what cannot
 work stops the run with exit 2 and nothing `running`. Then, inside one DBOS lifecycle, every
 item is enqueued idempotently and its outcome waited for; the circuit breaker stops the run
-when the target system looks down.
+when the target system looks down. A recipe's ``before_items`` run first, once (a failure
+stops the run before anything is enqueued), and its ``after_items`` last, also when the run
+stops early (``bots.engine.batch_steps``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dbos import Queue
 from structlog.contextvars import bound_contextvars
 
 from bots.engine.attempts import Stopwatch
+from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import open_book
 from bots.engine.breaker import Breaker, log_trip
 from bots.engine.durable import durable, queue_name, register_queue
@@ -59,19 +62,59 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     ledger = Ledger(options.database_url)
     book = open_book(options.dry_run, ledger, options.state_dir)
     host = Host(run_id, options.state_dir, book, {recipe.name: recipe}, heal=options.heal)
+    batch = BatchSteps(recipe, host)
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
             items, tally = _prepare(recipe, host, options)
+            batch.hold_items()
+            extra: dict[str, Any] = {}
             async with durable(options.database_url,
                                listen=[queue_name(recipe.name)]) as worker, hosting(host):
                 host.lease = worker.lease
-                await _process(recipe, items, options, host, tally, progress, worker.lost)
-                extra = book.run_finished(run_id, recipe, tally)
+                if await _before_items(batch, tally, progress, len(items)):
+                    await _items_then_after(recipe, items, options, host, tally, progress,
+                                            worker.lost, batch)
+                    extra = book.run_finished(run_id, recipe, tally)
             summary = tally.summary(clock.seconds) | extra
             book.close_run(run_id, summary)
             return summary
     finally:
         ledger.close()
+
+
+async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
+                        items: int) -> bool:
+    """Run the recipe's before_items; whether the items may start (else nothing is queued)."""
+    started = await batch.run_before()
+    _tally_batch(batch, tally)
+    if not started:
+        tally.not_finished = items
+        progress.batch_failed(batch.failed or {}, tally.exit_code(), items)
+    elif batch.before:
+        progress.batch_done("before_items", batch.before)
+    return started
+
+
+async def _items_then_after(recipe: Recipe, items: list[WorkItem], options: RunOptions,
+                            host: Host, tally: Tally, progress: Progress,
+                            lease_lost: asyncio.Event, batch: BatchSteps) -> None:
+    """The items, then after_items, which also run when the items stop early."""
+    try:
+        await _process(recipe, items, options, host, tally, progress, lease_lost)
+    finally:
+        host.closing = True  # no item starts here any more: the batch is ending
+        await host.stop_items()
+        await batch.run_after()
+        _tally_batch(batch, tally)
+        if batch.failed is not None:
+            progress.batch_failed(batch.failed, tally.exit_code(), 0)
+        elif batch.after:
+            progress.batch_done("after_items", batch.after)
+
+
+def _tally_batch(batch: BatchSteps, tally: Tally) -> None:
+    if batch.recipe.before_items or batch.recipe.after_items:
+        tally.batch, tally.batch_exit = batch.summary(), batch.exit_code
 
 
 def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[WorkItem], Tally]:

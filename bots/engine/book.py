@@ -96,7 +96,7 @@ class LedgerBook:
         self.ledger.start_run(run_id, recipe.name)
 
     def run_finished(self, run_id: str, recipe: Recipe, tally: Tally) -> dict[str, Any]:
-        write_reports(recipe, run_id, self.ledger)
+        write_reports(recipe, run_id, self.ledger, tally.batch_outputs())
         extra: dict[str, Any] = {}
         if recipe.model.service_goal:
             extra["sla"] = self._service_goal(recipe)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import IO
+from typing import IO, Any
 
 from bots.kernel import Outcome, WorkItem
 from bots.terminal import printable
@@ -42,6 +42,21 @@ class Progress:
               f"recipe (see `exceptions` for the evidence); {remaining} item(s) were left for "
               f"the next run (exit code 2).", file=self.stream, flush=True)
 
+    def batch_done(self, phase: str, outputs: dict[str, Any]) -> None:
+        """What the once-per-batch steps returned (shown in the summary's `batch` too)."""
+        for step, output in outputs.items():
+            self._print(f"{phase} {step}: {_short(output)}")
+
+    def batch_failed(self, failed: dict[str, Any], exit_code: int, items: int) -> None:
+        """Always said: a before_items step stopped the run before any item (or an
+        after_items step failed after them)."""
+        phase, step = failed.get("phase", "?"), failed.get("step", "?")
+        line = f"{phase} step '{step}' failed: {failed.get('code')}: {failed.get('message')}"
+        if phase == "before_items":
+            line = (f"stopped before any item: {line}. {items} item(s) were left for the next "
+                    f"run (exit code {exit_code}).")
+        print(printable(line), file=self.stream, flush=True)
+
     def lease_lost(self, remaining: int) -> None:
         """Always said: this worker lost its hold on the state database and stopped."""
         print(f"stopped: this worker lost its connection to the state database for too long; "
@@ -66,3 +81,10 @@ def _description(outcome: Outcome) -> str:
     if outcome.is_done:
         return f"done {outcome.reference}" if outcome.reference else "done"
     return f"EXCEPTION {outcome.code}: {outcome.message}"[:160]
+
+
+def _short(output: Any) -> str:
+    """A batch step's output on one line (its bookkeeping keys left out)."""
+    if isinstance(output, dict):
+        output = {key: value for key, value in output.items() if not key.startswith("_")}
+    return printable(str(output))[:160]

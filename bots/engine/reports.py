@@ -28,15 +28,20 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             "updated_at": row["updated_at"]}
 
 
-def write_reports(recipe: Recipe, run_id: str, ledger: Ledger) -> None:
-    """Run each report step; a failing report is logged, never fatal to the run."""
+def write_reports(recipe: Recipe, run_id: str, ledger: Ledger,
+                  batch: dict[str, Any] | None = None) -> None:
+    """Run each report step; a failing report is logged, never fatal to the run.
+
+    `batch`: the before_items/after_items outputs, read as ``${batch.<id>.<field>}``.
+    """
     records = item_records(ledger, recipe.name)
     log = structlog.get_logger()
     for index, (spec, step_type) in enumerate(recipe.reports):
         ctx = StepContext(run_id=run_id, item=WorkItem(key="report", name="report"),
                           step_id=f"report[{index}]", items=records)
-        values = resolve(spec.with_, {"env": EnvScope(recipe.model.secrets)})
-        try:
+        try:  # a batch value missing (after_items failed) fails this report only
+            values = resolve(spec.with_, {"env": EnvScope(recipe.model.secrets),
+                                          "batch": batch or {}})
             result = step_type.function(step_type.params.model_validate(values), ctx)
             log.info("report.written", uses=spec.uses, result=result)
         except (BotError, ValueError, OSError) as error:

@@ -43,9 +43,10 @@ class ItemState:
         return self.side_effects.dry_run
 
     def scope(self) -> dict[str, Any]:
-        """What references can name for this item: item, env and earlier steps' outputs."""
+        """What references can name for this item: item, env, the batch steps' outputs
+        (``${batch.<id>.<field>}``) and earlier steps' outputs."""
         return {"item": self.item.as_refs(), "env": EnvScope(self.recipe.model.secrets),
-                **self.outputs}
+                "batch": self.resources.batch, **self.outputs}
 
     async def context(self, step_type: StepType, step_id: str, attempt: int) -> StepContext:
         """A step's context, with the resources its type needs opened."""

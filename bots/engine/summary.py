@@ -40,6 +40,8 @@ class Tally:
     halted: bool = False  # the circuit breaker stopped the run
     halted_by: str = ""  # why: "down", "screen" (the recipe does not match) or "lease"
     not_finished: int = 0
+    batch: dict[str, Any] | None = None  # before_items/after_items outputs (batch_steps)
+    batch_exit: int | None = None  # what a failed batch step calls for
 
     def add(self, outcome: Outcome, *, earlier: bool, name: str = "") -> None:
         self.outcomes.append((name, outcome))
@@ -60,7 +62,14 @@ class Tally:
     def exit_code(self) -> int:
         if self.halted:
             return EXIT_RECIPE if self.halted_by == "screen" else EXIT_TEMPFAIL
-        return EXIT_APPLICATION if self.application_failures() else EXIT_OK
+        code = EXIT_APPLICATION if self.application_failures() else EXIT_OK
+        return max(code, self.batch_exit or EXIT_OK)  # a failed before_items: 2 or 75
+
+    def batch_outputs(self) -> dict[str, Any]:
+        """Every batch step's output by step id, as ``${batch.<id>.<field>}`` reads it."""
+        if not self.batch:
+            return {}
+        return {**self.batch.get("before", {}), **self.batch.get("after", {})}
 
     def summary(self, duration_s: float) -> dict[str, Any]:
         """The one JSON line a run ends with."""
@@ -76,4 +85,4 @@ class Tally:
             "halted": self.halted, "halted_by": self.halted_by, "not_finished": self.not_finished,
             "duration_s": round(duration_s, 2),
             "exit_code": self.exit_code(),
-        }
+        } | ({"batch": self.batch} if self.batch is not None else {})

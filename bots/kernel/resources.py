@@ -6,14 +6,18 @@ first needs it, opens one resource per item (scope ``item``) or one for the whol
 ``batch``), asks it for evidence when a step that used it fails, resets it before a retry, and
 releases it when the item ends. The recipe's top-level section named after the type (``web:``)
 is validated by the type's ``settings`` model, with ``${env.X}`` resolved before the run starts.
+
+A provider whose resources hold state a batch sets up once (a page on which ``before_items``
+pressed Start) may also offer ``set_up_with(replay)`` (``SetsUp``): the engine gives it, after
+the batch's setup ran on the first resource, a replay to run on every further one it opens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
@@ -45,6 +49,18 @@ class Provider(Protocol):
 
     async def stop(self) -> None:
         """Close everything this provider opened; safe to call twice."""
+        ...
+
+
+Replay = Callable[[Any], Awaitable[None]]  # the batch's setup, run again on a new resource
+
+
+@runtime_checkable
+class SetsUp(Protocol):
+    """A provider that can make each new resource like the batch's first one."""
+
+    def set_up_with(self, replay: Replay) -> None:
+        """Run `replay` on every resource opened from now on (before its first use)."""
         ...
 
 

@@ -7,6 +7,7 @@ before the browser code sees it, so secret values (passwords) arrive here alread
 from __future__ import annotations
 
 import os
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from pydantic import Field, field_validator
@@ -51,6 +52,13 @@ class WebConfig(StepParams):
         None, description="Block every host except base_url's and localhost "
                           "(default: env BOTS_ISOLATE_NETWORK, on unless set to 0).")
     viewport: Viewport = Field(default_factory=lambda: Viewport.model_validate({}))
+    session: Literal["item", "batch"] = Field(
+        "item", description="item: each item works on its own page and opens its form's URL "
+                            "(a done item's signed-on context may serve the next: "
+                            "reuse_sessions). batch: one signed-on page serves the items in "
+                            "order and is never reset or renavigated between them (one page "
+                            "per concurrent item); before_items web steps run on it first and "
+                            "are replayed on every further page the batch opens.")
     reuse_sessions: bool = Field(
         True, description="Hand the signed-on browser context of an item that ended done to "
                           "the next item instead of signing on again for each one; set false "

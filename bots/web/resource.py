@@ -1,8 +1,9 @@
-"""The ``web`` resource: one Chromium per process, one signed-on page per item.
+"""The ``web`` resource: one Chromium per process, one signed-on page per item (or per batch).
 
 Web steps declare ``needs=("web",)``; the recipe's ``web:`` section (``WebConfig``) says where
-the target system is and how to sign on. The browser starts when the first item opens its
-page, and a missing browser is reported before any item starts.
+the target system is, how to sign on and whether items share the batch's pages
+(``session: batch``, ``bots.web.batch_session``). The browser starts when the first item opens
+its page, and a missing browser is reported before any item starts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 
 from bots.kernel import ResourceType
+from bots.kernel.resources import Replay
+from bots.web.batch_session import BatchPages, BatchSession
 from bots.web.browser import find_browser, headed
 from bots.web.config import WebConfig
 from bots.web.session import BrowserPool, ItemSession
@@ -21,13 +24,32 @@ class WebProvider:
     def __init__(self, config: WebConfig) -> None:
         self.config = config
         self._pool: BrowserPool | None = None
+        self._pages: BatchPages | None = None
+        self._replay: Replay | None = None
         self._starting = asyncio.Lock()
 
     async def open(self) -> ItemSession:
         """A new item session; Chromium is launched for the first one."""
-        return ItemSession(await self._browser(), self.config)
+        pool = await self._browser()
+        if self._pages is not None:
+            return BatchSession(pool, self.config, self._pages)
+        return ItemSession(pool, self.config)
+
+    def set_up_with(self, replay: Replay) -> None:
+        """Every batch page opened from now on gets the batch's setup replayed on it."""
+        self._replay = replay
+        if self._pages is not None:
+            self._pages.set_up_with(replay)
+
+    @property
+    def pages_opened(self) -> int:
+        """How many batch pages were opened (0 with ``session: item``)."""
+        return self._pages.opened if self._pages is not None else 0
 
     async def stop(self) -> None:
+        pages, self._pages = self._pages, None
+        if pages is not None:
+            await pages.close()
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.stop()
@@ -36,6 +58,10 @@ class WebProvider:
         async with self._starting:
             if self._pool is None:
                 self._pool = await BrowserPool.start(self.config)
+                if self.config.session == "batch":
+                    self._pages = BatchPages(self._pool, self.config)
+                    if self._replay is not None:
+                        self._pages.set_up_with(self._replay)
         return self._pool
 
 
@@ -46,4 +72,5 @@ def browser_present(_config: WebConfig) -> None:
 
 WEB = ResourceType(
     name="web", start=WebProvider, settings=WebConfig, scope="item", preflight=browser_present,
-    summary="A Chromium page per item, signed on to the recipe's target system.")
+    summary="A Chromium page per item (or the batch's pages with session: batch), signed on "
+            "to the recipe's target system.")

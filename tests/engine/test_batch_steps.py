@@ -1,0 +1,122 @@
+"""before_items and after_items through the real engine (run_batch, DBOS and the ledger on
+SQLite in a tmp state folder), with step types that record what they were given."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.engine.batch import RunOptions, run_batch
+from bots.engine.progress import Progress
+from bots.kernel import ApplicationError, StepType, TransientError
+from bots.ledger import Ledger
+from bots.recipe import load_recipe
+from bots.steps.registry import all_steps
+from tests.engine.engine_fakes import Params
+
+RECIPE = """\
+recipe: batch-test
+source: {{folder: {inbox}}}
+settings: {{concurrency: 1, retry: {{attempts: 2, initial_s: 0, max_s: 0, jitter_s: 0}},
+           circuit_breaker: {{consecutive_failures: {breaker}}}, outage: {{wait_s: 0}}}}
+before_items:
+  - {{id: start, uses: test.start}}
+steps:
+  - {{id: work, uses: test.work, with: {{value: '${{batch.start.token}}'}}}}
+after_items:
+  - {{id: final, uses: test.final, with: {{value: 'after ${{batch.start.token}}'}}}}
+"""
+
+
+class Journal:
+    """Step types that record their calls in order; `fail` makes one of them raise."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.fail: dict[str, BaseException] = {}
+
+    def step(self, name: str, output: Any) -> Any:
+        def function(params: Params, ctx: Any) -> Any:
+            self.calls.append((name, params.value))
+            if name in self.fail:
+                raise self.fail[name]
+            return output(params) if callable(output) else output
+        return function
+
+
+@pytest.fixture
+def journal(monkeypatch: pytest.MonkeyPatch) -> Journal:
+    journal = Journal()
+    outputs = {"test.start": {"token": "T-42", "_provenance": {"token": "screen"}},
+               "test.work": lambda params: {"seen": params.value},
+               "test.final": lambda params: {"message": params.value}}
+    for name, output in outputs.items():
+        monkeypatch.setitem(all_steps(), name, StepType(name, Params, journal.step(name, output)))
+    return journal
+
+
+def run(tmp_path: Path, items: int = 3, breaker: int = 5) -> tuple[dict[str, Any], Ledger]:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    for number in range(items):
+        (inbox / f"doc{number}.txt").write_text(f"document {number}")
+    path = tmp_path / "batch-test.yaml"
+    path.write_text(RECIPE.format(inbox=inbox, breaker=breaker))
+    url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    options = RunOptions(state_dir=tmp_path / "state", database_url=url, run_id="r1")
+    summary = asyncio.run(run_batch(load_recipe(str(path)), options, Progress(False)))
+    return summary, Ledger(url)
+
+
+def test_items_read_before_items_outputs_and_after_items_run_last(tmp_path, journal):
+    summary, ledger = run(tmp_path)
+    names = [name for name, _ in journal.calls]
+    assert names == ["test.start", "test.work", "test.work", "test.work", "test.final"]
+    assert {value for name, value in journal.calls if name == "test.work"} == {"T-42"}
+    assert summary["batch"] == {"before": {"start": {"token": "T-42"}},
+                                "after": {"final": {"message": "after T-42"}}}
+    assert (summary["done"], summary["exit_code"]) == (3, 0)
+    rows = ledger.find_items(recipe="batch-test")
+    assert [row["values"]["work"] for row in rows] == [{"seen": "T-42"}] * 3
+    ledger.close()
+
+
+def test_a_screen_mismatch_in_before_items_stops_the_run_with_exit_2_and_queues_nothing(
+        tmp_path, journal):
+    journal.fail["test.start"] = ApplicationError("no button 'Start'", code="SCREEN_MISMATCH")
+    summary, ledger = run(tmp_path)
+    assert [name for name, _ in journal.calls] == ["test.start"]
+    assert summary["exit_code"] == 2 and summary["items"] == 0
+    assert summary["not_finished"] == 3
+    assert summary["batch"]["failed"] == {"phase": "before_items", "step": "start",
+                                          "code": "SCREEN_MISMATCH",
+                                          "message": "no button 'Start'"}
+    assert ledger.find_items(recipe="batch-test") == []
+    ledger.close()
+
+
+def test_a_target_down_in_before_items_exits_75(tmp_path, journal):
+    journal.fail["test.start"] = TransientError("connection refused", code="SERVER_ERROR")
+    summary, _ = run(tmp_path)
+    assert [name for name, _ in journal.calls] == ["test.start", "test.start"]  # retried
+    assert summary["batch"]["failed"]["code"] == "RETRIES_EXHAUSTED"
+    assert summary["exit_code"] == 75 and summary["items"] == 0
+
+
+def test_after_items_run_when_the_breaker_stops_the_run(tmp_path, journal):
+    journal.fail["test.work"] = ApplicationError("the form broke", code="BROWSER_ERROR")
+    summary, _ = run(tmp_path, items=4, breaker=2)
+    assert summary["halted"] and summary["exit_code"] == 75
+    assert journal.calls[-1] == ("test.final", "after T-42")
+    assert summary["batch"]["after"] == {"final": {"message": "after T-42"}}
+
+
+def test_a_failing_after_items_step_is_in_the_summary_and_exits_1(tmp_path, journal):
+    journal.fail["test.final"] = ApplicationError("no sign-off link", code="SCREEN_MISMATCH")
+    summary, _ = run(tmp_path, items=1)
+    assert summary["done"] == 1 and summary["exit_code"] == 1
+    assert summary["batch"]["failed"]["step"] == "final"
+    assert summary["batch"]["after"] == {}
