@@ -1,16 +1,41 @@
-"""Click a button and wait for what really happens (contract; implemented by the wait work).
+"""Click a button and wait for what really happens: a navigation, the page settling, or
+the recipe's ``wait_for``.
 
-Today's behaviour until then: every click waits for a navigation.
+One click, in order:
+
+1. the control must be able to take it (``bots.web.ready``): a ready control is clicked at
+   once; a hidden, disabled or covered one is waited for up to the page's action timeout
+   (``web.timeouts.action_s``), then reported as CONTROL_NOT_READY naming the reason, unclicked;
+2. the click itself, with the page's dialogs answered as the button says (``dialog:``) or by
+   the default (``bots.web.dialogs``); their messages are returned;
+3. its aftermath (``bots.web.settle``): a navigation it started is followed to the new page's
+   load; requests it started are let finish; when it started neither (a client-rendered page
+   changing in place) nothing more is waited for;
+4. the button's ``wait_for:`` (``bots.web.waits``), when the recipe gives one.
+
+Every wait after the click has ``timeout_s`` (the caller passes ``web.timeouts.navigation_s``;
+``wait_for.timeout_s`` overrides it for that wait). A wait that runs out is a TIMEOUT whose
+message names what it waited for and says that the click happened (``details['clicked']``),
+so the engine can tell a submit that may have happened from one that did not.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from playwright.async_api import Page, Response
+from playwright.async_api import Locator, Page, Response
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from bots.web.dialogs import desk_for
 from bots.web.guard import translated
-from bots.web.targets import Button, Found
+from bots.web.ready import not_ready, readiness, wait_until_ready
+from bots.web.settle import Traffic, follow_navigation, navigation_started, settle
+from bots.web.targets import Button, DialogAnswer, Found
+from bots.web.waits import wait_for
+
+DEFAULT_TIMEOUT_S = 30.0  # the web section's default navigation timeout
+MAX_HOPS = 5  # navigations and rounds of requests one click may chain (save, then redirect)
 
 
 @dataclass
@@ -22,9 +47,47 @@ class Clicked:
     dialogs: list[str] = field(default_factory=list)  # the texts of alerts/confirms answered
 
 
-async def click_and_wait(page: Page, found: Found, button: Button) -> Clicked:
-    """Click the found button and wait for its effect."""
-    async with translated(f"clicking '{button.name}'"):
-        async with page.expect_navigation() as navigation:
-            await found.locator.click()
-        return Clicked(await navigation.value, navigated=True)
+async def click_and_wait(page: Page, found: Found, button: Button, *,
+                         timeout_s: float | None = None,
+                         dialogs: DialogAnswer | None = None) -> Clicked:
+    """Click the found button once it can take a click, and wait for its effect.
+
+    `dialogs` answers the dialogs the click opens when the button does not say (default:
+    the page's default, "accept")."""
+    seconds = timeout_s or DEFAULT_TIMEOUT_S
+    after = f"clicking '{button.name}' (the click happened)"
+    desk = desk_for(page)
+    with Traffic(page) as traffic, desk.answering(button.dialog or dialogs, button.name) as seen:
+        await click_when_ready(found.locator, button.name)
+        async with translated(f"waiting after {after}"):
+            clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name)
+        if button.wait_for:
+            await wait_for(page, button.wait_for, seconds, after)
+        clicked.dialogs = list(seen)
+    return clicked
+
+
+async def click_when_ready(locator: Locator, name: str) -> None:
+    """Click the control once it is visible, enabled and uncovered; never blindly."""
+    await wait_until_ready(locator, name)
+    async with translated(f"clicking '{name}'"):
+        try:
+            # no_wait_after: the aftermath is ours to judge, and a timeout here then always
+            # means the click did not happen (Playwright's own wait would time out after it)
+            await locator.click(no_wait_after=True)
+        except PlaywrightTimeoutError:
+            raise not_ready(name, await readiness(locator)) from None
+
+
+async def aftermath(page: Page, traffic: Traffic, until: float, name: str) -> Clicked:
+    """Follow what the click started: navigations to their load, requests to their end."""
+    clicked = Clicked()
+    for _ in range(MAX_HOPS):
+        if await navigation_started(page, traffic, until):
+            what = f"the page to load after clicking '{name}' (the click happened)"
+            clicked.response = await follow_navigation(page, traffic, until, what)
+            clicked.navigated = True
+        what = f"the page to settle after clicking '{name}' (the click happened)"
+        if not await settle(traffic, until, what):
+            break
+    return clicked
