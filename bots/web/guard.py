@@ -18,29 +18,35 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.kernel.errors import ApplicationError, BotError, TransientError
 from bots.web.rejections import ErrorCode, rejection
+from bots.web.text import plain
 
 EXPIRED_TEXT = "session has expired"
 BROWSER_GONE = ("closed", "crash", "disconnected")
 
 # Red text is how legacy screens say "no": `.err` elements, or any visible element whose own
 # text is drawn in a red colour; nested matches are reported once, by the outermost element.
+# Open shadow roots are searched too; a red mark without a letter or digit (the "*" of a
+# required field) says nothing, and a message kept invisible (hidden, transparent) is unsaid.
 RED_ERRORS_JS = """() => {
   const isRed = (colour) => {
     const m = colour.match(/rgba?\\((\\d+),\\s*(\\d+),\\s*(\\d+)/);
     return !!m && +m[1] >= 150 && +m[2] < 90 && +m[3] < 90;
   };
   const ownText = (el) => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-  const found = [...document.body.querySelectorAll('*')].filter(el =>
-    el.checkVisibility() && (el.innerText || '').trim() &&
+  const says = (el) => /[\\p{L}\\p{N}]/u.test(el.innerText || '');
+  const everyElement = (root) => [...root.querySelectorAll('*')].flatMap(
+    el => el.shadowRoot ? [el, ...everyElement(el.shadowRoot)] : [el]);
+  const found = everyElement(document.body).filter(el =>
+    el.checkVisibility({visibilityProperty: true, opacityProperty: true}) && says(el) &&
     (el.matches('.err') || (ownText(el) && isRed(getComputedStyle(el).color))));
   const outermost = found.filter(el => !found.some(o => o !== el && o.contains(el)));
   return [...new Set(outermost.map(el => el.innerText.trim()))];
 }"""
 
 # A sign-on page (it has a password box) that says the session expired; the message alone could
-# be a claim's description quoting it.
+# be a claim's description quoting it. Spaces (non-breaking ones too) compare as one space.
 EXPIRED_JS = """(phrase) => !!document.querySelector('input[type=password]') &&
-  document.body.innerText.toLowerCase().includes(phrase)"""
+  document.body.innerText.replace(/[\\s\\u200b]+/g, ' ').toLowerCase().includes(phrase)"""
 
 
 @asynccontextmanager
@@ -96,7 +102,7 @@ async def red_errors(page: Page) -> list[str]:
     """The error messages the page shows in red, outermost elements first, without repeats."""
     async with translated("reading the page's error messages"):
         found: list[str] = await page.evaluate(RED_ERRORS_JS)
-    return found
+    return list(dict.fromkeys(plain(text) for text in found))
 
 
 async def check_not_rejected(page: Page, rules: Sequence[ErrorCode] = ()) -> None:

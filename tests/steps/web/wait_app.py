@@ -23,7 +23,7 @@ from tests.steps.web.web_helpers import Run
 
 PAGES = Path(__file__).parent / "pages" / "wait"
 ORIGIN = "http://wait.test"
-ACTION_MS = 1500  # how long a control may stay unready in these tests
+ACTION_MS = 800  # how long a control may stay unready in these tests
 NAVIGATION_MS = 5000
 
 

@@ -1,0 +1,94 @@
+"""Browser dialogs a click opens are answered as the recipe says, and the page's reaction
+proves which answer it got; their messages come back with the click (real Chromium)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.async_api import Browser
+from structlog.testing import capture_logs
+
+from bots.web.clicks import Clicked, click_and_wait
+from bots.web.dialogs import desk_for
+from bots.web.targets import Button, DialogAnswer
+from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
+from tests.steps.web.web_helpers import Run
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser(run: Run) -> Iterator[Browser]:
+    yield from browser_for_module(run)
+
+
+@pytest.fixture
+def site(run: Run, browser: Browser) -> Iterator[WaitSite]:
+    yield from site_for_test(run, browser)
+
+
+def click(run: Run, site: WaitSite, name: str, dialog: DialogAnswer | None = None,
+          default: DialogAnswer | None = None) -> Clicked:
+    button = Button(text=name, dialog=dialog)
+    found = site.text(name)
+    return run(click_and_wait(site.page, found, button, dialogs=default))  # type: ignore
+
+
+def answer(run: Run, site: WaitSite) -> str:
+    return str(run(site.page.inner_text("#answer")))
+
+
+@pytest.fixture(autouse=True)
+def dialogs_page(run: Run, site: WaitSite) -> None:
+    run(site.open("dialogs.html"))
+
+
+def test_an_alert_is_accepted_and_its_message_kept(run: Run, site: WaitSite) -> None:
+    with capture_logs() as logs:
+        clicked = click(run, site, "Alert me")
+    assert clicked.dialogs == ["Claim C-42 was saved."]
+    event = next(log for log in logs if log["event"] == "web.dialog")
+    assert event["type"] == "alert" and event["answer"] == "accept"
+    assert event["button"] == "Alert me" and event["message"] == "Claim C-42 was saved."
+
+
+def test_a_confirm_is_accepted_by_default(run: Run, site: WaitSite) -> None:
+    clicked = click(run, site, "Delete")
+    assert clicked.dialogs == ["Delete claim C-42?"]
+    assert answer(run, site) == "deleted"
+
+
+def test_a_confirm_is_dismissed_when_the_button_says_so(run: Run, site: WaitSite) -> None:
+    click(run, site, "Delete", dialog="dismiss")
+    assert answer(run, site) == "kept"
+
+
+def test_the_callers_default_answers_when_the_button_does_not(run: Run,
+                                                              site: WaitSite) -> None:
+    click(run, site, "Delete", default="dismiss")
+    assert answer(run, site) == "kept"
+    click(run, site, "Delete", dialog="accept", default="dismiss")
+    assert answer(run, site) == "deleted"
+
+
+def test_a_prompt_accepted_gets_its_default_text(run: Run, site: WaitSite) -> None:
+    clicked = click(run, site, "Ask")
+    assert clicked.dialogs == ["Your name?"] and answer(run, site) == "name: clerk"
+
+
+def test_a_dialog_opened_by_a_timer_after_the_click_is_answered(run: Run,
+                                                                site: WaitSite) -> None:
+    click(run, site, "Ask later", dialog="dismiss")
+    run(site.page.wait_for_function("document.getElementById('answer').textContent !== 'none'"))
+    assert answer(run, site) == "later no"
+
+
+def test_a_dialog_outside_any_click_gets_the_pages_default(run: Run, site: WaitSite) -> None:
+    desk_for(site.page, "dismiss")
+    run(site.page.evaluate("() => setTimeout(() => document.getElementById('answer')"
+                           ".textContent = confirm('Now?') ? 'yes' : 'no', 0)"))
+    run(site.page.wait_for_function("document.getElementById('answer').textContent !== 'none'"))
+    assert answer(run, site) == "no"
+    click(run, site, "Delete")  # the page's default answers the click's dialog too
+    assert answer(run, site) == "kept"

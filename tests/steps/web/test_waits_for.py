@@ -1,0 +1,121 @@
+"""A button's ``wait_for:`` (text, element, URL; to appear or to go) in real Chromium, texts
+with non-breaking spaces read plainly, and the page checks on a page that never navigates."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser
+
+from bots.kernel.errors import BusinessError, TransientError
+from bots.web.clicks import click_and_wait
+from bots.web.guard import check_not_expired, check_not_rejected, red_errors
+from bots.web.targets import Button
+from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
+from tests.steps.web.web_helpers import Run
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser(run: Run) -> Iterator[Browser]:
+    yield from browser_for_module(run)
+
+
+@pytest.fixture
+def site(run: Run, browser: Browser) -> Iterator[WaitSite]:
+    yield from site_for_test(run, browser)
+
+
+@pytest.fixture
+def spa(run: Run, site: WaitSite) -> WaitSite:
+    run(site.open("spa.html"))
+    return site
+
+
+def click(run: Run, site: WaitSite, name: str, **wait_for: Any) -> float:
+    """Click the button named `name` with `wait_for`; how long it took."""
+    button = Button.model_validate({"text": name, "wait_for": wait_for})
+    began = time.perf_counter()
+    run(click_and_wait(site.page, site.text(name), button))
+    return time.perf_counter() - began
+
+
+def test_a_text_that_appears_later_is_waited_for(run: Run, spa: WaitSite) -> None:
+    assert click(run, spa, "Compute", text="Result ready") >= 0.2
+    assert run(spa.page.locator(".result").inner_text()) == "Result ready"
+
+
+def test_a_text_with_non_breaking_spaces_matches_its_plain_form(run: Run,
+                                                                spa: WaitSite) -> None:
+    click(run, spa, "Show spaced", text="Claim saved as C-42")
+    click(run, spa, "Show spaced", text="Claim\u00a0saved as\u00a0C-42")  # the recipe's own NBSP
+
+
+def test_a_text_that_goes_is_waited_for(run: Run, spa: WaitSite) -> None:
+    assert click(run, spa, "Spin", text="Loading…", state="gone") >= 0.3
+    assert not run(spa.page.get_by_text("Loading…").is_visible())
+
+
+def test_an_element_that_appears_later_is_waited_for(run: Run, spa: WaitSite) -> None:
+    assert click(run, spa, "Compute", selector=".result") >= 0.2
+
+
+def test_an_element_that_goes_is_waited_for(run: Run, spa: WaitSite) -> None:
+    assert click(run, spa, "Spin", selector="#spinner", state="gone") >= 0.3
+
+
+@pytest.mark.parametrize("url", ["**/claims/*/done", "/claims/42/done"])
+def test_a_url_is_waited_for_as_a_glob_or_a_part(run: Run, spa: WaitSite, url: str) -> None:
+    click(run, spa, "Route", url=url)
+    assert spa.page.url == "http://wait.test/claims/42/done"
+
+
+def test_a_wait_that_runs_out_names_what_it_waited_for(run: Run, spa: WaitSite) -> None:
+    with pytest.raises(TransientError) as raised:
+        click(run, spa, "Say nothing", text="Saved", timeout_s=0.3)
+    assert raised.value.code == "TIMEOUT"
+    assert str(raised.value) == ("Timed out after 0.3 s waiting for the text 'Saved' to appear, "
+                                 "after clicking 'Say nothing' (the click happened).")
+    assert raised.value.details["waited_for"] == "the text 'Saved' to appear"
+
+
+def test_a_url_never_reached_is_named(run: Run, spa: WaitSite) -> None:
+    with pytest.raises(TransientError) as raised:
+        click(run, spa, "Say nothing", url="**/done", timeout_s=0.3)
+    assert "waiting for the page to reach '**/done'" in str(raised.value)
+
+
+def test_a_hidden_copy_of_the_text_has_not_appeared(run: Run, spa: WaitSite) -> None:
+    run(spa.page.evaluate("document.body.insertAdjacentHTML('beforeend', "
+                          "'<template><p>Result ready</p></template><p hidden>Result ready</p>')"))
+    assert click(run, spa, "Compute", text="Result ready") >= 0.2
+
+
+SPA_ERRORS = """<form><label>Amount <span style="color:red">*</span></label><input>
+<p style="color:#d00">Amount&nbsp;must have&nbsp;two decimals.</p>
+<p class="err" style="visibility:hidden">An old message.</p>
+<div id="host"></div></form>
+<script>document.getElementById('host').attachShadow({mode: 'open'}).innerHTML =
+  '<span style="color:rgb(200,0,0)">Policy   unknown</span>';</script>"""
+
+
+def test_red_errors_are_read_plainly_on_a_page_that_did_not_navigate(run: Run,
+                                                                     site: WaitSite) -> None:
+    run(site.page.set_content(SPA_ERRORS))
+    assert run(red_errors(site.page)) == ["Amount must have two decimals.", "Policy unknown"]
+    with pytest.raises(BusinessError) as raised:
+        run(check_not_rejected(site.page))
+    assert raised.value.code == "VALIDATION_REJECTED"
+
+
+def test_the_expiry_phrase_with_non_breaking_spaces_is_recognised(run: Run,
+                                                                   site: WaitSite) -> None:
+    run(site.page.set_content("<p>Your session&nbsp;has&nbsp;expired.</p>"
+                              "<input type=password>"))
+    with pytest.raises(TransientError) as raised:
+        run(check_not_expired(site.page))
+    assert raised.value.code == "SESSION_EXPIRED"
