@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from bots.engine.summary import EXIT_CODES
 
-COMMANDS = ("run", "check", "exceptions", "steps", "demo", "setup", "review", "sla")
+COMMANDS = ("run", "check", "exceptions", "steps", "demo", "setup", "review", "sla", "heal")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,6 +25,8 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--concurrency", type=int, help="items at once (default: the recipe's)")
     run.add_argument("--dry-run", action="store_true",
                      help="do everything but the final submit of each item")
+    run.add_argument("--no-heal", action="store_true",
+                     help="never re-find a field or button the screen lost (docs/healing.md)")
     check = commands.add_parser("check", help="validate a recipe: every problem, file:line:col")
     check.add_argument("recipe")
     exceptions = commands.add_parser(
@@ -60,7 +63,21 @@ def parser() -> argparse.ArgumentParser:
     sla = commands.add_parser("sla", help="service goals: items on time, at risk, breached")
     sla.add_argument("--recipe", help="only this recipe")
     sla.add_argument("--json", action="store_true", help="JSON for machines")
+    _heal_parser(commands)
     return main
+
+
+def _heal_parser(commands: Any) -> None:
+    heal = commands.add_parser("heal", help="recipe changes proposed by healing: list, show, "
+                               "accept (rewrites the recipe), reject")
+    heal.add_argument("action", nargs="?", default="list",
+                      choices=("list", "show", "accept", "reject"))
+    heal.add_argument("target", nargs="?", help="list: a recipe name; else the proposal's ID")
+    heal.add_argument("--all", action="store_true", help="list: accepted and rejected too")
+    heal.add_argument("--json", action="store_true", help="JSON for machines")
+    heal.add_argument("--recipe", help="accept: the recipe file to change (default: the one "
+                      "the last run read)")
+    heal.add_argument("--reason", default="", help="reject: why")
 
 
 def main(argv: list[str]) -> int:
@@ -75,7 +92,8 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from bots.commands.run import run
 
-        return run(args.recipe, concurrency=args.concurrency, dry_run=args.dry_run)
+        return run(args.recipe, concurrency=args.concurrency, dry_run=args.dry_run,
+                   heal=not args.no_heal)
     if args.command == "check":
         from bots.commands.check import check
 
@@ -97,6 +115,8 @@ def dispatch(args: argparse.Namespace) -> int:
         from bots.commands.review import review
 
         return review(host=args.host, port=args.port)
+    if args.command == "heal":
+        return _heal(args)
     if args.command == "sla":
         from bots.commands.sla import sla
 
@@ -104,6 +124,21 @@ def dispatch(args: argparse.Namespace) -> int:
     from bots.commands.setup import report_setup
 
     return report_setup()
+
+
+def _heal(args: argparse.Namespace) -> int:
+    from bots.commands import heal
+
+    if args.action == "list":
+        return heal.list_proposals(args.target, every=args.all, as_json=args.json)
+    if not args.target:
+        print(f"usage: python runner.py heal {args.action} ID")
+        return 2
+    if args.action == "show":
+        return heal.show_proposal(args.target, as_json=args.json)
+    if args.action == "accept":
+        return heal.accept(args.target, recipe_file=args.recipe)
+    return heal.reject(args.target, reason=args.reason)
 
 
 def _exceptions(args: argparse.Namespace) -> int:

@@ -31,10 +31,15 @@ from bots.engine.summary import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_
 from bots.kernel.errors import BotError, ConfigError, RecipeError
 from bots.recipe import load_recipe
 from bots.secrets import load_dotenv
+from bots.web.heal.store import HealStore
 
 
-def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = False) -> int:
-    """Run a recipe; the process exit code (see bots.engine.summary)."""
+def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = False,
+        heal: bool = True) -> int:
+    """Run a recipe; the process exit code (see bots.engine.summary).
+
+    `heal=False` (``--no-heal``): a field or button the screen lost is never re-found.
+    """
     load_dotenv(Path(".env"))
     try:
         recipe = load_recipe(name_or_path)
@@ -44,7 +49,8 @@ def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = Fa
     run_id = new_run_id()
     folder = state_dir()
     options = RunOptions(state_dir=folder, database_url=database_url(), dry_run=dry_run,
-                         concurrency=concurrency, run_id=run_id)
+                         concurrency=concurrency, run_id=run_id, heal=heal)
+    HealStore(folder, recipe.name).remember_recipe_file(recipe.path.resolve())
     log_path = folder / "logs" / f"{recipe.name}-{run_id}.jsonl"
     handle = log.configure(log_path)
     try:

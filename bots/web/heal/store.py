@@ -94,6 +94,17 @@ class HealStore:
         write_json(self.step_path(step_id), {"recipe": self.recipe, "step": step_id,
                                              "controls": controls})
 
+    def rekey(self, step_id: str, what: str, old: str, new: str) -> None:
+        """The recipe now names a control `new`: keep its fingerprints under that name."""
+        with self.locked():
+            controls = self.controls(step_id)
+            entry = controls.pop(control_key(what, old), None)
+            if entry is not None:
+                kept = controls.get(control_key(what, new), {}).get("variants", [])
+                entry.update(name=new, variants=(kept + entry.get("variants", []))[-4:])
+                controls[control_key(what, new)] = entry
+                self.save_controls(step_id, controls)
+
     def remember_recipe_file(self, path: Path) -> None:
         """Note which recipe file runs of this recipe read (``heal accept`` rewrites it)."""
         target = self.folder / "recipe.json"

@@ -66,21 +66,21 @@ def browser_pool(run: Run) -> Iterator[BrowserPool]:
 @pytest.fixture
 def page(run: Run, browser_pool: BrowserPool) -> Iterator[Page]:
     context = run(browser_pool.new_context())
-    screens: dict[str, str] = {}
 
     async def serve(route: Route) -> None:
         path = route.request.url.removeprefix(BASE)
-        await route.fulfill(body=screens.get(path, "<html></html>"), content_type="text/html")
+        await route.fulfill(body=SCREENS.get(path, "<html></html>"), content_type="text/html")
 
     run(context.route("**/*", serve))
-    opened = run(context.new_page())
-    opened.screens = screens  # type: ignore[attr-defined]
-    yield opened
+    yield run(context.new_page())
     run(context.close())
 
 
+SCREENS: dict[str, str] = {}  # path -> the HTML the routed context answers with
+
+
 def show(run: Run, page: Page, html: str) -> None:
-    page.screens["/form"] = html  # type: ignore[attr-defined]
+    SCREENS["/form"] = html
     run(page.goto(BASE + "/form"))
 
 
