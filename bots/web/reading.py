@@ -1,9 +1,11 @@
 """Read what a page shows: the value for a label, an element's text, or a pattern's match.
 
 ``read_value`` finds a value the ways real pages show one: the next table cell (legacy
-screens), the one data row under a header cell, a ``<dt>``/``<dd>`` pair, "Label: value" in one
-line of text, the text or control just after a label, a ``<label>``'s control, aria-label and
-aria-labelledby. It asks the browser once. Several different values for one label are an
+screens), the cell below in a row of labels over a row of fields, the one data row under a
+header cell, a ``<dt>``/``<dd>`` pair, "Label: value" in one line of text, the text or control
+just after a label, a ``<label>``'s control, a checkbox before its label, a fieldset's legend
+over a radio group (the ticked choice), aria-label, aria-labelledby and a placeholder. It asks
+the browser once. Several different values for one label are an
 ambiguity the recipe must settle (``selector:``, ``pattern:``); a header over several rows is a
 table, read with ``tables:`` (``bots.web.tables``). Values come back as a person reads them:
 spaces plain, a select's chosen text, a checkbox as yes/no.

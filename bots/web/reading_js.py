@@ -73,11 +73,30 @@ const underHeader = (row, cell, cells) => {
   else if (data.length > 1) several.push({header: textOf(cell), rows: data.length,
     values: data.slice(0, 5).map(r => shown(cellAt(r, column)))});
 };
+const below = (row, cell, cells) => {
+  const table = row.closest(TABLE), rows = table ? rowsOf(table) : [];
+  const next = rows[rows.indexOf(row) + 1];
+  return next ? cellAt(next, columnOf(cells, cell)) : null;
+};
 const fromCell = cell => {
   const row = cell.parentElement, cells = cellsOf(row);
   if (isHeaderRow(row, cells)) return underHeader(row, cell, cells);
-  const next = cells[cells.indexOf(cell) + 1];
+  const next = cells[cells.indexOf(cell) + 1], under = below(row, cell, cells);
+  // a row of labels over a row of fields; or a label that ends its row, its value below
+  const labelsRow = !row.querySelector(CONTROLS) && under && under.querySelector(CONTROLS);
+  if (under && (labelsRow || !next)) return add('cell-below', under, shown(under));
   if (next) add('next-cell', next, shown(next));
+};
+const CHECKABLE = 'input[type=checkbox], input[type=radio]';
+const checkedText = box => plain((box.labels && box.labels[0] && box.labels[0].innerText) ||
+  box.value);
+// a fieldset's legend: the ticked boxes' labels (a radio group), or its one field's value
+const fromFieldset = set => {
+  const boxes = [...set.querySelectorAll(CHECKABLE)];
+  if (boxes.length > 1)
+    return add('legend', set, boxes.filter(b => b.checked).map(checkedText).join(', '));
+  const controls = set.querySelectorAll(CONTROLS);
+  if (controls.length === 1) add('legend', controls[0], controlValue(controls[0]));
 };
 const nextNode = el => {
   let n = el.nextSibling;
@@ -121,6 +140,11 @@ const fromLabelElement = el => {
   }
   if (el.matches('label') && el.control && el.control.matches(CONTROLS))
     return add('label', el.control, controlValue(el.control));
+  if (el.matches('legend') && el.parentElement.matches('fieldset'))
+    return fromFieldset(el.parentElement);
+  const box = el.previousElementSibling;  // a checkbox with its label after it
+  if (!nextNode(el) && box && box.matches(CHECKABLE))
+    return add('box-before', box, controlValue(box));
   fromSibling(el);
 };
 const all = deepAll(document).filter(el => !el.matches('script, style, template'));
@@ -160,9 +184,9 @@ for (const root of roots) {
   }
 }
 const seen = found.length || several.length ? [] : [...new Set(all
-  .filter(el => el.matches('td, th, dt, label, [role=columnheader], b, strong, span') &&
-    visible(el) && textOf(el).length < 40 && textOf(el) &&
-    (el.matches('dt, label, th, [role=columnheader]') || /:\s*$/.test(textOf(el))))
+  .filter(el => el.matches('td, th, dt, label, legend, [role=columnheader], b, strong, span')
+    && visible(el) && textOf(el).length < 40 && textOf(el) &&
+    (el.matches('dt, label, legend, th, [role=columnheader]') || /:\s*$/.test(textOf(el))))
   .map(textOf))].slice(0, 40);
 return {found, several, seen};
 }"""

@@ -107,11 +107,11 @@ class Params(StepParams):
     wait_for: WaitFor | None = Field(None, description="Wait for this before reading (a text "
                                      "or element to appear or go, a URL).")
     read: dict[str, str | ReadSpec] = Field(
-        default_factory=dict, description="Output name -> the label of a value, or {label | "
-                                          "selector | pattern, frame, all, required}.")
+        default_factory=dict, description="Output name -> the label of a value, or {label, "
+                                          "selector or pattern; frame, all, required}.")
     tables: dict[str, TableSpec] = Field(
-        default_factory=dict, description="Output name -> a table to read into rows {selector "
-                                          "| caption | near | headers, columns, frame, "
+        default_factory=dict, description="Output name -> a table to read into rows {selector, "
+                                          "caption, near or headers; columns, frame, "
                                           "max_rows}; also outputs <name>_count.")
     errors: list[ErrorCode] = Field(
         default_factory=list, description="Red texts that mean this item failed -> exception "

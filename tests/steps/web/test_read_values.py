@@ -32,6 +32,10 @@ VALUES = {
     "Balance": "1,234.50",                  # aria-label on an output
     "Search term": "water",                 # a placeholder
     "Widget Score": "97",                   # inside a shadow root
+    "IBAN": "DE02 1203 0000 0000 2020 51",  # a row of labels over a row of fields
+    "BIC": "BYLADEM1001",
+    "Verified by phone": "yes",             # a checkbox, its label after it
+    "Vendor type": "Services",              # a fieldset's legend over a radio group
 }
 
 
