@@ -1,19 +1,21 @@
-"""Find, fill, read and click on web forms by what a person sees: labels and button texts.
+"""Fill, read and submit web forms by what a person sees: labels and button texts.
 
-Legacy screens put a label in one table cell (``Policy Number:``) and its control or value in
-the next cell of the same row, and generate ids and names on every page load, so nothing here
-uses ids. ``<label for>``, ``aria-label`` and placeholders are fallbacks so other sites work too.
-Every navigation is checked (``bots.web.guard``) before the caller sees the page.
+Every field and button is found through a ``bots.web.screen.Screen`` (``bots.web.find``: the
+ways real pages label controls, or the recipe's ``selector:``/``frame:``; healed from its
+fingerprint when the step may heal); a bare ``Page`` is taken too and gets a Screen without
+memory. Filling goes by the control's kind (``bots.web.controls``). Every submit is checked
+(``bots.web.guard``) before the caller sees the page: status, expired session, red errors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from playwright.async_api import Locator, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bots.kernel.errors import ApplicationError, BusinessError
+from bots.kernel.errors import BusinessError
+from bots.web.clicks import Clicked, click_and_wait
+from bots.web.controls import fill_control
 from bots.web.guard import (
     check_arrival,
     check_not_expired,
@@ -22,21 +24,21 @@ from bots.web.guard import (
     translated,
 )
 from bots.web.rejections import ErrorCode
-from bots.web.values import FieldValue, as_text
+from bots.web.screen import Screen
+from bots.web.targets import ButtonRef, Found, as_button
+from bots.web.text import label_key
+from bots.web.values import FieldValue, FormattedValue
 
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CELL = "*[self::td or self::th]"
 CONTROL = "*[self::input[not(@type='hidden')] or self::select or self::textarea]"
-TRUTHY = {"1", "true", "yes", "y", "x", "on", "checked"}
-LABELS_JS = """() => [...document.querySelectorAll('td, th, label')]
-  .map(el => el.innerText.trim()).filter(t => t.endsWith(':') || t.length < 40).slice(0, 40)"""
-OPTIONS_JS = "el => [...el.options].map(o => [o.value, o.text.trim()])"
-KIND_JS = "el => el.tagName.toLowerCase() + (el.type ? ':' + el.type.toLowerCase() : '')"
+
+Where = Page | Screen
 
 
-def label_key(label: str) -> str:
-    """A label as compared: lower case, without surrounding spaces and a trailing colon."""
-    return label.strip().rstrip(":").strip().lower()
+def screen_of(where: Where) -> Screen:
+    """The Screen to find controls on (a bare Page: one without memory, so no healing)."""
+    return where if isinstance(where, Screen) else Screen(where)
 
 
 def xpath_literal(text: str) -> str:
@@ -58,87 +60,41 @@ def label_cell_xpath(label: str) -> str:
     return f"//{CELL}[{matches}]"
 
 
-async def present(locator: Locator) -> bool:
-    """Whether the locator finds something within the action timeout."""
-    try:
-        await locator.first.wait_for(state="attached")
-    except PlaywrightTimeoutError:
-        return False
-    return True
+async def found_field(where: Where, label: str, value: FieldValue = None) -> Found:
+    """The control for a field: by its label, or the value's ``selector:``/``frame:``."""
+    screen = screen_of(where)
+    if isinstance(value, FormattedValue) and (value.selector or value.frame):
+        return await screen.field(label, selector=value.selector, frame=value.frame)
+    return await screen.field(label)
 
 
-async def labels_on(page: Page) -> list[str]:
-    """The label-like texts on the page, to say what was there when a label is missing."""
-    async with translated("listing the page's labels"):
-        found: list[str] = await page.evaluate(LABELS_JS)
-    return found
+async def control(where: Where, label: str) -> Locator:
+    """The input, select, textarea or radio group for a visible label."""
+    return (await found_field(where, label)).locator
 
 
-async def _missing(page: Page, what: str) -> ApplicationError:
-    seen = ", ".join(repr(text) for text in await labels_on(page) if text)
-    return ApplicationError(f"No {what} on {page.url}; the page shows: {seen or 'nothing'}. "
-                            f"Check the recipe against the screen.", code="STEP_FAILED",
-                            url=page.url)
+async def field_and_kind(where: Where, label: str) -> tuple[Locator, str]:
+    """The control for a label and its kind ('input:text', 'select', 'radio-group', ...)."""
+    found = await found_field(where, label)
+    return found.locator, found.kind
 
 
-def _in_row(page: Page, label: str) -> Locator:
-    """Controls in the cell right of a table cell whose text is the label."""
-    return page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]"
-                        f"//{CONTROL}")
+async def fill(where: Where, label: str, value: FieldValue) -> str:
+    """Put a value into the field with this label, whatever its kind; the text typed."""
+    return await fill_control(await found_field(where, label, value), label, value)
 
 
-async def control(page: Page, label: str) -> Locator:
-    """The input, select or textarea for a visible label (table row, <label>, placeholder)."""
-    in_row = _in_row(page, label)
-    candidates = [in_row, page.get_by_label(label.strip().rstrip(":"), exact=True),
-                  page.get_by_placeholder(label.strip(), exact=True)]
-    async with translated(f"looking for the field '{label}'"):
-        if await in_row.count():  # the usual case, on a loaded page: no waiting
-            return in_row.first
-        if await present(candidates[0].or_(candidates[1]).or_(candidates[2])):
-            for candidate in candidates:
-                if await candidate.count():
-                    return candidate.first
-    raise await _missing(page, f"field labelled '{label}'")
-
-
-async def field_and_kind(page: Page, label: str) -> tuple[Locator, str]:
-    """The control for a label and its kind ('input:text', 'select', ...).
-
-    One browser call finds a control in a table row and tells its kind; others are waited for.
-    """
-    in_row = _in_row(page, label)
-    async with translated(f"looking for the field '{label}'"):
-        kinds: list[str] = await in_row.evaluate_all(f"els => els.map({KIND_JS})")
-    if kinds:
-        return in_row.first, kinds[0]
-    field = await control(page, label)
-    async with translated(f"looking for the field '{label}'"):
-        return field, await field.evaluate(KIND_JS)
-
-
-async def fill(page: Page, label: str, value: str) -> None:
-    """Type a value into the field with this label (choose it in a select, tick a checkbox)."""
-    field, kind = await field_and_kind(page, label)
-    async with translated(f"filling '{label}'"):
-        if kind.startswith("select"):
-            await _choose(field, label, value)
-        elif kind in ("input:checkbox", "input:radio"):
-            await field.set_checked(value.strip().lower() in TRUTHY)
-        else:
-            await field.fill(value)
-
-
-async def _choose(field: Locator, label: str, value: str) -> None:
-    options: list[list[str]] = await field.evaluate(OPTIONS_JS)
-    await field.select_option(value=pick_option(options, value, label))
+async def fill_all(where: Where, fields: dict[str, FieldValue]) -> dict[str, str]:
+    """Fill every {label: value} in order; returns the texts typed, by label."""
+    screen = screen_of(where)
+    return {label: await fill(screen, label, value) for label, value in fields.items()}
 
 
 def pick_option(options: list[list[str]], wanted: str, label: str = "") -> str:
     """The option value for a code or a text: exact code, exact text, then text containing it."""
     key = wanted.strip().lower()
     rules = (lambda v, t: v == wanted.strip(), lambda v, t: v.lower() == key,
-             lambda v, t: t.lower() == key, lambda v, t: key in t.lower())
+             lambda v, t: label_key(t) == label_key(wanted), lambda v, t: key in t.lower())
     for rule in rules:
         hits = [value for value, text in options if rule(value, text)]
         if len(hits) == 1 or (hits and rule is not rules[-1]):
@@ -154,15 +110,16 @@ def _no_option(label: str, wanted: str, options: list[list[str]], why: str) -> B
                          code="FIELD_INVALID", field=label, value=wanted)
 
 
-async def read(page: Page, label: str) -> str:
+async def read(where: Where, label: str) -> str:
     """The value shown next to a label: the next cell's text, or a control's current value."""
-    cells = page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]")
+    screen = screen_of(where)
+    cells = screen.page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]")
     async with translated(f"reading '{label}'"):
         for index in range(await cells.count()):
             cell = cells.nth(index)
             if not await cell.locator(f"xpath=.//{CONTROL}").count():
                 return str(await cell.inner_text()).strip()
-    field = await control(page, label)
+    field = await control(screen, label)
     async with translated(f"reading '{label}'"):
         return str(await field.input_value()).strip()
 
@@ -180,36 +137,23 @@ async def open_page(page: Page, url: str) -> None:
     await check_arrival(page, response, url)
 
 
-def _button(page: Page, text: str) -> Locator:
-    name = text.strip()
-    # input[type=submit] is a button whose accessible name is its value
-    return (page.get_by_role("button", name=name, exact=True)
-            .or_(page.get_by_role("link", name=name, exact=True)))
+async def submit(where: Where, ref: ButtonRef, *, reject_red: bool = True,
+                 errors: Sequence[ErrorCode] = (),
+                 before_click: Callable[[], None] | None = None) -> Clicked:
+    """Click a button or link and wait for its effect, then check the page.
 
-
-async def submit(page: Page, text: str, *, reject_red: bool = True,
-                 errors: Sequence[ErrorCode] = ()) -> None:
-    """Click a button or link by its text and wait for the next page, then check it.
-
-    Red text raises a BusinessError coded by ``errors`` (default VALIDATION_REJECTED); with
-    ``reject_red=False`` it is left for the caller (a "not found" message).
+    ``before_click`` runs once the button is found, right before the click (a side-effect
+    step says there that its submit starts). Red text raises a BusinessError coded by
+    ``errors`` (default VALIDATION_REJECTED); with ``reject_red=False`` it is left for the
+    caller (a "not found" message).
     """
-    target = _button(page, text)
-    async with translated(f"clicking '{text}'"):
-        if not await present(target):
-            raise await _missing(page, f"button or link '{text}'")
-        async with page.expect_navigation() as navigation:
-            await target.first.click()
-        response = await navigation.value
-    check_status(response, page.url)
-    await check_not_expired(page)
+    screen, button = screen_of(where), as_button(ref)
+    found = await screen.button(button)
+    if before_click is not None:
+        before_click()
+    clicked = await click_and_wait(screen.page, found, button)
+    check_status(clicked.response, screen.page.url)
+    await check_not_expired(screen.page)
     if reject_red:
-        await check_not_rejected(page, errors)
-
-
-async def fill_all(page: Page, fields: dict[str, FieldValue]) -> dict[str, str]:
-    """Fill every {label: value} in order; returns the texts typed, by label."""
-    typed = {label: as_text(label, value) for label, value in fields.items()}
-    for label, text in typed.items():
-        await fill(page, label, text)
-    return typed
+        await check_not_rejected(screen.page, errors)
+    return clicked

@@ -15,8 +15,8 @@ from typing import Any
 from playwright.async_api import Page
 
 from bots.kernel.errors import ApplicationError
-from bots.web.forms import label_key
 from bots.web.guard import translated
+from bots.web.text import label_key
 
 TABLES_JS = """() => [...document.querySelectorAll('table')].map(table => {
   const rows = [...table.rows];

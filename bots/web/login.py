@@ -1,6 +1,7 @@
 """Sign on to the target system with the recipe's ``web.login`` form.
 
-Every value typed into a password input is registered as a secret, so logs and evidence mask
+Its fields and button are found like any step's (``bots.web.find``), without healing. Every
+value typed into a password input is registered as a secret, so logs and evidence mask
 it even when the recipe did not read it from a sensitively named variable.
 """
 
@@ -12,7 +13,10 @@ from bots.kernel.errors import ApplicationError
 from bots.secrets import register_secret
 from bots.web import forms
 from bots.web.config import LoginConfig, WebConfig
+from bots.web.controls import fill_control
 from bots.web.guard import check_status, red_errors, translated
+from bots.web.screen import Screen
+from bots.web.targets import as_button
 
 
 async def sign_on(page: Page, config: WebConfig) -> None:
@@ -24,18 +28,18 @@ async def sign_on(page: Page, config: WebConfig) -> None:
     async with translated(f"opening the sign-on page {url}"):
         response = await page.goto(url)
     check_status(response, url)
+    screen = Screen(page)  # no memory: a sign-on form is found the recipe's way only
     for label, value in login.fields.items():
-        await _fill_credential(page, label, value)
-    await forms.submit(page, login.submit, reject_red=False)
+        await _fill_credential(screen, label, value)
+    await forms.submit(screen, as_button(login.submit), reject_red=False)
     await _check_signed_on(page, login, url)
 
 
-async def _fill_credential(page: Page, label: str, value: str) -> None:
-    field, kind = await forms.field_and_kind(page, label)
-    if kind == "input:password":
+async def _fill_credential(screen: Screen, label: str, value: str) -> None:
+    found = await forms.found_field(screen, label)
+    if found.kind == "input:password":
         register_secret(value)
-    async with translated(f"filling '{label}' on the sign-on page"):
-        await field.fill(value)
+    await fill_control(found, label, value)
 
 
 async def _check_signed_on(page: Page, login: LoginConfig, login_url: str) -> None:

@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 
 from bots.kernel import StepParams
 from bots.kernel.errors import ApplicationError, BusinessError
-from bots.web.forms import UPPER, control, label_cell_xpath, xpath_literal
+from bots.web.forms import UPPER, Where, control, label_cell_xpath, screen_of, xpath_literal
 from bots.web.guard import translated
 from bots.web.rejections import stable_code
 
@@ -37,8 +37,10 @@ class Lookup(StepParams):
         return stable_code(value)
 
 
-async def choose_in_popup(page: Page, lookup: Lookup) -> str:
+async def choose_in_popup(where: Where, lookup: Lookup) -> str:
     """Open the popup, pick the row, and return the value the field then holds."""
+    screen = screen_of(where)
+    page = screen.page
     opener = await _opener_button(page, lookup)
     async with translated(f"opening the lookup '{lookup.button}' of '{lookup.field}'"):
         async with page.expect_popup() as waiting:
@@ -51,7 +53,7 @@ async def choose_in_popup(page: Page, lookup: Lookup) -> str:
         async with translated("closing the lookup popup"):
             if not popup.is_closed():
                 await popup.close()
-    return await _chosen(page, lookup)
+    return await _chosen(screen, lookup)
 
 
 async def _opener_button(page: Page, lookup: Lookup) -> Locator:
@@ -93,8 +95,9 @@ async def _click_closing(popup: Page, link: Locator) -> None:
             raise
 
 
-async def _chosen(page: Page, lookup: Lookup) -> str:
-    field = await control(page, lookup.field)
+async def _chosen(screen: Where, lookup: Lookup) -> str:
+    field = await control(screen, lookup.field)
+    page = screen_of(screen).page
     async with translated(f"reading '{lookup.field}' after the lookup"):
         value = str(await field.input_value()).strip()
     if not value:

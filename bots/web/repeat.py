@@ -17,10 +17,11 @@ from pydantic import Field, ValidationError
 from bots.kernel import StepParams
 from bots.kernel.errors import ApplicationError, BusinessError
 from bots.kernel.refs import resolve
-from bots.web.forms import fill_all, submit
+from bots.web.forms import Where, fill_all, screen_of, submit
 from bots.web.grid import find_grid, require_grid
 from bots.web.lookup import Lookup, choose_in_popup
 from bots.web.rejections import ErrorCode
+from bots.web.targets import ButtonRef
 from bots.web.values import FieldValue
 from bots.web.verify import RowCheck, check_record
 
@@ -33,7 +34,8 @@ class RepeatedRow(StepParams):
                                           "{'Quantity': '${each.quantity}'}.")
     lookup: Lookup | None = Field(
         None, description="Choose a value in a lookup popup instead of typing it.")
-    submit: str = Field(description="The button clicked once per element, e.g. 'Add line'.")
+    submit: ButtonRef = Field(description="The button clicked once per element, e.g. 'Add "
+                                           "line', or {text|selector, frame, wait_for, dialog}.")
     verify: RowCheck | None = Field(
         None, description="After each click, check the row the system added.")
 
@@ -60,21 +62,24 @@ class RepeatBlock(RepeatedRow):
                                 f"(got {first.get('input')!r})", code="FIELD_INVALID") from error
 
 
-async def add_rows(page: Page, block: RepeatBlock,
+async def add_rows(where: Where, block: RepeatBlock,
                    errors: Sequence[ErrorCode] = ()) -> list[dict[str, str]]:
     """Key every element of the block; the texts typed for each, in order."""
-    return [await add_row(page, block.for_element(element, number), number, block.name, errors)
-            for number, element in enumerate(block.for_each, start=1)]
+    screen = screen_of(where)
+    return [await add_row(screen, block.for_element(element, number), number, block.name,
+                          errors) for number, element in enumerate(block.for_each, start=1)]
 
 
-async def add_row(page: Page, row: RepeatedRow, number: int, name: str,
+async def add_row(where: Where, row: RepeatedRow, number: int, name: str,
                   errors: Sequence[ErrorCode] = ()) -> dict[str, str]:
     """Fill one element's fields, click its button, and verify the row it added."""
-    typed = await fill_all(page, row.fields)
+    screen = screen_of(where)
+    page = screen.page
+    typed = await fill_all(screen, row.fields)
     if row.lookup:
-        typed[row.lookup.field] = await choose_in_popup(page, row.lookup)
+        typed[row.lookup.field] = await choose_in_popup(screen, row.lookup)
     before = await _row_count(page, row.verify)
-    await submit(page, row.submit, errors=errors)
+    await submit(screen, row.submit, errors=errors)
     if row.verify:
         await _verify_added_row(page, row.verify, before, f"{name} {number}")
     return typed

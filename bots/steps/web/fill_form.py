@@ -1,22 +1,28 @@
 """web.fill_form: key a (multi-page) form by visible labels and read the confirmation.
 
 A page may repeat a block once per element of a list (order lines added one by one, each
-checked against the row the system added); see ``bots.web.repeat``.
+checked against the row the system added); see ``bots.web.repeat``. Without ``url:`` the step
+works on the page as it is (a batch session's page, left where the previous step or item left
+it). A field value may name its control by ``selector:``/``frame:`` instead of its label, and
+a ``submit:`` may be ``{text|selector, frame, wait_for, dialog}``. Only the last page's submit
+is the side effect: the step says so (``ctx.submitting()``) right before that click.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import Page
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
 from bots.web.evidence import capture_page
 from bots.web.forms import fill_all, open_page, read, submit
+from bots.web.heal import memory_for
 from bots.web.rejections import ErrorCode
 from bots.web.repeat import RepeatBlock, add_rows
+from bots.web.screen import Screen
 from bots.web.session import web_of
+from bots.web.targets import ButtonRef
 from bots.web.values import FieldValue
 
 EXAMPLE = """\
@@ -81,13 +87,16 @@ class FormPage(StepParams):
         None, description="After the fields: {for_each, fields, submit, verify, lookup, name}, "
                           "a block keyed and submitted once per element of for_each, with "
                           "${each.<field>} naming the element's values.")
-    submit: str = Field(description="The text of the button that submits this page.")
+    submit: ButtonRef = Field(description="The button that submits this page: its text, or "
+                                          "{text|selector, frame, wait_for, dialog}.")
 
 
 class Params(StepParams):
     """Parameters of web.fill_form."""
 
-    url: str = Field(description="The form's first page, relative to web.base_url.")
+    url: str | None = Field(None, description="The form's first page, relative to "
+                            "web.base_url; omit it to work on the page as it is (a batch "
+                            "session's page).")
     pages: list[FormPage] = Field(min_length=1, description="The form's pages, in order.")
     read: dict[str, str] = Field(
         default_factory=dict, description="Output name -> label to read on the result page.")
@@ -97,31 +106,44 @@ class Params(StepParams):
                     "matched ignoring case); other red text is VALIDATION_REJECTED.")
 
 
-@step("web.fill_form", Params, side_effect=True, needs=("web",), example=EXAMPLE)
+@step("web.fill_form", Params, side_effect=True, needs=("web",), example=EXAMPLE,
+      marks_submit=True)
 async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Fill a form page by page, submit it and read the confirmation (dry run: no submit)."""
     web = web_of(ctx)
-    page = await web.page()
-    await open_page(page, web.url(params.url))
+    screen = Screen(await web.page(), memory_for(ctx))
+    if params.url is not None:
+        await open_page(screen.page, web.url(params.url))
     typed: dict[str, Any] = {}
     for number, form_page in enumerate(params.pages, start=1):
-        typed |= await _fill_page(page, form_page, params.errors)
-        if ctx.dry_run and number == len(params.pages):
-            return await _dry_run_result(page, ctx, typed)
-        await submit(page, form_page.submit, errors=params.errors)
-    return {name: await read(page, label) for name, label in params.read.items()}
+        typed |= await _fill_page(screen, form_page, params.errors)
+        last = number == len(params.pages)
+        if ctx.dry_run and last:
+            return await _dry_run_result(screen, ctx, typed)
+        await submit(screen, form_page.submit, errors=params.errors,
+                     before_click=ctx.submitting if last else None)
+    output = {name: await read(screen, label) for name, label in params.read.items()}
+    return _remembered(screen, output)
 
 
-async def _fill_page(page: Page, form_page: FormPage, errors: list[ErrorCode]) -> dict[str, Any]:
+def _remembered(screen: Screen, output: dict[str, Any]) -> dict[str, Any]:
+    """The step succeeded: keep its controls' fingerprints; say what was healed."""
+    screen.remember()
+    return output | {"_healed": screen.healed} if screen.healed else output
+
+
+async def _fill_page(screen: Screen, form_page: FormPage,
+                     errors: list[ErrorCode]) -> dict[str, Any]:
     """Fill a page's fields and add its repeated rows; what was typed, rows as a list."""
-    typed: dict[str, Any] = await fill_all(page, form_page.fields)
+    typed: dict[str, Any] = await fill_all(screen, form_page.fields)
     if form_page.repeat:
-        typed[form_page.repeat.name] = await add_rows(page, form_page.repeat, errors)
+        typed[form_page.repeat.name] = await add_rows(screen, form_page.repeat, errors)
     return typed
 
 
-async def _dry_run_result(page: Page, ctx: StepContext, typed: dict[str, Any]) -> dict[str, Any]:
+async def _dry_run_result(screen: Screen, ctx: StepContext,
+                          typed: dict[str, Any]) -> dict[str, Any]:
     """What a real run would have submitted, with a screenshot of the filled last page."""
-    saved = await capture_page(page, ctx.evidence_dir, f"{ctx.step_id}-dry-run")
+    saved = await capture_page(screen.page, ctx.evidence_dir, f"{ctx.step_id}-dry-run")
     return {"dry_run": True, "would_submit": typed, "screenshot": saved.get("screenshot"),
             "html": saved.get("html")}

@@ -1,7 +1,9 @@
 """web.search_record: look a record up on a search screen and read values from the result.
 
 Besides reading, a search can stop an item (``found: {code}``: the order is already keyed) or
-move on from the result (``then``: click "Start Order" on the customer found).
+move on from the result (``then``: click "Start Order" on the customer found). Without
+``url:`` it searches on the page as it is (a batch session's page); ``submit:`` and ``then:``
+take a button's text or ``{text|selector, frame, wait_for, dialog}``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
 from bots.web.forms import fill_all, open_page, page_text, read, submit
 from bots.web.guard import check_not_rejected
+from bots.web.heal import memory_for
 from bots.web.rejections import ErrorCode, stable_code
+from bots.web.screen import Screen
 from bots.web.session import web_of
+from bots.web.targets import ButtonRef
+from bots.web.text import plain
 from bots.web.values import FieldValue
 
 EXAMPLE = """\
@@ -80,16 +86,18 @@ class Found(StepParams):
 class Params(StepParams):
     """Parameters of web.search_record."""
 
-    url: str = Field(description="The search screen, relative to web.base_url.")
+    url: str | None = Field(None, description="The search screen, relative to web.base_url; "
+                            "omit it to search on the page as it is.")
     fields: dict[str, FieldValue] = Field(
         default_factory=dict, description="Search criteria: field label -> value.")
-    submit: str = Field(description="The text of the search button.")
+    submit: ButtonRef = Field(description="The search button: its text, or {text|selector, "
+                                          "frame, wait_for, dialog}.")
     read: dict[str, str] = Field(
         default_factory=dict, description="Output name -> label of the value to read.")
     not_found: NotFound | None = Field(None, description="How the screen says 'no match'.")
     found: Found | None = Field(
         None, description="Finding a record is an exception with this code (a duplicate).")
-    then: str | None = Field(
+    then: ButtonRef | None = Field(
         None, description="A button to click on the result page after reading, e.g. "
                           "'Start Order'; the next page is checked for red text.")
     errors: list[ErrorCode] = Field(
@@ -102,19 +110,26 @@ class Params(StepParams):
 async def search_record(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Search a web screen by labelled fields and read the found record's values."""
     web = web_of(ctx)
-    page = await web.page()
-    await open_page(page, web.url(params.url))
-    await fill_all(page, params.fields)
-    await submit(page, params.submit, reject_red=False)
-    if params.not_found and params.not_found.text.lower() in (await page_text(page)).lower():
+    screen = Screen(await web.page(), memory_for(ctx))
+    if params.url is not None:
+        await open_page(screen.page, web.url(params.url))
+    await fill_all(screen, params.fields)
+    await submit(screen, params.submit, reject_red=False)
+    if params.not_found and _shows(params.not_found.text, await page_text(screen.page)):
         return _not_found(params)
-    await check_not_rejected(page, params.errors)
-    values = {name: await read(page, label) for name, label in params.read.items()}
+    await check_not_rejected(screen.page, params.errors)
+    values = {name: await read(screen, label) for name, label in params.read.items()}
     if params.found:
         raise _found(params, values)
     if params.then:
-        await submit(page, params.then, errors=params.errors)
-    return {"found": True, **values}
+        await submit(screen, params.then, errors=params.errors)
+    screen.remember()
+    return {"found": True, **values} | ({"_healed": screen.healed} if screen.healed else {})
+
+
+def _shows(text: str, page: str) -> bool:
+    """Whether the page shows the text (case, and non-breaking spaces, aside)."""
+    return plain(text).lower() in plain(page).lower()
 
 
 def _criteria(params: Params) -> str:
@@ -124,7 +139,8 @@ def _criteria(params: Params) -> str:
 def _found(params: Params, values: dict[str, str]) -> BusinessError:
     assert params.found is not None
     shown = ", ".join(f"{name}={value!r}" for name, value in values.items()) or "a record"
-    return BusinessError(f"{params.url} already has {shown} for {_criteria(params)}",
+    where = params.url or "the screen"
+    return BusinessError(f"{where} already has {shown} for {_criteria(params)}",
                          code=params.found.code, url=params.url, found=values)
 
 
@@ -132,6 +148,6 @@ def _not_found(params: Params) -> dict[str, Any]:
     assert params.not_found is not None
     code = params.not_found.code
     if code:
-        raise BusinessError(f"{params.url} says '{params.not_found.text}' for "
+        raise BusinessError(f"{params.url or 'the screen'} says '{params.not_found.text}' for "
                             f"{_criteria(params)}", code=code, url=params.url)
     return {"found": False}

@@ -68,7 +68,7 @@ def test_read_prefers_the_value_cell_over_the_input(run: Run, page: Any) -> None
 def test_missing_label_names_what_the_page_shows(run: Run, page: Any) -> None:
     with pytest.raises(ItemError, match="No field labelled 'Phone'.*Description:") as raised:
         run(forms.fill(page, "Phone", "1"))
-    assert raised.value.code == "STEP_FAILED"
+    assert raised.value.code == "SCREEN_MISMATCH"
 
 
 def test_red_text_is_an_error_but_empty_err_spans_are_not(run: Run, page: Any) -> None:

@@ -1,0 +1,271 @@
+"""In-page JavaScript that finds a field by its label: every way real pages label a control.
+
+Each control (and each radio group) gets the label texts the page gives it, by strength:
+
+1. explicit: ``<label for>``, a wrapping ``<label>``, ``aria-labelledby``, ``aria-label``, a
+   fieldset's ``<legend>`` for a radio group;
+2. where it stands: the nearest text before it in its container (a ``<label>`` without
+   ``for``, a span, a text node; climbing through wrappers that hold no other control), which
+   is also the table cell left of it and the ``<dt>`` of its ``<dd>``; the cell above it in a
+   table (a header row) when nothing stands left of it; text right after a checkbox or radio;
+3. its placeholder or title.
+
+A label matches when its key equals the recipe's (``bots.web.text.label_key``). Visible
+controls win over hidden ones, then the strongest kind of label; two distinct controls left
+at that point are an ambiguity the recipe must settle with ``selector:``.
+"""
+
+from __future__ import annotations
+
+from bots.web.find_dom import DOM_JS
+
+LABELS_JS = r"""
+const STOP = {};
+const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'BR', 'HR', 'IMG', 'SVG', 'NOSCRIPT']);
+const NO_CLIMB = new Set(['TR', 'TBODY', 'THEAD', 'TFOOT', 'TABLE', 'BODY', 'HTML']);
+const tagOf = el => el.tagName.toUpperCase();
+
+// a <label>'s own text, without the text of the control it wraps (a select's options)
+function labelText(label, control) {
+  let text = '';
+  for (const node of label.childNodes) {
+    if (node.nodeType === 3) text += ' ' + node.textContent;
+    else if (node.nodeType !== 1 || node === control || isControl(node)) continue;
+    else if (node.contains(control)) text += ' ' + labelText(node, control);
+    else if (!SKIP_TAGS.has(tagOf(node))) text += ' ' + textOf(node);
+  }
+  return plain(text);
+}
+
+function groupBox(radios) {
+  const box = radios[0].closest('fieldset, [role=radiogroup]');
+  if (box && radios.every(r => box.contains(r))) return box;
+  let up = radios[0].parentElement;
+  while (up && !radios.every(r => up.contains(r))) up = up.parentElement;
+  return up || radios[0];
+}
+
+function unitsOf(all) {
+  const units = [], groups = [];
+  for (const el of all) {
+    if (!isControl(el)) continue;
+    units.push({el, anchor: el, members: [el], kind: kindOf(el)});
+    if (tagOf(el) !== 'INPUT' || el.type !== 'radio' || !el.name) continue;
+    const root = el.getRootNode();
+    const group = groups.find(g => g.name === el.name && g.root === root && g.form === el.form);
+    if (group) group.members.push(el);
+    else groups.push({name: el.name, root, form: el.form, members: [el]});
+  }
+  for (const g of groups) {
+    units.push({el: groupBox(g.members), anchor: g.members[0], members: g.members,
+                kind: 'radio-group'});
+  }
+  return units;
+}
+
+const shortText = (text, how) => (text.length > 120 ? STOP : {text, how});
+const foreignLabel = (el, members) =>
+  tagOf(el) === 'LABEL' && el.htmlFor && !members.some(m => m.id === el.htmlFor);
+
+function howBefore(sibling, node) {
+  if (tagOf(sibling) === 'DT') return 'dl';
+  const cell = /^T[DH]$/;
+  return cell.test(tagOf(sibling)) && cell.test(tagOf(node)) ? 'table-cell-left' : 'sibling-label';
+}
+
+// the text right before a node in its container: {text, how}, STOP (another field's), or null
+function textBefore(node, members) {
+  for (let s = node.previousSibling; s; s = s.previousSibling) {
+    if (s.nodeType === 3) {
+      const text = plain(s.textContent);
+      if (text) return shortText(text, 'sibling-label');
+      continue;
+    }
+    if (s.nodeType !== 1 || SKIP_TAGS.has(tagOf(s)) || !visible(s)) continue;
+    if ((isButton(s) && tagOf(s) !== 'A') || foreignLabel(s, members)) return STOP;
+    if (controlsIn(s).some(c => !members.includes(c))) return STOP;
+    const text = textOf(s);
+    if (text) return shortText(text, howBefore(s, node));
+  }
+  return null;
+}
+
+function textAfter(node, members) {
+  for (let s = node.nextSibling; s; s = s.nextSibling) {
+    if (s.nodeType === 3) {
+      const text = plain(s.textContent);
+      if (text) return text.length > 120 ? '' : text;
+      continue;
+    }
+    if (s.nodeType !== 1 || SKIP_TAGS.has(tagOf(s)) || !visible(s)) continue;
+    if (isButton(s) || controlsIn(s).length || foreignLabel(s, members)) return '';
+    const text = textOf(s);
+    if (text) return text.length > 120 ? '' : text;
+  }
+  return '';
+}
+
+// climb into a container only when it holds no other field (a table cell or <dd>: when
+// this control is its first one)
+function climbable(up, members) {
+  if (NO_CLIMB.has(tagOf(up))) return false;
+  const inside = controlsIn(up);
+  if (inside.every(c => members.includes(c))) return true;
+  return ['TD', 'TH', 'DD'].includes(tagOf(up)) && members.includes(inside[0]);
+}
+
+function columnOf(cell) {
+  let column = 0;
+  for (let c = cell.previousElementSibling; c; c = c.previousElementSibling) {
+    column += c.colSpan || 1;
+  }
+  return column;
+}
+
+function cellAt(row, column) {
+  let at = 0;
+  for (const c of row.cells) {
+    if (at <= column && column < at + c.colSpan) return c;
+    at += c.colSpan;
+  }
+  return null;
+}
+
+// the nearest cell above with text and no control (a header row above a grid of inputs)
+function textAbove(cell) {
+  const table = cell.closest('table');
+  if (!table) return '';
+  const rows = [...table.rows], column = columnOf(cell);
+  for (let i = rows.indexOf(cell.parentElement) - 1; i >= 0; i--) {
+    const above = cellAt(rows[i], column);
+    if (!above || controlsIn(above).length) continue;
+    const text = textOf(above);
+    if (text) return text.length > 120 ? '' : text;
+  }
+  return '';
+}
+
+function positional(u, add) {
+  let node = u.anchor, left = null;
+  for (let depth = 0; u.kind !== 'input:radio' && node && depth < 6; depth++) {
+    left = textBefore(node, u.members);
+    if (left !== null) break;
+    const up = parentOf(node);
+    if (!up || !climbable(up, u.members)) break;
+    node = up;
+  }
+  const leftText = left && left !== STOP;
+  if (leftText) add(left.text, left.how, 2);
+  const cell = u.anchor.closest('td, th');
+  if (cell && !leftText && controlsIn(cell)[0] === u.anchor) {
+    add(textAbove(cell), 'table-cell-above', 2);
+  }
+  if (u.kind === 'input:checkbox' || u.kind === 'input:radio') {
+    add(textAfter(u.anchor, u.members), 'sibling-label', 2);
+  }
+}
+
+function labelsOf(u) {
+  const found = [], el = u.el;
+  const add = (text, how, tier) => { if (text) found.push({text, how, tier}); };
+  if (u.kind === 'radio-group' && tagOf(el) === 'FIELDSET') {
+    const legend = [...el.children].find(c => tagOf(c) === 'LEGEND');
+    if (legend) add(textOf(legend), 'legend', 1);
+  }
+  if (u.kind !== 'radio-group') {
+    for (const label of el.labels || []) {
+      add(labelText(label, el), label.contains(el) ? 'wrapping-label' : 'label-for', 1);
+    }
+  }
+  add(labelledBy(el), 'aria-labelledby', 1);
+  add(plain(el.getAttribute('aria-label')), 'aria-label', 1);
+  positional(u, add);
+  if (u.kind === 'input:radio') return found.filter(l => l.how !== 'table-cell-above');
+  add(plain(el.getAttribute('placeholder')), 'placeholder', 3);
+  add(plain(el.getAttribute('title')), 'title', 3);
+  return found;
+}
+
+const bestLabel = labels => labels.reduce((a, b) => (b.tier < a.tier ? b : a), labels[0]);
+
+function answer(u, hit, labels, arg) {
+  if (arg.mark) u.el.setAttribute(MARK, arg.token);
+  const strong = labels.find(l => l.tier === 1);
+  return {status: 'found', kind: u.kind, how: hit.how,
+          fingerprint: fingerprint(u.el, u.anchor, hit.text, hit.how, strong ? strong.text : '')};
+}
+
+const textShown = (all, key) => all.some(el => !SKIP_TAGS.has(tagOf(el)) &&
+  el.textContent.length < 200 && labelKey(el.textContent) === key && visible(el));
+
+function seenLabels(labelled) {
+  const seen = [];
+  for (const [u, labels] of labelled) {
+    if (!labels.length || !visible(u.el)) continue;
+    const text = bestLabel(labels).text.slice(0, 60);
+    if (!seen.includes(text)) seen.push(text);
+  }
+  return seen.slice(0, 30);
+}
+
+function searchField(arg) {
+  const all = walk(document), hits = [], labelled = [];
+  for (const u of unitsOf(all)) {
+    const labels = labelsOf(u);
+    labelled.push([u, labels]);
+    for (const l of labels) if (labelKey(l.text) === arg.key) hits.push({u, labels, ...l});
+  }
+  if (!hits.length) {
+    return arg.mark ? {status: 'none', shown: textShown(all, arg.key), seen: seenLabels(labelled)}
+                    : {status: 'none'};
+  }
+  const shown = hits.filter(h => visible(h.u.el));
+  const pool = shown.length ? shown : hits;
+  const tier = Math.min(...pool.map(h => h.tier));
+  const best = [];
+  for (const h of pool) if (h.tier === tier && !best.some(b => b.u.el === h.u.el)) best.push(h);
+  if (best.length > 1) {
+    return {status: 'ambiguous', candidates: best.map(h => describe(h.u.el, h.text, h.how))};
+  }
+  return answer(best[0].u, best[0], best[0].labels, arg);
+}
+
+// a selector's matches as one control: a wrapper stands for the one control inside it, and
+// several radios of one name are their group
+function selectedField(els, arg) {
+  const picked = [];
+  for (const el of els) {
+    const inside = isControl(el) ? [el] : controlsIn(el);
+    const target = inside.length === 1 ? inside[0] : el;
+    if (!picked.includes(target)) picked.push(target);
+  }
+  const shown = picked.filter(visible), pool = shown.length ? shown : picked;
+  if (!pool.length) return {status: 'none'};
+  const radios = pool.every(r => tagOf(r) === 'INPUT' && r.type === 'radio' &&
+                                 r.name === pool[0].name);
+  let u = {el: pool[0], anchor: pool[0], members: [pool[0]], kind: kindOf(pool[0])};
+  if (pool.length > 1 && radios) {
+    u = {el: groupBox(pool), anchor: pool[0], members: pool, kind: 'radio-group'};
+  } else if (pool.length > 1) {
+    const candidates = pool.map(e => describe(e, textOf(e).slice(0, 40), 'selector'));
+    return {status: 'ambiguous', candidates};
+  }
+  const labels = isControl(u.anchor) ? labelsOf(u) : [];
+  const text = labels.length ? bestLabel(labels).text : arg.name;
+  return answer(u, {text, how: 'selector'}, labels, arg);
+}
+
+// the options of a radio group, each radio marked token-<index> for the click that chooses it
+function radioOptions(box, arg) {
+  const radios = walk(box).filter(r => tagOf(r) === 'INPUT' && r.type === 'radio' &&
+                                       (!arg.name || r.name === arg.name));
+  return radios.map((r, index) => {
+    r.setAttribute(MARK, arg.token + '-' + index);
+    const own = [...(r.labels || [])].map(l => labelText(l, r)).join(' ') ||
+      plain(r.getAttribute('aria-label')) || textAfter(r, [r]);
+    return [r.value, own, visible(r)];
+  });
+}
+"""
+
+FIELD_LIB = DOM_JS + LABELS_JS

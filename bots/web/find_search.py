@@ -1,0 +1,59 @@
+"""One search in a frame's page, waiting only while nothing is there yet; the marks it leaves.
+
+A search runs every finding strategy in one ``evaluate`` and marks the element it chose with a
+token no earlier search used; the element's locator is that mark.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Locator
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from bots.web.find_clickables import READY_JS, SEARCH_JS
+from bots.web.find_dom import MARK
+from bots.web.guard import translated
+from bots.web.text import label_key
+
+_PREFIX = secrets.token_hex(3)
+_COUNTER = itertools.count(1)
+NAVIGATED = ("context was destroyed", "navigat", "frame was detached")
+WHAT = {"field": "field", "button": "button or link", "frame": "frame"}
+
+
+def new_token() -> str:
+    """A mark no earlier find on any page of this process used."""
+    return f"{_PREFIX}-{next(_COUNTER)}"
+
+
+def marked(frame: Frame, token: str) -> Locator:
+    """The locator of the element a finder marked with this token."""
+    return frame.locator(f'[{MARK}="{token}"]')
+
+
+async def search(frame: Frame, op: str, name: str, token: str) -> dict[str, Any]:
+    """Run one search in the frame; when nothing is there yet, wait for it, then ask again."""
+    arg = {"op": op, "key": label_key(name), "part": name.strip(), "token": token, "mark": True}
+    async with translated(f"looking for the {WHAT[op]} '{name}'"):
+        answer: dict[str, Any] = await frame.evaluate(SEARCH_JS, arg)
+        if answer["status"] == "none":
+            await _wait_until_there(frame, arg | {"mark": False})
+            answer = await frame.evaluate(SEARCH_JS, arg)
+    return answer
+
+
+async def _wait_until_there(frame: Frame, arg: dict[str, Any]) -> None:
+    """Poll in the page until the search finds something or the action timeout runs out."""
+    for _ in range(3):  # a page that navigates while rendering is searched again
+        try:
+            await frame.wait_for_function(READY_JS, arg=arg, polling=100)
+            return
+        except PlaywrightTimeoutError:
+            return
+        except PlaywrightError as error:
+            if not any(word in str(error).lower() for word in NAVIGATED):
+                raise
