@@ -14,7 +14,7 @@ from bots.recipe.model import SheetSource
 from bots.sheets import as_plain
 
 HEADER = ["First Name", "Last Name", "Phone Number", "Order"]
-ROWS = [["John", "Smith", 5551234567.0, "A-1"], ["Jane", "Doe", 5559876543, "A-2"],
+ROWS: list[list[Any]] = [["John", "Smith", 5551234567.0, "A-1"], ["Jane", "Doe", 5559876543, "A-2"],
         ["Jane", "Doe", 5559876543, "A-2"], ["Ann", "Lee", "555 000 1111", "A-3"]]
 
 
