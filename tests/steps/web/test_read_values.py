@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bots.web.reading import read_pattern, read_selector, read_value
-from bots.web.targets import ControlMissing
+from bots.kernel.errors import TransientError
+from bots.web.reading import read_pattern, read_selector, read_value, wait_until
+from bots.web.targets import ControlMissing, WaitFor
 from tests.steps.web.read_pages import Opener, read_page
 from tests.steps.web.web_helpers import Run
 
@@ -111,3 +112,21 @@ def test_read_pattern_without_a_match(run: Run, read_page: Opener) -> None:
     assert run(read_pattern(page, r"CLM-\d+", required=False)) is None
     with pytest.raises(ControlMissing, match=r"Nothing matches the pattern 'CLM-\\\\d\+'"):
         run(read_pattern(page, r"CLM-\d+"))
+
+
+LATER = """() => {
+  document.body.insertAdjacentHTML('beforeend', '<p id="busy">Loading...</p>');
+  setTimeout(() => document.getElementById('busy').remove(), 200);
+  setTimeout(() => history.pushState({}, '', '/values.html?step=done'), 250);
+}"""
+
+
+def test_wait_until_an_element_goes_and_a_url_is_reached(run: Run, read_page: Opener) -> None:
+    page = read_page("values.html")
+    run(page.evaluate(LATER))
+    run(wait_until(page, WaitFor(selector="#busy", state="gone"), timeout_s=5))
+    assert not run(page.locator("#busy").count())
+    run(wait_until(page, WaitFor(url="step=done"), timeout_s=5))
+    run(wait_until(page, WaitFor(url="**/values.html?step=*"), timeout_s=5))
+    with pytest.raises(TransientError, match=r"Waited 0.2 s for the page to reach '\*\*/nope'"):
+        run(wait_until(page, WaitFor(url="**/nope"), timeout_s=0.2))
