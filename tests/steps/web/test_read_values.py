@@ -114,6 +114,10 @@ def test_read_pattern_without_a_match(run: Run, read_page: Opener) -> None:
         run(read_pattern(page, r"CLM-\d+"))
 
 
+def wait(spec: dict[str, str]) -> WaitFor:
+    return WaitFor.model_validate(spec)
+
+
 LATER = """() => {
   document.body.insertAdjacentHTML('beforeend', '<p id="busy">Loading...</p>');
   setTimeout(() => document.getElementById('busy').remove(), 200);
@@ -124,9 +128,9 @@ LATER = """() => {
 def test_wait_until_an_element_goes_and_a_url_is_reached(run: Run, read_page: Opener) -> None:
     page = read_page("values.html")
     run(page.evaluate(LATER))
-    run(wait_until(page, WaitFor(selector="#busy", state="gone"), timeout_s=5))
+    run(wait_until(page, wait({"selector": "#busy", "state": "gone"}), timeout_s=5))
     assert not run(page.locator("#busy").count())
-    run(wait_until(page, WaitFor(url="step=done"), timeout_s=5))
-    run(wait_until(page, WaitFor(url="**/values.html?step=*"), timeout_s=5))
+    run(wait_until(page, wait({"url": "step=done"}), timeout_s=5))
+    run(wait_until(page, wait({"url": "**/values.html?step=*"}), timeout_s=5))
     with pytest.raises(TransientError, match=r"Waited 0.2 s for the page to reach '\*\*/nope'"):
-        run(wait_until(page, WaitFor(url="**/nope"), timeout_s=0.2))
+        run(wait_until(page, wait({"url": "**/nope"}), timeout_s=0.2))
