@@ -18,72 +18,29 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
-from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.kernel.errors import TransientError
+from bots.web.find_frame import frame_of
 from bots.web.guard import translated
 from bots.web.reading_js import DEEP_TEXT_JS, READ_VALUE_JS, SHOWN_JS
 from bots.web.targets import ControlMissing, WaitFor
 from bots.web.text import label_key, plain
 
-Scope = Page | Frame
 
-
-async def frame_of(page: Page, frame: str | None) -> Scope:
-    """The page itself, or the iframe named by its name, title, id or a CSS selector."""
-    if not frame:
-        return page
-    found = await _frame_named(page, frame)
-    if found is None:  # iframes are often added, or loaded, a moment after their page
-        with suppress(PlaywrightTimeoutError):
-            await page.locator(_frame_css(frame)).first.wait_for(state="attached")
-        found = await _frame_named(page, frame)
-    if found is None:
-        raise await _no_frame(page, frame)
-    async with translated(f"waiting for the frame {frame!r} to load"):
-        await found.wait_for_load_state()
-    return found
-
-
-def _frame_css(frame: str) -> str:
-    quoted = '"' + frame.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return ", ".join(f"{tag}[{attribute}={quoted}]" for tag in ("iframe", "frame")
-                     for attribute in ("name", "title", "id"))
-
-
-async def _frame_named(page: Page, frame: str) -> Frame | None:
-    async with translated(f"looking for the frame {frame!r}"):
-        for candidate in page.frames[1:]:
-            if frame in (candidate.name, *await _frame_attributes(candidate)):
-                return candidate
-        with suppress(PlaywrightError):  # not a CSS selector
-            element = await page.query_selector(frame)
-            if element is not None:
-                return await element.content_frame()
-    return None
-
-
-async def _frame_attributes(frame: Frame) -> list[str]:
-    element = await frame.frame_element()
-    return [await element.get_attribute(name) or "" for name in ("title", "id")]
-
-
-async def _no_frame(page: Page, frame: str) -> ControlMissing:
-    shown = []
-    for candidate in page.frames[1:]:
-        title = (await _frame_attributes(candidate))[0]
-        shown.append(candidate.name or title or candidate.url)
-    listed = ", ".join(repr(name) for name in shown) or "no frames"
-    return ControlMissing(f"No frame {frame!r} on {page.url}; the page has {listed}. Name the "
-                          "frame by its name, title, id or a CSS selector.",
-                          what="frame", name=frame, seen=shown)
+async def scope_of(page: Page, frame: str | None) -> Frame:
+    """Where to read: the page's main frame, or the iframe ``frame:`` names, once loaded."""
+    scope = await frame_of(page, frame)
+    if frame:
+        async with translated(f"waiting for the frame {frame!r} to load"):
+            await scope.wait_for_load_state()
+    return scope
 
 
 async def read_value(page: Page, label: str, *, frame: str | None = None) -> str:
     """The value the page shows for a label (see the module's docstring for the ways)."""
-    scope = await frame_of(page, frame)
+    scope = await scope_of(page, frame)
     async with translated(f"reading '{label}'"):
         answer: dict[str, Any] = await scope.evaluate(READ_VALUE_JS, label_key(label))
     return one_value(page.url, label, answer)
@@ -127,7 +84,7 @@ def _column(url: str, label: str, column: dict[str, Any]) -> ControlMissing:
 async def read_selector(page: Page, selector: str, *, frame: str | None = None,
                         every: bool = False, required: bool = True) -> str | list[str] | None:
     """The text of the element at a selector (a control's value); with `every`, of each."""
-    scope = await frame_of(page, frame)
+    scope = await scope_of(page, frame)
     target = scope.locator(selector)
     async with translated(f"reading {selector!r}"):
         if required and not every and not await target.count():
@@ -153,7 +110,7 @@ async def read_pattern(page: Page, pattern: str, *, frame: str | None = None,
 
     The value is the first named group, else group 1, else the whole match.
     """
-    scope = await frame_of(page, frame)
+    scope = await scope_of(page, frame)
     async with translated(f"reading the pattern {pattern!r}"):
         text = plain(await scope.evaluate(DEEP_TEXT_JS))
     match = re.search(pattern, text)
@@ -184,7 +141,7 @@ async def wait_until(page: Page, wait_for: WaitFor, *, timeout_s: float,
                      frame: str | None = None) -> None:
     """Wait for a text or element to appear (or go), or for the page to reach a URL."""
     seconds = wait_for.timeout_s or timeout_s
-    scope = await frame_of(page, frame)
+    scope = await scope_of(page, frame)
     try:
         async with translated(f"waiting for {wait_for.describe()}"):
             if wait_for.url:

@@ -26,7 +26,7 @@ from pydantic import Field, model_validator
 from bots.kernel import StepParams
 from bots.kernel.errors import ApplicationError
 from bots.web.guard import translated
-from bots.web.reading import frame_of
+from bots.web.reading import scope_of
 from bots.web.tables_js import TABLES_JS
 from bots.web.targets import ControlMissing
 from bots.web.text import label_key, plain
@@ -81,7 +81,7 @@ def _criteria(spec: TableSpec) -> dict[str, Any]:
 
 async def read_table(page: Page, spec: TableSpec, *, name: str = "table") -> list[Row]:
     """The rows of the one table the spec names, keyed by header (or the spec's columns)."""
-    scope = await frame_of(page, spec.frame)
+    scope = await scope_of(page, spec.frame)
     target = scope.locator(spec.selector or TABLE_LIKE)
     async with translated(f"reading the table {name!r}"):
         if spec.selector and not await target.count():
