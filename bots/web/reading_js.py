@@ -154,7 +154,11 @@ const rough = el => {
   const t = el.textContent;
   return t.length < 300 && t.toLowerCase().replace(SP, ' ').includes(wanted);
 };
-const labels = all.filter(el => rough(el) && visible(el) && keyOf(textOf(el)) === wanted);
+// what may be a label: not a button, a link, an option or a field of its own
+const NOT_LABELS = 'button, a, option, select, textarea, [role=button], [role=link], ' +
+  '[role=tab], [role=menuitem], [role=option]';
+const labels = all.filter(el => rough(el) && !el.closest(NOT_LABELS) && visible(el) &&
+  keyOf(textOf(el)) === wanted);
 const matched = new Set(labels);
 labels.filter(el => ![...el.children].some(ch => matched.has(ch))).forEach(fromLabelElement);
 // what an aria-label names that is not a value: regions, buttons, links, whole tables
