@@ -71,7 +71,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             async with durable(options.database_url,
                                listen=[queue_name(recipe.name)]) as worker, hosting(host):
                 host.lease = worker.lease
-                if await _before_items(batch, tally, progress, len(items)):
+                if await _before_items(batch, tally, progress, items, options.dry_run):
                     await _items_then_after(recipe, items, options, host, tally, progress,
                                             worker.lost, batch)
                     extra = book.run_finished(run_id, recipe, tally)
@@ -83,13 +83,13 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
 
 
 async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
-                        items: int) -> bool:
+                        items: list[WorkItem], dry_run: bool) -> bool:
     """Run the recipe's before_items; whether the items may start (else nothing is queued)."""
-    started = await batch.run_before()
+    started = await batch.run_before(items, dry_run=dry_run)
     _tally_batch(batch, tally)
     if not started:
-        tally.not_finished = items
-        progress.batch_failed(batch.failed or {}, tally.exit_code(), items)
+        tally.not_finished = len(items)
+        progress.batch_failed(batch.failed or {}, tally.exit_code(), len(items))
     elif batch.before:
         progress.batch_done("before_items", batch.before)
     return started

@@ -16,6 +16,8 @@ is pressed again, a final message read again), which is why side-effect steps ar
 - ``after_items`` run after the items ended, also when some failed or the run stopped early
   (breaker, SIGTERM, lost lease), as long as their resources can still work. A failure is kept
   in the summary (``batch.failed``) and makes the exit code at least 1.
+- A run with no item to work (every one ended in an earlier run) runs neither: pressing Start
+  and reading a final message would be for nothing (the summary says ``skipped``).
 """
 
 from __future__ import annotations
@@ -23,14 +25,17 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from dbos import DBOS
 from structlog.contextvars import bound_contextvars
 
 from bots.engine.attempts import Stopwatch
+from bots.engine.enqueue import ENDED
 from bots.engine.host import Host
 from bots.engine.resources import ItemResources, ResourcePool
 from bots.engine.stepper import execute_step
 from bots.engine.steprun import ItemState, StepRun
 from bots.engine.summary import EXIT_APPLICATION, EXIT_RECIPE, EXIT_TEMPFAIL
+from bots.engine.workflow import workflow_id
 from bots.kernel import ItemError, Resource, WorkItem
 from bots.recipe import Recipe, Step
 
@@ -46,15 +51,18 @@ class BatchSteps:
         self.before: dict[str, Any] = {}
         self.after: dict[str, Any] = {}
         self.failed: dict[str, Any] | None = None  # {phase, step, code, message}
+        self.skipped = ""  # why the batch steps did not run at all
 
     def hold_items(self) -> None:
         """Items (recovered ones included) wait for before_items; call before DBOS starts."""
         if self.recipe.before_items:
             self.pool.hold_items()
 
-    async def run_before(self) -> bool:
+    async def run_before(self, items: list[WorkItem], *, dry_run: bool) -> bool:
         """Run before_items; whether the items may start (else `failed` says why)."""
-        if not await self._phase("before_items", self.recipe.before_items, self.before):
+        if self._has_steps and not await self._any_to_run(items, dry_run):
+            self.skipped = "no item to run: every one ended in an earlier run"
+        elif not await self._phase("before_items", self.recipe.before_items, self.before):
             return False
         for name in {name for step in self.recipe.before_items for name in step.type.needs}:
             self.pool.set_up_with(name, self._replay_for(name))
@@ -63,7 +71,7 @@ class BatchSteps:
 
     async def run_after(self) -> None:
         """Run after_items (their failure is kept in `failed`, never raised)."""
-        if self.recipe.after_items:
+        if self.recipe.after_items and not self.skipped:
             await self._phase("after_items", self.recipe.after_items, self.after)
 
     @property
@@ -80,7 +88,23 @@ class BatchSteps:
         section: dict[str, Any] = {"before": _shown(self.before), "after": _shown(self.after)}
         if self.failed is not None:
             section["failed"] = self.failed
+        if self.skipped:
+            section["skipped"] = self.skipped
         return section
+
+    @property
+    def _has_steps(self) -> bool:
+        return bool(self.recipe.before_items or self.recipe.after_items)
+
+    async def _any_to_run(self, items: list[WorkItem], dry_run: bool) -> bool:
+        """Whether some item has not ended yet (asked item by item, up to the first one)."""
+        run_id = self.host.run_id if dry_run else None
+        for item in items:
+            wid = workflow_id(self.recipe.name, item.key, dry_run_id=run_id)
+            status = await DBOS.get_workflow_status_async(wid)
+            if status is None or status.status not in ENDED:
+                return True
+        return False
 
     async def _phase(self, phase: str, steps: list[Step], outputs: dict[str, Any]) -> bool:
         resources = self.pool.for_batch()

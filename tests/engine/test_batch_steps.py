@@ -58,7 +58,8 @@ def journal(monkeypatch: pytest.MonkeyPatch) -> Journal:
     return journal
 
 
-def run(tmp_path: Path, items: int = 3, breaker: int = 5) -> tuple[dict[str, Any], Ledger]:
+def run(tmp_path: Path, items: int = 3, breaker: int = 5,
+        run_id: str = "r1") -> tuple[dict[str, Any], Ledger]:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     for number in range(items):
@@ -66,7 +67,7 @@ def run(tmp_path: Path, items: int = 3, breaker: int = 5) -> tuple[dict[str, Any
     path = tmp_path / "batch-test.yaml"
     path.write_text(RECIPE.format(inbox=inbox, breaker=breaker))
     url = f"sqlite:///{tmp_path / 'state.sqlite'}"
-    options = RunOptions(state_dir=tmp_path / "state", database_url=url, run_id="r1")
+    options = RunOptions(state_dir=tmp_path / "state", database_url=url, run_id=run_id)
     summary = asyncio.run(run_batch(load_recipe(str(path)), options, Progress(False)))
     return summary, Ledger(url)
 
@@ -120,3 +121,12 @@ def test_a_failing_after_items_step_is_in_the_summary_and_exits_1(tmp_path, jour
     assert summary["done"] == 1 and summary["exit_code"] == 1
     assert summary["batch"]["failed"]["step"] == "final"
     assert summary["batch"]["after"] == {}
+
+
+def test_a_run_with_every_item_ended_earlier_runs_no_batch_step(tmp_path, journal):
+    run(tmp_path, items=2)
+    journal.calls.clear()
+    summary, _ = run(tmp_path, items=2, run_id="r2")
+    assert journal.calls == []  # no Start pressed, no final message read for nothing
+    assert summary["already_finished"] == 2 and summary["exit_code"] == 0
+    assert summary["batch"]["skipped"].startswith("no item to run")
