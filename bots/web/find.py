@@ -93,7 +93,8 @@ def _found(frame: Frame, answer: dict[str, Any], op: str, name: str, frame_name:
 def _ambiguous(frame: Frame, candidates: list[str], op: str, name: str,
                selector: str | None) -> ControlMissing:
     how = f"The selector {selector!r} matches" if selector else f"'{name}' names"
-    return ControlMissing(f"{how} {len(candidates)} visible {WHAT[op]}s on {frame.url}: "
+    kinds = "fields" if op == "field" else "buttons or links"
+    return ControlMissing(f"{how} {len(candidates)} visible {kinds} on {frame.url}: "
                           + "; ".join(candidates) + ". Add selector: (or frame:) to the recipe "
                           "to say which one.", what=op, name=name, candidates=candidates,
                           url=frame.url)

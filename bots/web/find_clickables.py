@@ -4,9 +4,10 @@ A button is a ``<button>``, an ``<a>``, an ``input[type=submit|button|image|rese
 element with role button, link, menuitem or tab; its names are its text (or an image's alt),
 its value, ``aria-label``, ``aria-labelledby`` and title, compared as label keys. An exact name
 wins over one that only contains the recipe's words; visible buttons over hidden ones (a
-hidden duplicate is no ambiguity); of nested matches the innermost. When no button has the
-name, a visible element whose whole text is the name and that looks clickable (pointer cursor
-or an onclick handler) is taken (``how='text'``): single-page apps draw buttons from divs.
+hidden duplicate is no ambiguity); of nested matches the innermost. When no visible button has
+the name, a visible element whose whole text is the name and that looks clickable (pointer
+cursor or an onclick handler) is taken (``how='text'``): single-page apps draw buttons from
+divs. A hidden button is the last resort (the click then waits for it to show).
 """
 
 from __future__ import annotations
@@ -76,8 +77,10 @@ function searchButton(arg) {
     if (part) hits.push({el, exact: !!exact, text: part[0], how: part[1], names});
     else if (arg.mark && names.length && visible(el)) seen.push(names[0][0].slice(0, 60));
   }
-  const chosen = chooseButton(innermost(hits), arg) ||
-    chooseButton(clickableText(all, arg.key), arg);
+  // a hidden button loses to a visible element that looks clickable and says the name
+  const inner = innermost(hits), shown = inner.some(h => visible(h.el));
+  const chosen = (shown && chooseButton(inner, arg)) ||
+    chooseButton(clickableText(all, arg.key), arg) || chooseButton(inner, arg);
   if (chosen) return chosen;
   if (!arg.mark) return {status: 'none'};
   return {status: 'none', shown: textShown(all, arg.key), seen: [...new Set(seen)].slice(0, 30)};
