@@ -13,10 +13,12 @@ spaces plain, a select's chosen text, a checkbox as yes/no.
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from playwright.async_api import Frame, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
@@ -28,6 +30,9 @@ from bots.web.reading_js import DEEP_TEXT_JS, READ_VALUE_JS, SHOWN_JS
 from bots.web.targets import ControlMissing, WaitFor
 from bots.web.text import label_key, plain
 
+POLL_S = 0.1  # how often a value still being drawn is looked for again
+T = TypeVar("T")
+
 
 async def scope_of(page: Page, frame: str | None) -> Frame:
     """Where to read: the page's main frame, or the iframe ``frame:`` names, once loaded."""
@@ -38,11 +43,30 @@ async def scope_of(page: Page, frame: str | None) -> Frame:
     return scope
 
 
-async def read_value(page: Page, label: str, *, frame: str | None = None) -> str:
-    """The value the page shows for a label (see the module's docstring for the ways)."""
+async def polled(ask: Callable[[], Awaitable[T]], done: Callable[[T], bool],
+                 wait_s: float) -> T:
+    """Ask until the answer is done or `wait_s` has passed: client-rendered pages draw late."""
+    deadline = time.monotonic() + wait_s
+    answer = await ask()
+    while not done(answer) and time.monotonic() < deadline:
+        await asyncio.sleep(POLL_S)
+        answer = await ask()
+    return answer
+
+
+async def read_value(page: Page, label: str, *, frame: str | None = None,
+                     wait_s: float = 0.0) -> str:
+    """The value the page shows for a label (see the module's docstring for the ways);
+    up to `wait_s` seconds for it to be drawn."""
     scope = await scope_of(page, frame)
-    async with translated(f"reading '{label}'"):
-        answer: dict[str, Any] = await scope.evaluate(READ_VALUE_JS, label_key(label))
+
+    async def ask() -> dict[str, Any]:
+        async with translated(f"reading '{label}'"):
+            answer: dict[str, Any] = await scope.evaluate(READ_VALUE_JS, label_key(label))
+        return answer
+
+    answer = await polled(ask, lambda answer: bool(answer["found"] or answer["several"]),
+                          wait_s)
     return one_value(page.url, label, answer)
 
 
@@ -82,14 +106,18 @@ def _column(url: str, label: str, column: dict[str, Any]) -> ControlMissing:
 
 
 async def read_selector(page: Page, selector: str, *, frame: str | None = None,
-                        every: bool = False, required: bool = True) -> str | list[str] | None:
-    """The text of the element at a selector (a control's value); with `every`, of each."""
+                        every: bool = False, required: bool = True,
+                        wait_s: float = 0.0) -> str | list[str] | None:
+    """The text of the element at a selector (a control's value); with `every`, of each.
+
+    One element is waited for up to `wait_s` seconds; a list may be empty.
+    """
     scope = await scope_of(page, frame)
     target = scope.locator(selector)
     async with translated(f"reading {selector!r}"):
-        if required and not every and not await target.count():
+        if wait_s and not every and not await target.count():
             with suppress(PlaywrightTimeoutError):
-                await target.first.wait_for(state="attached")
+                await target.first.wait_for(state="attached", timeout=wait_s * 1000)
         texts: list[str] = await target.evaluate_all(SHOWN_JS)
     if every:
         return texts
@@ -105,14 +133,19 @@ async def read_selector(page: Page, selector: str, *, frame: str | None = None,
 
 
 async def read_pattern(page: Page, pattern: str, *, frame: str | None = None,
-                       required: bool = True) -> str | None:
+                       required: bool = True, wait_s: float = 0.0) -> str | None:
     """The match of a regular expression over the page's visible text, spaces plain.
 
-    The value is the first named group, else group 1, else the whole match.
+    The value is the first named group, else group 1, else the whole match; the text is read
+    again for up to `wait_s` seconds until it matches.
     """
     scope = await scope_of(page, frame)
-    async with translated(f"reading the pattern {pattern!r}"):
-        text = plain(await scope.evaluate(DEEP_TEXT_JS))
+
+    async def ask() -> str:
+        async with translated(f"reading the pattern {pattern!r}"):
+            return plain(await scope.evaluate(DEEP_TEXT_JS))
+
+    text = await polled(ask, lambda text: re.search(pattern, text) is not None, wait_s)
     match = re.search(pattern, text)
     if match is None:
         _absent(page.url, pattern, required, f"Nothing matches the pattern {pattern!r}",

@@ -16,17 +16,15 @@ The browser is asked once for the whole table.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
 from typing import Any
 
 from playwright.async_api import Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import Field, model_validator
 
 from bots.kernel import StepParams
 from bots.kernel.errors import ApplicationError
 from bots.web.guard import translated
-from bots.web.reading import scope_of
+from bots.web.reading import polled, scope_of
 from bots.web.tables_js import TABLES_JS
 from bots.web.targets import ControlMissing
 from bots.web.text import label_key, plain
@@ -79,16 +77,21 @@ def _criteria(spec: TableSpec) -> dict[str, Any]:
             "maxRows": spec.max_rows}
 
 
-async def read_table(page: Page, spec: TableSpec, *, name: str = "table") -> list[Row]:
-    """The rows of the one table the spec names, keyed by header (or the spec's columns)."""
+async def read_table(page: Page, spec: TableSpec, *, name: str = "table",
+                     wait_s: float = 0.0) -> list[Row]:
+    """The rows of the one table the spec names, keyed by header (or the spec's columns);
+    up to `wait_s` seconds for it to be drawn."""
     scope = await scope_of(page, spec.frame)
     target = scope.locator(spec.selector or TABLE_LIKE)
-    async with translated(f"reading the table {name!r}"):
-        if spec.selector and not await target.count():
-            with suppress(PlaywrightTimeoutError):  # reported below with the page's tables
-                await target.first.wait_for(state="attached")
-        answer: dict[str, Any] = await target.evaluate_all(TABLES_JS, _criteria(spec))
-        if spec.selector and not answer["tables"]:
+
+    async def ask() -> dict[str, Any]:
+        async with translated(f"reading the table {name!r}"):
+            answer: dict[str, Any] = await target.evaluate_all(TABLES_JS, _criteria(spec))
+        return answer
+
+    answer = await polled(ask, lambda answer: bool(answer["tables"]), wait_s)
+    if spec.selector and not answer["tables"]:  # what the page has, for the message
+        async with translated(f"reading the table {name!r}"):
             answer["seen"] = (await scope.locator(TABLE_LIKE).evaluate_all(
                 TABLES_JS, _criteria(spec)))["seen"]
     table = _the_table(page.url, name, spec, answer)

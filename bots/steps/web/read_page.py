@@ -140,29 +140,31 @@ async def read_page(params: Params, ctx: StepContext) -> dict[str, Any]:
     if params.wait_for:
         await wait_until(page, params.wait_for, timeout_s=web.config.timeouts.navigation_s)
     await _check_errors(page, params.errors)
-    values: dict[str, Any] = {name: await read_one(page, spec)
+    wait_s = web.config.timeouts.action_s  # what is still being drawn is waited for
+    values: dict[str, Any] = {name: await read_one(page, spec, wait_s)
                               for name, spec in params.read.items()}
     for name, spec in params.tables.items():
-        rows = values[name] = await read_table(page, spec, name=name)
+        rows = values[name] = await read_table(page, spec, name=name, wait_s=wait_s)
         values[f"{name}_count"] = len(rows)
     return values
 
 
-async def read_one(page: Page, spec: str | ReadSpec) -> str | list[str] | None:
-    """One value the recipe names: a label (the common case), a selector or a pattern."""
+async def read_one(page: Page, spec: str | ReadSpec, wait_s: float = 0.0) -> Any:
+    """One value the recipe names: a label (the common case), a selector or a pattern.
+
+    A required value is waited for up to `wait_s` seconds; an optional one is read as it is.
+    """
     if isinstance(spec, str):
-        return await read_value(page, spec)
+        return await read_value(page, spec, wait_s=wait_s)
+    wait_s = wait_s if spec.required else 0.0
     if spec.selector:
         return await read_selector(page, spec.selector, frame=spec.frame, every=spec.all,
-                                   required=spec.required)
+                                   required=spec.required, wait_s=wait_s)
     if spec.pattern:
-        return await read_pattern(page, spec.pattern, frame=spec.frame, required=spec.required)
-    return await _labelled(page, str(spec.label), spec)
-
-
-async def _labelled(page: Page, label: str, spec: ReadSpec) -> str | None:
+        return await read_pattern(page, spec.pattern, frame=spec.frame,
+                                  required=spec.required, wait_s=wait_s)
     try:
-        return await read_value(page, label, frame=spec.frame)
+        return await read_value(page, str(spec.label), frame=spec.frame, wait_s=wait_s)
     except ControlMissing as missing:  # only a missing value is optional, never an ambiguous one
         if missing.ambiguous or spec.required:
             raise

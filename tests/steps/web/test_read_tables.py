@@ -109,3 +109,16 @@ def test_a_missing_frame_names_the_frames_there(run: Run, read_page: Opener) -> 
     page = read_page("framed.html")
     with pytest.raises(ControlMissing, match="No frame 'details'.*'content'"):
         table(run, page, frame="details")
+
+
+TABLE_LATER = """() => setTimeout(() => document.body.insertAdjacentHTML('beforeend',
+  '<table id="late"><tr><th>Late</th></tr><tr><td>row 1</td></tr></table>'), 300)"""
+
+
+def test_a_table_drawn_late_is_waited_for(run: Run, read_page: Opener) -> None:
+    page = read_page("results.html")
+    run(page.evaluate(TABLE_LATER))
+    with pytest.raises(ControlMissing, match="No table"):
+        table(run, page, headers=["Late"])
+    rows = run(read_table(page, TableSpec.model_validate({"selector": "#late"}), wait_s=5))
+    assert rows == [{"Late": "row 1"}]

@@ -134,3 +134,16 @@ def test_wait_until_an_element_goes_and_a_url_is_reached(run: Run, read_page: Op
     run(wait_until(page, wait({"url": "**/values.html?step=*"}), timeout_s=5))
     with pytest.raises(TransientError, match=r"Waited 0.2 s for the page to reach '\*\*/nope'"):
         run(wait_until(page, wait({"url": "**/nope"}), timeout_s=0.2))
+
+
+DRAWN_LATER = """() => setTimeout(() => document.body.insertAdjacentHTML('beforeend',
+  '<dl><dt>Drawn Late</dt><dd>at last</dd></dl><p>Ticket T-991 opened</p>'), 300)"""
+
+
+def test_a_value_drawn_late_is_waited_for(run: Run, read_page: Opener) -> None:
+    page = read_page("values.html")
+    run(page.evaluate(DRAWN_LATER))
+    with pytest.raises(ControlMissing, match="No value labelled 'Drawn Late'"):
+        run(read_value(page, "Drawn Late"))  # no wait: not drawn yet
+    assert run(read_value(page, "Drawn Late", wait_s=5)) == "at last"
+    assert run(read_pattern(page, r"Ticket (T-\d+)", wait_s=5)) == "T-991"
