@@ -26,6 +26,7 @@ from typing import Any
 from playwright.async_api import Frame, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from bots.web.find_ahead import taken_ahead
 from bots.web.find_clickables import SELECTED_JS
 from bots.web.find_frame import frame_of
 from bots.web.find_search import WHAT, marked, new_token, search
@@ -36,6 +37,9 @@ from bots.web.targets import Button, ControlMissing, Found
 async def find_field(page: Page, name: str, *, selector: str | None = None,
                      frame: str | None = None) -> Found:
     """The control labelled `name` (or at `selector`), inside `frame` when given."""
+    ahead = None if selector or frame else taken_ahead(page, name)
+    if ahead is not None:
+        return ahead
     where = await frame_of(page, frame)
     if selector:
         return await _selected(where, "field", name, selector, frame)

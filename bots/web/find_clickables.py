@@ -106,6 +106,7 @@ function searchFrame(arg) {
 
 function search(arg) {
   if (arg.op === 'button') return searchButton(arg);
+  if (arg.op === 'fields') return searchFields(arg);
   return arg.op === 'frame' ? searchFrame(arg) : searchField(arg);
 }
 """

@@ -208,16 +208,20 @@ function seenLabels(labelled) {
   return seen.slice(0, 30);
 }
 
-function searchField(arg) {
-  const all = walk(document), hits = [], labelled = [];
-  for (const u of unitsOf(all)) {
-    const labels = labelsOf(u);
-    labelled.push([u, labels]);
+// every control of the page with its labels, computed once for one or several searches
+function labelIndex() {
+  const all = walk(document);
+  return {all, labelled: unitsOf(all).map(u => [u, labelsOf(u)])};
+}
+
+function searchField(arg, index = labelIndex()) {
+  const {all, labelled} = index, hits = [];
+  for (const [u, labels] of labelled) {
     for (const l of labels) if (labelKey(l.text) === arg.key) hits.push({u, labels, ...l});
   }
   if (!hits.length) {
-    return arg.mark ? {status: 'none', shown: textShown(all, arg.key), seen: seenLabels(labelled)}
-                    : {status: 'none'};
+    if (!arg.mark || arg.brief) return {status: 'none'};
+    return {status: 'none', shown: textShown(all, arg.key), seen: seenLabels(labelled)};
   }
   const shown = hits.filter(h => visible(h.u.el));
   const pool = shown.length ? shown : hits;
@@ -228,6 +232,12 @@ function searchField(arg) {
     return {status: 'ambiguous', candidates: best.map(h => describe(h.u.el, h.text, h.how))};
   }
   return answer(best[0].u, best[0], best[0].labels, arg);
+}
+
+// several fields in one call: [key, token] pairs -> the answers, in order
+function searchFields(arg) {
+  const index = labelIndex();
+  return arg.keys.map(([key, token]) => searchField({key, token, mark: true, brief: true}, index));
 }
 
 // a selector's matches as one control: a wrapper stands for the one control inside it, and

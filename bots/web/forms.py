@@ -16,6 +16,7 @@ from playwright.async_api import Locator, Page
 from bots.kernel.errors import BusinessError
 from bots.web.clicks import Clicked, click_and_wait
 from bots.web.controls import fill_control
+from bots.web.find_ahead import find_ahead, forget_ahead
 from bots.web.guard import (
     check_arrival,
     check_not_expired,
@@ -34,6 +35,9 @@ CELL = "*[self::td or self::th]"
 CONTROL = "*[self::input[not(@type='hidden')] or self::select or self::textarea]"
 
 Where = Page | Screen
+# kinds whose filling leaves the rest of the form as it was (typing; no choice made)
+TYPED = {"input:text", "input:email", "input:tel", "input:number", "input:password",
+         "input:search", "input:url", "textarea", "contenteditable"}
 
 
 def screen_of(where: Where) -> Screen:
@@ -63,7 +67,7 @@ def label_cell_xpath(label: str) -> str:
 async def found_field(where: Where, label: str, value: FieldValue = None) -> Found:
     """The control for a field: by its label, or the value's ``selector:``/``frame:``."""
     screen = screen_of(where)
-    if isinstance(value, FormattedValue) and (value.selector or value.frame):
+    if isinstance(value, FormattedValue) and _escaped(value):
         return await screen.field(label, selector=value.selector, frame=value.frame)
     return await screen.field(label)
 
@@ -85,9 +89,28 @@ async def fill(where: Where, label: str, value: FieldValue) -> str:
 
 
 async def fill_all(where: Where, fields: dict[str, FieldValue]) -> dict[str, str]:
-    """Fill every {label: value} in order; returns the texts typed, by label."""
-    screen = screen_of(where)
-    return {label: await fill(screen, label, value) for label, value in fields.items()}
+    """Fill every {label: value} in order; returns the texts typed, by label.
+
+    The fields named by label are found in one browser call first (``bots.web.find_ahead``);
+    a choice (select, radio, checkbox, date, file) may redraw the fields after it, so the
+    fields after one are searched afresh.
+    """
+    screen, typed = screen_of(where), {}
+    await find_ahead(screen.page, [label for label, value in fields.items()
+                                   if not _escaped(value)])
+    try:
+        for label, value in fields.items():
+            found = await found_field(screen, label, value)
+            typed[label] = await fill_control(found, label, value)
+            if found.kind not in TYPED:
+                forget_ahead(screen.page)
+    finally:
+        forget_ahead(screen.page)
+    return typed
+
+
+def _escaped(value: FieldValue) -> bool:
+    return isinstance(value, FormattedValue) and bool(value.selector or value.frame)
 
 
 def pick_option(options: list[list[str]], wanted: str, label: str = "") -> str:

@@ -127,3 +127,13 @@ def test_contenteditable(run: Run, page: Any) -> None:
 def test_none_leaves_a_choice_alone(run: Run, page: Any) -> None:
     run(fill_all(page, {"Send a copy": None, "Loss Type": None, "Name": None}))
     assert checked(run, page, "#copy") and value_of(run, page, "#loss") == ""
+
+
+def test_fields_after_a_choice_that_redraws_them_are_found_afresh(run: Run,
+                                                                    context: Any) -> None:
+    form = opened(run, context, "cascade.html")
+    typed = run(fill_all(form, {"Name": "Ann", "Country": "France", "Region": "Normandie",
+                                "City": "Caen"}))
+    assert typed == {"Name": "Ann", "Country": "France", "Region": "Normandie", "City": "Caen"}
+    assert [value_of(run, form, css) for css in ("#name", "#country", "#region", "#city")] \
+        == ["Ann", "France", "Normandie", "Caen"]
