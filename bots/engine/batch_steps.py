@@ -58,9 +58,15 @@ class BatchSteps:
         if self.recipe.before_items:
             self.pool.hold_items()
 
-    async def run_before(self, items: list[WorkItem], *, dry_run: bool) -> bool:
-        """Run before_items; whether the items may start (else `failed` says why)."""
-        if self._has_steps and not await self._any_to_run(items, dry_run):
+    async def run_before(self, items: list[WorkItem] | None = None, *,
+                         dry_run: bool = False) -> bool:
+        """Run before_items; whether the items may start (else `failed` says why).
+
+        `items`: the batch's, to skip the batch steps when none is left to work; None runs
+        them regardless (a resubmit of one item in a recipe whose items need the setup).
+        """
+        if items is not None and self._has_steps and not await self._any_to_run(items,
+                                                                                dry_run):
             self.skipped = "no item to run: every one ended in an earlier run"
         elif not await self._phase("before_items", self.recipe.before_items, self.before):
             return False

@@ -28,6 +28,8 @@ steps:
   - {{id: work, uses: test.work, with: {{value: '${{batch.start.token}}'}}}}
 after_items:
   - {{id: final, uses: test.final, with: {{value: 'after ${{batch.start.token}}'}}}}
+report:
+  - {{uses: test.report, with: {{value: '${{batch.start.token}} / ${{batch.final.message}}'}}}}
 """
 
 
@@ -52,7 +54,8 @@ def journal(monkeypatch: pytest.MonkeyPatch) -> Journal:
     journal = Journal()
     outputs = {"test.start": {"token": "T-42", "_provenance": {"token": "screen"}},
                "test.work": lambda params: {"seen": params.value},
-               "test.final": lambda params: {"message": params.value}}
+               "test.final": lambda params: {"message": params.value},
+               "test.report": {"written": True}}
     for name, output in outputs.items():
         monkeypatch.setitem(all_steps(), name, StepType(name, Params, journal.step(name, output)))
     return journal
@@ -75,7 +78,9 @@ def run(tmp_path: Path, items: int = 3, breaker: int = 5,
 def test_items_read_before_items_outputs_and_after_items_run_last(tmp_path, journal):
     summary, ledger = run(tmp_path)
     names = [name for name, _ in journal.calls]
-    assert names == ["test.start", "test.work", "test.work", "test.work", "test.final"]
+    assert names == ["test.start", "test.work", "test.work", "test.work", "test.final",
+                     "test.report"]
+    assert journal.calls[-1] == ("test.report", "T-42 / after T-42")  # reports read batch
     assert {value for name, value in journal.calls if name == "test.work"} == {"T-42"}
     assert summary["batch"] == {"before": {"start": {"token": "T-42"}},
                                 "after": {"final": {"message": "after T-42"}}}
@@ -89,7 +94,7 @@ def test_a_screen_mismatch_in_before_items_stops_the_run_with_exit_2_and_queues_
         tmp_path, journal):
     journal.fail["test.start"] = ApplicationError("no button 'Start'", code="SCREEN_MISMATCH")
     summary, ledger = run(tmp_path)
-    assert [name for name, _ in journal.calls] == ["test.start"]
+    assert [name for name, _ in journal.calls] == ["test.start"]  # no item, no report
     assert summary["exit_code"] == 2 and summary["items"] == 0
     assert summary["not_finished"] == 3
     assert summary["batch"]["failed"] == {"phase": "before_items", "step": "start",
@@ -111,7 +116,7 @@ def test_after_items_run_when_the_breaker_stops_the_run(tmp_path, journal):
     journal.fail["test.work"] = ApplicationError("the form broke", code="BROWSER_ERROR")
     summary, _ = run(tmp_path, items=4, breaker=2)
     assert summary["halted"] and summary["exit_code"] == 75
-    assert journal.calls[-1] == ("test.final", "after T-42")
+    assert ("test.final", "after T-42") in journal.calls[-2:]
     assert summary["batch"]["after"] == {"final": {"message": "after T-42"}}
 
 
@@ -121,12 +126,13 @@ def test_a_failing_after_items_step_is_in_the_summary_and_exits_1(tmp_path, jour
     assert summary["done"] == 1 and summary["exit_code"] == 1
     assert summary["batch"]["failed"]["step"] == "final"
     assert summary["batch"]["after"] == {}
+    assert journal.calls[-1][0] == "test.final"  # the report needs ${batch.final...}: failed
 
 
 def test_a_run_with_every_item_ended_earlier_runs_no_batch_step(tmp_path, journal):
     run(tmp_path, items=2)
     journal.calls.clear()
     summary, _ = run(tmp_path, items=2, run_id="r2")
-    assert journal.calls == []  # no Start pressed, no final message read for nothing
+    assert journal.calls == []  # no Start, no final (the report's batch values: none)
     assert summary["already_finished"] == 2 and summary["exit_code"] == 0
     assert summary["batch"]["skipped"].startswith("no item to run")
