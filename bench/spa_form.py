@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # `python bench/spa_form.py` as well as `python -
 
 from bench.measure import MeasureError, run_measured  # noqa: E402
 from bench.report import machine_facts  # noqa: E402
+from bench.run_bench import step_totals  # noqa: E402
 from fixtures.practice_app import PracticeApp, launch  # noqa: E402
 
 ROWS, FIELDS = 10, 70
@@ -64,20 +65,25 @@ def check_work(side: str, summary: dict[str, Any], app: PracticeApp) -> None:
                             f"{matched} fields right")
 
 
-def measure_once(app: PracticeApp, side: str) -> dict[str, float]:
-    """One measured run on a reset app and a fresh state folder."""
+def measure_once(app: PracticeApp, side: str) -> dict[str, Any]:
+    """One measured run on a reset app and a fresh state folder; the toolkit's step seconds."""
     app.reset()
     with tempfile.TemporaryDirectory(prefix="spa-bench-") as state:
         measured = run_measured(command_for(side), cwd=ROOT, env=environment(app, Path(state)),
                                 kill_after_s=300)
     check_work(side, measured.summary, app)
-    return {"duration_s": float(measured.summary["duration_s"]),
-            "wall_s": round(measured.wall_s, 3), "tree_peak_mb": round(measured.tree_peak_mb, 1)}
+    duration = float(measured.summary["duration_s"])
+    phases = step_totals(measured.stdout) if side == "toolkit" else {}
+    if phases:
+        phases["outside"] = duration - sum(phases.values())  # start-up, queueing, bookkeeping
+    return {"duration_s": duration, "wall_s": round(measured.wall_s, 3),
+            "tree_peak_mb": round(measured.tree_peak_mb, 1),
+            "phases_s": {name: round(seconds, 3) for name, seconds in phases.items()}}
 
 
-def run_all(repeat: int, warmup: bool) -> dict[str, list[dict[str, float]]]:
+def run_all(repeat: int, warmup: bool) -> dict[str, list[dict[str, Any]]]:
     """Each side ``repeat`` times, alternating; a first unmeasured toolkit run warms caches."""
-    samples: dict[str, list[dict[str, float]]] = {side: [] for side in SIDES}
+    samples: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
     with launch(env=CREDENTIALS) as app:
         if warmup:
             _say("warm-up run (not measured): toolkit")
@@ -89,13 +95,17 @@ def run_all(repeat: int, warmup: bool) -> dict[str, list[dict[str, float]]]:
     return samples
 
 
-def summarise(samples: dict[str, list[dict[str, float]]]) -> dict[str, Any]:
-    """Medians per side and the toolkit/baseline ratio of each."""
+def summarise(samples: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Medians per side, the toolkit/baseline ratio of each, and the toolkit's step seconds."""
     middle = {side: {m: round(statistics.median(s[m] for s in runs), 3) for m in METRICS}
               for side, runs in samples.items()}
     ratio = {m: round(middle["toolkit"][m] / middle["baseline"][m], 2)
              for m in METRICS if middle["baseline"][m]}
-    return {"medians": middle, "ratios": ratio}
+    toolkit = samples["toolkit"]
+    names = list(dict.fromkeys(name for s in toolkit for name in s.get("phases_s", {})))
+    phases = {name: round(statistics.median(s.get("phases_s", {}).get(name, 0.0)
+                                            for s in toolkit), 3) for name in names}
+    return {"medians": middle, "ratios": ratio, "toolkit_phases_s": phases}
 
 
 def render(results: dict[str, Any]) -> str:
@@ -109,6 +119,10 @@ def render(results: dict[str, Any]) -> str:
         lines.append(f"{side:10}{m['duration_s']:9.2f}{m['wall_s']:9.2f}{m['tree_peak_mb']:9.0f}")
     lines.append(f"{'ratio':10}{ratio.get('duration_s', 0):9.2f}{ratio.get('wall_s', 0):9.2f}"
                  f"{ratio.get('tree_peak_mb', 0):9.2f}")
+    phases = results.get("toolkit_phases_s") or {}
+    if phases:
+        lines.append("toolkit seconds by step: " + ", ".join(f"{name} {seconds:.2f}"
+                                                            for name, seconds in phases.items()))
     lines.append(f"toolkit/baseline run-time ratio: {ratio.get('duration_s')} (aim <= 1.2)")
     return "\n".join(lines)
 

@@ -7,14 +7,16 @@ baseline once each; it checks the work (10 rows, 70 of 70) and the printed ratio
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from bench import run_bench, spa_form
 
 
-def sample(duration: float) -> dict[str, float]:
-    return {"duration_s": duration, "wall_s": duration + 1.0, "tree_peak_mb": 400.0}
+def sample(duration: float) -> dict[str, Any]:
+    return {"duration_s": duration, "wall_s": duration + 1.0, "tree_peak_mb": 400.0,
+            "phases_s": {"key_row": duration / 2, "outside": duration / 2}}
 
 
 def test_summary_takes_medians_and_the_toolkit_over_baseline_ratio():
@@ -26,6 +28,7 @@ def test_summary_takes_medians_and_the_toolkit_over_baseline_ratio():
     assert results["ratios"]["duration_s"] == round(2.5 / 2.2, 2)
     shown = spa_form.render({**results, "repeat": 3, "machine": {"load_avg_1_5_15": [1, 1, 1]}})
     assert "toolkit/baseline run-time ratio: 1.14 (aim <= 1.2)" in shown
+    assert "toolkit seconds by step: key_row 1.25, outside 1.25" in shown
 
 
 @pytest.mark.browser
@@ -35,4 +38,5 @@ def test_one_quick_run_of_each_side_prints_the_ratio(tmp_path, capsys):
     results = json.loads(out.read_text())
     assert set(results["samples"]) == {"baseline", "toolkit"}
     assert results["ratios"]["duration_s"] > 0
+    assert "key_row" in results["toolkit_phases_s"]  # the recipe's step, from its log
     assert "toolkit/baseline run-time ratio:" in capsys.readouterr().out
