@@ -35,6 +35,8 @@ const shown = el => {
   return textOf(el);
 };
 const visible = el => el.checkVisibility();
+const isBold = cell => !!textOf(cell) && [cell, ...cell.querySelectorAll('*')].some(e =>
+  textOf(e) === textOf(cell) && +getComputedStyle(e).fontWeight >= 600);
 const parentOf = el => el.parentElement || el.getRootNode().host || null;
 const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
   (el.classList.length ? '.' + el.classList[0] : '');
@@ -63,16 +65,22 @@ const rowsOf = table => table.tagName === 'TABLE' ? [...table.rows] :
   [...table.querySelectorAll('[role=row]')].filter(r => r.closest(TABLE) === table);
 const isHeaderRow = (row, cells) => (row.parentElement && row.parentElement.tagName === 'THEAD')
   || (cells.length > 1 && cells.every(c => c.matches('th, [role=columnheader]')));
+const isRecord = r => visible(r) && !isHeaderRow(r, cellsOf(r)) && cellsOf(r).length > 1 &&
+  cellsOf(r).some(c => textOf(c) || c.querySelector(CONTROLS)) && !isBoldRow(r, cellsOf(r));
+// the one record under a column header (several: a table to read, not a value)
 const underHeader = (row, cell, cells) => {
   const table = row.closest(TABLE);
-  if (!table) return;
+  if (!table) return false;
   const rows = rowsOf(table), column = columnOf(cells, cell);
-  const data = rows.slice(rows.indexOf(row) + 1).filter(r => visible(r) &&
-    !isHeaderRow(r, cellsOf(r)) && cellsOf(r).length > 1 && cellAt(r, column));
+  const data = rows.slice(rows.indexOf(row) + 1).filter(r => isRecord(r) && cellAt(r, column));
   if (data.length === 1) add('column', cellAt(data[0], column), shown(cellAt(data[0], column)));
   else if (data.length > 1) several.push({header: textOf(cell), rows: data.length,
     values: data.slice(0, 5).map(r => shown(cellAt(r, column)))});
+  return data.length > 0;
 };
+// a legacy header row: bold cells without fields (a bold "Total: 99.00" row heads nothing)
+const isBoldRow = (row, cells) => cells.length > 1 && !row.querySelector(CONTROLS) &&
+  cells.every(isBold);
 const below = (row, cell, cells) => {
   const table = row.closest(TABLE), rows = table ? rowsOf(table) : [];
   const next = rows[rows.indexOf(row) + 1];
@@ -81,6 +89,7 @@ const below = (row, cell, cells) => {
 const fromCell = cell => {
   const row = cell.parentElement, cells = cellsOf(row);
   if (isHeaderRow(row, cells)) return underHeader(row, cell, cells);
+  if (isBoldRow(row, cells) && underHeader(row, cell, cells)) return;
   const next = cells[cells.indexOf(cell) + 1], under = below(row, cell, cells);
   // a row of labels over a row of fields; or a label that ends its row, its value below
   const labelsRow = !row.querySelector(CONTROLS) && under && under.querySelector(CONTROLS);

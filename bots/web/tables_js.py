@@ -24,9 +24,8 @@ const span = (cell, property, attribute) =>
   Math.min(Math.max(cell[property] || +cell.getAttribute(attribute) || 1, 1), 1000);
 const isHead = (row, cells) => (row.parentElement && row.parentElement.tagName === 'THEAD') ||
   (cells.length > 0 && cells.every(c => c.matches('th, [role=columnheader]')));
-const isBold = entry => entry.row && cellsOf(entry.row).some(c => textOf(c)) &&
-  cellsOf(entry.row).every(c => !textOf(c) || [c, ...c.querySelectorAll('*')].some(e =>
-    textOf(e) === textOf(c) && +getComputedStyle(e).fontWeight >= 600));
+const isBoldEntry = entry => cellsOf(entry.row).some(c => textOf(c)) &&
+  cellsOf(entry.row).every(c => !textOf(c) || isBold(c));
 // Rows as slots of text, spans spread out: a header over two columns names both, a data cell
 // over two rows belongs to both; `stop` ends the walk early (a row limit).
 const layout = (rows, stop) => {
@@ -92,7 +91,7 @@ const headOf = entries => {
     titles.push(entries[start++].slots.find(Boolean));
   let count = 0;
   while (start + count < entries.length && entries[start + count].head) count++;
-  const headed = count > 0 || (start < entries.length && isBold(entries[start]));
+  const headed = count > 0 || (start < entries.length && isBoldEntry(entries[start]));
   if (!count && start < entries.length) count = 1;  // else the first row names the columns
   const headers = [];
   for (let c = 0; c < width; c++) {

@@ -37,6 +37,8 @@ VALUES = {
     "BIC": "BYLADEM1001",
     "Verified by phone": "yes",             # a checkbox, its label after it
     "Vendor type": "Services",              # a fieldset's legend over a radio group
+    "Claim Ref": "RC-9",                    # a bold header row over one record (and filler)
+    "Total": "99.00",                       # a bold row that heads nothing: label, value
 }
 
 
@@ -63,6 +65,13 @@ def test_a_missing_label_names_what_the_page_shows(run: Run, read_page: Opener) 
     assert not raised.value.ambiguous
     assert "Policy Number:" in raised.value.details["seen"]
     assert "'Product'" in raised.value.message
+
+
+def test_a_legacy_list_with_several_rows_asks_for_a_table_read(run: Run,
+                                                                read_page: Opener) -> None:
+    page = read_page("worklist.html")
+    with pytest.raises(ControlMissing, match="'Policy No.' heads a column of a table with 3"):
+        run(read_value(page, "Policy No."))
 
 
 def test_one_row_under_a_header_is_the_value(run: Run, read_page: Opener) -> None:
