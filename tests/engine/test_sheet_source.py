@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from bots.engine.sources.sheet import sheet_items
+from bots.kernel import RecipeError
+from bots.recipe import load_recipe
 from bots.recipe.model import SheetSource
 from bots.sheets import as_plain
 
@@ -87,3 +90,20 @@ def test_one_item_can_provide_a_step_output(tmp_path):
         "provides": "people"}))
     assert [row["first"] for row in item.data["provides"]["people"]["rows"]] == [
         "John", "Jane", "Jane", "Ann"]
+
+
+def test_a_one_item_recipe_names_item_rows_and_needs_no_group_by(tmp_path):
+    recipe = tmp_path / "whole.yaml"
+    recipe.write_text("recipe: whole\nsources:\n  - sheet: {path: x.xlsx, one_item: all, "
+                      "columns: {first: First Name}}\nsteps:\n"
+                      "  - {id: key, uses: data.check_rules, with: {rules: [{code: X, "
+                      "value: '${item.rows}', not_empty: true}]}}\n")
+    assert load_recipe(str(recipe)).model.sources[0].sheet.one_item == "all"
+    recipe.write_text(recipe.read_text().replace("${item.rows}", "${item.first}"))
+    with pytest.raises(RecipeError) as raised:
+        load_recipe(str(recipe))
+    assert "an item has no field 'first'" in str(raised.value.problems)
+    recipe.write_text(recipe.read_text().replace("one_item: all, ", ""))
+    with pytest.raises(RecipeError) as raised:
+        load_recipe(str(recipe))
+    assert "give group_by" in str(raised.value.problems)
