@@ -98,7 +98,8 @@ def test_a_one_item_recipe_names_item_rows_and_needs_no_group_by(tmp_path):
                       "columns: {first: First Name}}\nsteps:\n"
                       "  - {id: key, uses: data.check_rules, with: {rules: [{code: X, "
                       "value: '${item.rows}', not_empty: true}]}}\n")
-    assert load_recipe(str(recipe)).model.sources[0].sheet.one_item == "all"
+    loaded = load_recipe(str(recipe)).model.sources[0]
+    assert isinstance(loaded, SheetSource) and loaded.sheet.one_item == "all"
     recipe.write_text(recipe.read_text().replace("${item.rows}", "${item.first}"))
     with pytest.raises(RecipeError) as raised:
         load_recipe(str(recipe))
