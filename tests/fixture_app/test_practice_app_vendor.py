@@ -137,3 +137,20 @@ def test_a_request_is_registered_once(page, practice):
     assert "REQ-1002 is not pending: Registered (VEN-000001)" in \
         page.get_by_role("alert").inner_text()
     assert len(practice.vendors()) == 1
+
+
+def test_the_vendor_search_finds_a_registered_request_only(page, practice):
+    sign_on(page, practice.url)
+    page.goto(practice.url + "/vendor/new")
+    fill_vendor(page)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Submit request").click()
+    page.get_by_role("status").wait_for()
+    page.goto(practice.url + "/vendor/vendors")
+    page.get_by_label("Search vendors").fill("req-1002")
+    page.get_by_role("button", name="Search").click()
+    assert page.locator("#vendors tbody tr").inner_text().split("\t")[:3] == [
+        "VEN-000001", "Lumen Consulting SARL", "REQ-1002"]
+    page.get_by_label("Search vendors").fill("REQ-1001")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("No vendors found.").wait_for()
