@@ -29,12 +29,13 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.web.dialogs import desk_for
 from bots.web.guard import translated
-from bots.web.ready import not_ready, readiness, wait_until_ready
-from bots.web.settle import Traffic, follow_navigation, navigation_started, settle
+from bots.web.ready import not_ready, readiness
+from bots.web.settle import Traffic, follow_navigation, navigation_started, settle, watch_leaving
 from bots.web.targets import Button, DialogAnswer, Found
 from bots.web.waits import wait_for
 
 DEFAULT_TIMEOUT_S = 30.0  # the web section's default navigation timeout
+CLICK_DONE = "click action done"  # in Playwright's call log once the click was dispatched
 MAX_HOPS = 5  # navigations and rounds of requests one click may chain (save, then redirect)
 
 
@@ -57,8 +58,10 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
     seconds = timeout_s or DEFAULT_TIMEOUT_S
     after = f"clicking '{button.name}' (the click happened)"
     desk = desk_for(page)
+    async with translated("watching the page"):
+        await watch_leaving(page)
     with Traffic(page) as traffic, desk.answering(button.dialog or dialogs, button.name) as seen:
-        await click_when_ready(found.locator, button.name)
+        await click_when_ready(found.locator, button.name, traffic)
         async with translated(f"waiting after {after}"):
             clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name)
         if button.wait_for:
@@ -67,15 +70,18 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
     return clicked
 
 
-async def click_when_ready(locator: Locator, name: str) -> None:
-    """Click the control once it is visible, enabled and uncovered; never blindly."""
-    await wait_until_ready(locator, name)
+async def click_when_ready(locator: Locator, name: str, traffic: Traffic) -> None:
+    """Click the control once it is visible, enabled and uncovered; never blindly.
+
+    Playwright's click also waits for a navigation the click scheduled to commit; when that
+    runs out the click did happen (its log says so, or requests began): the aftermath follows
+    the navigation. Otherwise the control never became ready: CONTROL_NOT_READY, unclicked."""
     async with translated(f"clicking '{name}'"):
         try:
-            # no_wait_after: the aftermath is ours to judge, and a timeout here then always
-            # means the click did not happen (Playwright's own wait would time out after it)
-            await locator.click(no_wait_after=True)
-        except PlaywrightTimeoutError:
+            await locator.click()
+        except PlaywrightTimeoutError as error:
+            if CLICK_DONE in str(error) or traffic.active():
+                return
             raise not_ready(name, await readiness(locator)) from None
 
 

@@ -5,9 +5,11 @@ page (SPA) changes the page in place, maybe after a fetch, and no page load ever
 click never waits for a load it assumes. ``Traffic`` watches the page's requests from just
 before the click:
 
-- a document request of the main frame, the page's ``beforeunload`` (the leave watch armed by
-  ``bots.web.ready``), or the old page's scripts vanishing under an evaluation mean a
-  navigation: it is followed to the new page's ``load`` and its response returned;
+- a document request of the main frame, the page's ``beforeunload`` since the click (the leave
+  watch, armed once per page), or the old document vanishing under an evaluation mean a
+  navigation: it is followed to the new page's ``load`` and its response returned. The one
+  evaluation after the click waits for the page's 0 ms timers, so a navigation a click handler
+  defers (``setTimeout(__doPostBack, 0)``, a classic of legacy screens) is seen too;
 - otherwise the requests the click started (fetch/XHR, scripts, sub-frame documents) are let
   finish, plus a short quiet period in which the page may start the next one (a chained fetch,
   a redirect after saving); with none started, nothing is waited for at all, which keeps a
@@ -22,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import time
 from types import TracebackType
+from weakref import WeakSet
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page, Request, Response
@@ -34,7 +37,16 @@ NAVIGATION_START_S = 2.0  # a beforeunload with no document request by then: the
 LEFT = ("destroyed", "navigat")  # how an evaluation fails when its document went away
 COUNTED = ("xhr", "fetch", "script", "document")  # requests that change what the page shows
 
-LEAVING_JS = "() => new Promise(done => setTimeout(() => done(!!window.__botsLeaving), 0))"
+# The leave watch: each document notes when it last began to unload (a cross-document
+# navigation starting), so one evaluation after a click tells whether the click started one.
+WATCH_JS = """() => {
+  if (window.__botsWatch) return;
+  window.__botsWatch = true;
+  addEventListener('beforeunload', () => { window.__botsLeftAt = performance.now(); });
+}"""
+SINCE_LEFT_JS = """() => new Promise(done => setTimeout(() => done(
+  window.__botsLeftAt === undefined ? null : performance.now() - window.__botsLeftAt), 0))"""
+_WATCHED: WeakSet[Page] = WeakSet()
 
 
 class Traffic:
@@ -47,8 +59,10 @@ class Traffic:
         self.navigation_failed = False
         self.committed = False  # the main frame has a new document (or a new URL)
         self.changed = asyncio.Event()
+        self.began = time.monotonic()
 
     def __enter__(self) -> Traffic:
+        self.began = time.monotonic()
         self.page.on("request", self._started)
         self.page.on("requestfinished", self._ended)
         self.page.on("requestfailed", self._failed)
@@ -83,6 +97,10 @@ class Traffic:
             self.committed = True
             self.changed.set()
 
+    def active(self) -> bool:
+        """Whether the page made any request (or navigation) since the watch began."""
+        return bool(self.navigation or self.pending or self.committed)
+
     async def changes(self, until: float) -> bool:
         """Wait for the next request event until the monotonic time `until`; False: none."""
         self.changed.clear()
@@ -98,20 +116,30 @@ class Traffic:
         return ", ".join(shown) + (" ..." if len(self.pending) > 3 else "")
 
 
-async def leaving(page: Page) -> bool:
-    """Whether the page has begun to leave (a navigation started): one round trip, after the
-    click's own tasks and timers of 0 ms have run."""
+async def watch_leaving(page: Page) -> None:
+    """Arm the leave watch on the page's document and every later one (once per page)."""
+    if page in _WATCHED:
+        return
+    await page.add_init_script(f"({WATCH_JS})()")
+    await page.evaluate(WATCH_JS)
+    _WATCHED.add(page)
+
+
+async def leaving(page: Page, traffic: Traffic) -> bool:
+    """Whether the page began to leave (a navigation started) since the traffic watch began:
+    one round trip, which also lets the click's first requests be reported."""
     try:
-        return bool(await page.evaluate(LEAVING_JS))
+        since_ms = await page.evaluate(SINCE_LEFT_JS)
     except PlaywrightError as error:
         if any(word in str(error).lower() for word in LEFT):
             return True  # the old document went away under the evaluation
         raise
+    return since_ms is not None and since_ms <= (time.monotonic() - traffic.began) * 1000
 
 
 async def navigation_started(page: Page, traffic: Traffic, until: float) -> bool:
     """Whether the click led to a main-frame navigation (seen by its request or by the page)."""
-    if traffic.navigation is None and not await leaving(page):
+    if traffic.navigation is None and not await leaving(page, traffic):
         return False
     start_by = min(until, time.monotonic() + NAVIGATION_START_S)
     while traffic.navigation is None:
