@@ -53,7 +53,10 @@ const add = (how, el, value) => {
 };
 const CELL = 'td, th, [role=cell], [role=gridcell], [role=columnheader], [role=rowheader]';
 const TABLE = 'table, [role=grid], [role=table], [role=treegrid]';
-const cellsOf = row => [...row.children].filter(c => c.matches(CELL));
+const ROW = 'tr, [role=row]';
+const rowOf = cell => cell.parentElement.closest(ROW) || cell.parentElement;
+const cellsOf = row => row.cells ? [...row.cells] :
+  [...row.querySelectorAll(CELL)].filter(c => rowOf(c) === row);
 const columnOf = (cells, cell) => cells.slice(0, cells.indexOf(cell))
   .reduce((n, c) => n + (c.colSpan || 1), 0);
 const cellAt = (row, column) => {
@@ -87,7 +90,7 @@ const below = (row, cell, cells) => {
   return next ? cellAt(next, columnOf(cells, cell)) : null;
 };
 const fromCell = cell => {
-  const row = cell.parentElement, cells = cellsOf(row);
+  const row = rowOf(cell), cells = cellsOf(row);
   if (isHeaderRow(row, cells)) return underHeader(row, cell, cells);
   if (isBoldRow(row, cells) && underHeader(row, cell, cells)) return;
   const next = cells[cells.indexOf(cell) + 1], under = below(row, cell, cells);

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bots.kernel.errors import ApplicationError
+from bots.web.reading import read_value
 from bots.web.tables import TableSpec, read_table
 from bots.web.targets import ControlMissing
 from tests.steps.web.read_pages import Opener, read_page
@@ -90,6 +91,13 @@ def test_an_aria_grid_of_divs(run: Run, read_page: Opener) -> None:
     assert table(run, page, caption="My tasks") == [
         {"Task": "Call Maria", "Due": "11/30/2026", "Done": "yes"},
         {"Task": "Check policy", "Due": "12/01/2026", "Done": "no"}]
+
+
+def test_one_row_of_an_aria_grid_is_read_by_its_header(run: Run, read_page: Opener) -> None:
+    page = read_page("grid.html")
+    run(page.evaluate("() => document.querySelectorAll('[role=row]')[2].remove()"))
+    assert run(read_value(page, "Due")) == "11/30/2026"  # the hidden row is no record
+    assert run(read_value(page, "Task")) == "Call Maria"  # cells inside a wrapper count
 
 
 def test_a_table_in_a_shadow_root(run: Run, read_page: Opener) -> None:
