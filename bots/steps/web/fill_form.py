@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
+from bots.steps.web.read_page import ReadSpec, read_one
 from bots.web.evidence import capture_page
 from bots.web.forms import fill_all, open_page, read, submit
 from bots.web.heal import memory_for
@@ -98,8 +99,10 @@ class Params(StepParams):
                             "web.base_url; omit it to work on the page as it is (a batch "
                             "session's page).")
     pages: list[FormPage] = Field(min_length=1, description="The form's pages, in order.")
-    read: dict[str, str] = Field(
-        default_factory=dict, description="Output name -> label to read on the result page.")
+    read: dict[str, str | ReadSpec] = Field(
+        default_factory=dict, description="Output name -> label to read on the result page, "
+                                          "or {label|selector|pattern, frame} as in "
+                                          "web.read_page (a reference inside a sentence).")
     errors: list[ErrorCode] = Field(
         default_factory=list,
         description="Red texts the screens may show -> exception code ({text, code}, text "
@@ -122,8 +125,13 @@ async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
             return await _dry_run_result(screen, ctx, typed)
         await submit(screen, form_page.submit, errors=params.errors,
                      before_click=ctx.submitting if last else None)
-    output = {name: await read(screen, label) for name, label in params.read.items()}
+    output = {name: await _read(screen, spec) for name, spec in params.read.items()}
     return _remembered(screen, output)
+
+
+async def _read(screen: Screen, spec: str | ReadSpec) -> Any:
+    """A value on the result page: by its label cell, or any way web.read_page reads one."""
+    return await read(screen, spec) if isinstance(spec, str) else await read_one(screen.page, spec)
 
 
 def _remembered(screen: Screen, output: dict[str, Any]) -> dict[str, Any]:
