@@ -1,0 +1,79 @@
+"""vendor-onboarding end to end: a supplier portal nobody here wrote, keyed from a workbook.
+
+Every control of the portal's form is labelled another way (iframe and shadow DOM included),
+Submit stays disabled until the form is valid and asks confirm(). Each request is registered
+exactly once with every value right, its reference read back; the work list is read once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from bots.ledger import Ledger
+from fixtures.practice_app import PracticeApp, launch
+from tests.e2e.practice_runner import CREDENTIALS, ROOT, run_recipe
+
+pytestmark = pytest.mark.browser
+WORKBOOK = ROOT / "fixtures" / "practice" / "vendors.xlsx"
+COUNTRY_CODES = {"Germany": "DE", "France": "FR", "Netherlands": "NL"}
+
+
+@pytest.fixture(scope="module")
+def practice() -> Iterator[PracticeApp]:
+    with launch(env=CREDENTIALS) as app:
+        yield app
+
+
+def expected_vendors() -> dict[str, dict[str, Any]]:
+    """Request id -> the record the portal should hold, from the workbook."""
+    sheet = load_workbook(WORKBOOK, data_only=True)["Requests"]
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    expected = {}
+    for values in rows:
+        row = dict(zip(headers, values, strict=False))
+        certificate = ROOT / str(row["Certificate"])
+        expected[row["Request"]] = {
+            "request": row["Request"], "vendor_name": row["Vendor"], "tax_id": row["Tax ID"],
+            "email": row["Contact Email"], "phone": row["Phone"], "iban": row["IBAN"],
+            "bic": row["BIC"], "payment_terms": str(row["Payment Terms"]),
+            "vendor_type": str(row["Vendor Type"]).lower(),
+            "country": COUNTRY_CODES[row["Country"]],
+            "contract_start": row["Contract Start"].date().isoformat(),
+            "cost_centre": row["Cost Centre"], "note": row["Note"] or "",
+            "bank_confirmed": True,
+            "certificate": {"name": Path(certificate).name, "size": certificate.stat().st_size,
+                            "sha256": hashlib.sha256(certificate.read_bytes()).hexdigest()}}
+    return expected
+
+
+def test_every_request_registered_once_with_every_value(practice, tmp_path):
+    practice.reset()
+    result = run_recipe(practice, tmp_path, "vendor-onboarding")
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = expected_vendors()
+    summary = result.summary
+    assert (summary["items"], summary["done"], summary["exceptions"]) == (len(expected),
+                                                                         len(expected), {})
+    assert "REQ-0999" in json.dumps(summary)  # the work list, read once before the items
+
+    vendors = practice.vendors()
+    assert sorted(v["request"] for v in vendors) == sorted(expected)  # each exactly once
+    for vendor in vendors:
+        kept = {k: vendor[k] for k in expected[vendor["request"]]}
+        assert kept == expected[vendor["request"]], vendor["request"]
+
+    ledger = Ledger(f"sqlite:///{tmp_path / 'bots.sqlite'}")
+    references = {row["name"].split()[-1]: row["reference"] for row in ledger.find_items()}
+    assert references == {v["request"]: v["reference"] for v in vendors}
+
+    again = run_recipe(practice, tmp_path, "vendor-onboarding")
+    assert again.summary["already_finished"] == len(expected)
+    assert len(practice.vendors()) == len(expected)
