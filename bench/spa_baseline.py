@@ -62,6 +62,7 @@ async def challenge(page: Any, base: str, rows: list[dict[str, str]]) -> str:
     """The whole challenge on one page; the closing message."""
     await page.goto(base + "/challenge")
     await page.get_by_role("button", name="Start").click()
+    await page.get_by_role("status").filter(has_text="Round 1 of").wait_for()  # fields redrawn
     for row in rows:
         await key_row(page, row)
     message = page.get_by_role("alert").filter(has_text="success rate")

@@ -83,6 +83,7 @@ def test_a_person_scores_70_of_70_while_fields_move_without_a_page_load(page, pr
     page.goto(practice.url + "/challenge")
     page.on("load", lambda _: loads.append("load"))
     page.get_by_role("button", name="Start").click()
+    page.get_by_role("status").filter(has_text="Round 1 of 10").wait_for()
     layouts = []
     for row in rows:
         layouts.append(layout(page))
@@ -113,6 +114,7 @@ def test_rows_keyed_in_the_wrong_order_score_less(page, practice):
     rows = rows_of(WORKBOOK)
     page.goto(practice.url + "/challenge")
     page.get_by_role("button", name="Start").click()
+    page.get_by_role("status").filter(has_text="Round 1 of 10").wait_for()
     for row in reversed(rows):
         key_row(page, row)
     message = page.get_by_role("alert").inner_text()
