@@ -137,6 +137,9 @@ CODES: dict[str, str] = {
                        "match): the recipe does not match the screen; fix the recipe.",
     "CONTROL_NOT_READY": "A button or field stayed hidden, disabled or covered by another "
                          "element; the screen is not in the state the recipe expects.",
+    "SEVERAL_MATCHES": "A search found several records where the recipe reads one value; "
+                       "check them by hand.",
+    "TOO_MANY_ROWS": "A table on the page has more rows than the step's max_rows allows.",
     "HEAL_UNPROVEN": "A control was re-found after a screen change, but what should follow "
                      "(the next page, the expected message, the check) did not: not trusted.",
     "STEP_FAILED": "A step failed in an unexpected way; see the message and evidence.",

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from playwright.async_api import Frame, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bots.kernel.errors import TransientError
+from bots.kernel.errors import BusinessError, TransientError
 from bots.web.find_frame import frame_of
 from bots.web.guard import translated
 from bots.web.reading_js import DEEP_TEXT_JS, READ_VALUE_JS, SHOWN_JS
@@ -96,13 +96,16 @@ def _ambiguous(url: str, label: str, found: list[dict[str, Any]]) -> ControlMiss
                           "which.", what="value", name=label, candidates=candidates, url=url)
 
 
-def _column(url: str, label: str, column: dict[str, Any]) -> ControlMissing:
+def _column(url: str, label: str, column: dict[str, Any]) -> BusinessError:
+    """Several records where the recipe reads one: about this item's data (two claims with one
+    reference), not the recipe, so the item goes to a person and the batch goes on."""
     values = [str(value) for value in column["values"]]
-    return ControlMissing(
+    return BusinessError(
         f"'{label}' heads a column of a table with {column['rows']} rows on {url} (first: "
-        f"{', '.join(repr(v) for v in values)}), not one value. Read the table with tables: "
-        f"{{name: {{headers: ['{column['header']}']}}}}, or narrow the search to one record.",
-        what="value", name=label, candidates=values, rows=column["rows"], url=url)
+        f"{', '.join(repr(v) for v in values)}), not one value: the search found several "
+        f"records. Check them by hand, or read the table with tables: "
+        f"{{name: {{headers: ['{column['header']}']}}}}.",
+        code="SEVERAL_MATCHES", field=label, candidates=values, rows=column["rows"], url=url)
 
 
 async def read_selector(page: Page, selector: str, *, frame: str | None = None,

@@ -128,7 +128,7 @@ def records(url: str, name: str, spec: TableSpec, table: dict[str, Any]) -> list
     if table["more"]:
         raise ApplicationError(f"The table '{name}' on {url} has more than {spec.max_rows} rows "
                                "(max_rows); raise max_rows if that many is expected, or narrow "
-                               "the search.", code="STEP_FAILED", table=name,
+                               "the search.", code="TOO_MANY_ROWS", table=name,
                                max_rows=spec.max_rows, url=url)
     headers: list[str] = table["headers"]
     wanted = {header: header for header in spec.headers} | spec.columns

@@ -45,7 +45,7 @@ class Params(StepParams):
                                               "as it is.")
     click: list[ButtonRef] = Field(
         min_length=1, description="The buttons or links to press, in order: a text, or "
-                                  "{text|selector, frame, wait_for, dialog}.")
+                                  "{text or selector, frame, wait_for, dialog}.")
     errors: list[ErrorCode] = Field(
         default_factory=list,
         description="Red texts the page may show afterwards -> exception code ({text, code}); "

@@ -15,7 +15,6 @@ from bots.steps.web.fill_form import fill_form
 from bots.steps.web.read_page import Params, read_page
 from bots.steps.web.search_record import search_record
 from bots.web.session import web_of
-from bots.web.targets import ControlMissing
 from fixtures.legacy_app import LegacyApp
 from tests.steps.web.test_web_steps import claim_params
 from tests.steps.web.web_helpers import Run
@@ -54,7 +53,7 @@ def test_a_search_with_several_hits_reads_as_rows(call: Call, ctx: StepContext,
     assert result == {"searched": "BOT-DUP", "claims_count": 2, "claims": [
         {"reference": ref, "policy": "POL-100234", "status": "REGISTERED"}
         for ref in references]}
-    with pytest.raises(ControlMissing, match="heads a column of a table with 2 rows"):
+    with pytest.raises(BusinessError, match="heads a column of a table with 2 rows"):
         call(read_page, {"read": {"reference": "Claim Reference"}}, ctx)
 
 

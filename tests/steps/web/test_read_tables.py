@@ -83,7 +83,7 @@ def test_more_rows_than_the_limit_is_an_error(run: Run, read_page: Opener) -> No
     assert len(table(run, page, caption="Pending work items", max_rows=3)) == 3
     with pytest.raises(ApplicationError, match="more than 2 rows") as raised:
         table(run, page, caption="Pending work items", max_rows=2)
-    assert raised.value.details["max_rows"] == 2
+    assert raised.value.details["max_rows"] == 2 and raised.value.code == "TOO_MANY_ROWS"
 
 
 def test_an_aria_grid_of_divs(run: Run, read_page: Opener) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bots.kernel.errors import TransientError
+from bots.kernel.errors import BusinessError, TransientError
 from bots.web.reading import read_pattern, read_selector, read_value, wait_until
 from bots.web.targets import ControlMissing, WaitFor
 from tests.steps.web.read_pages import Opener, read_page
@@ -70,7 +70,7 @@ def test_a_missing_label_names_what_the_page_shows(run: Run, read_page: Opener) 
 def test_a_legacy_list_with_several_rows_asks_for_a_table_read(run: Run,
                                                                 read_page: Opener) -> None:
     page = read_page("worklist.html")
-    with pytest.raises(ControlMissing, match="'Policy No.' heads a column of a table with 3"):
+    with pytest.raises(BusinessError, match="'Policy No.' heads a column of a table with 3"):
         run(read_value(page, "Policy No."))
 
 
@@ -82,9 +82,9 @@ def test_one_row_under_a_header_is_the_value(run: Run, read_page: Opener) -> Non
 
 def test_a_header_over_several_rows_asks_for_a_table_read(run: Run, read_page: Opener) -> None:
     page = read_page("results.html")
-    with pytest.raises(ControlMissing, match="heads a column of a table with 3 rows") as raised:
+    with pytest.raises(BusinessError, match="heads a column of a table with 3 rows") as raised:
         run(read_value(page, "Claim Reference"))
-    assert "tables:" in raised.value.message
+    assert "tables:" in raised.value.message and raised.value.code == "SEVERAL_MATCHES"
     assert raised.value.details["candidates"][:2] == ["CLM-000001", "CLM-000002"]
 
 
