@@ -81,7 +81,8 @@ function textBefore(node, members) {
       if (text) return shortText(text, 'sibling-label');
       continue;
     }
-    if (s.nodeType !== 1 || SKIP_TAGS.has(tagOf(s)) || !visible(s)) continue;
+    if (s.nodeType !== 1 || SKIP_TAGS.has(tagOf(s)) || !visible(s) ||
+        s.getAttribute('aria-hidden') === 'true') continue;  // an icon, not a label
     if ((isButton(s) && tagOf(s) !== 'A') || foreignLabel(s, members)) return STOP;
     if (controlsIn(s).some(c => !members.includes(c))) return STOP;
     const text = textOf(s);
