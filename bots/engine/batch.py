@@ -50,6 +50,7 @@ class RunOptions:
 
 
 Ended = tuple[Queued, Outcome] | tuple[None, None]  # an item's end, or the lease lost
+STOP_GRACE_S = 20.0  # how long after_items may take when the run stops early
 
 
 def new_run_id() -> str:
@@ -98,18 +99,26 @@ async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
 async def _items_then_after(recipe: Recipe, items: list[WorkItem], options: RunOptions,
                             host: Host, tally: Tally, progress: Progress,
                             lease_lost: asyncio.Event, batch: BatchSteps) -> None:
-    """The items, then after_items, which also run when the items stop early."""
+    """The items, then after_items, which also run when the items stop early (within
+    STOP_GRACE_S then: a scheduler's stop leaves a process little time)."""
     try:
         await _process(recipe, items, options, host, tally, progress, lease_lost)
-    finally:
-        host.closing = True  # no item starts here any more: the batch is ending
-        await host.stop_items()
-        await batch.run_after()
-        _tally_batch(batch, tally)
-        if batch.failed is not None:
-            progress.batch_failed(batch.failed, tally.exit_code(), 0)
-        elif batch.after:
-            progress.batch_done("after_items", batch.after)
+    except BaseException:  # a stop signal, or the runner's own failure
+        await _after_items(batch, host, tally, progress, STOP_GRACE_S)
+        raise
+    await _after_items(batch, host, tally, progress, STOP_GRACE_S if tally.halted else None)
+
+
+async def _after_items(batch: BatchSteps, host: Host, tally: Tally, progress: Progress,
+                       limit_s: float | None) -> None:
+    host.closing = True  # no item starts here any more: the batch is ending
+    await host.stop_items()
+    await batch.run_after(limit_s)
+    _tally_batch(batch, tally)
+    if batch.failed is not None:
+        progress.batch_failed(batch.failed, tally.exit_code(), 0)
+    elif batch.after:
+        progress.batch_done("after_items", batch.after)
 
 
 def _tally_batch(batch: BatchSteps, tally: Tally) -> None:

@@ -22,6 +22,7 @@ is pressed again, a final message read again), which is why side-effect steps ar
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import structlog
@@ -75,10 +76,21 @@ class BatchSteps:
         self.pool.release_items()
         return True
 
-    async def run_after(self) -> None:
-        """Run after_items (their failure is kept in `failed`, never raised)."""
-        if self.recipe.after_items and not self.skipped:
-            await self._phase("after_items", self.recipe.after_items, self.after)
+    async def run_after(self, limit_s: float | None = None) -> None:
+        """Run after_items, within `limit_s` if given (a failure is kept in `failed`)."""
+        if not self.recipe.after_items or self.skipped:
+            return
+        try:
+            async with asyncio.timeout(limit_s):
+                await self._phase("after_items", self.recipe.after_items, self.after)
+        except TimeoutError:
+            self.failed = {"phase": "after_items", "step": self._unfinished(), "code": "TIMEOUT",
+                           "message": f"after_items did not finish within {limit_s:g} s of "
+                                      "the run's early stop"}
+
+    def _unfinished(self) -> str:
+        return next((step.id for step in self.recipe.after_items if step.id not in self.after),
+                    "?")
 
     @property
     def exit_code(self) -> int | None:

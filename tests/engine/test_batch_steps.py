@@ -4,6 +4,7 @@ SQLite in a tmp state folder), with step types that record what they were given.
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,12 @@ class Journal:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
         self.fail: dict[str, BaseException] = {}
+        self.slow: dict[str, float] = {}
 
     def step(self, name: str, output: Any) -> Any:
         def function(params: Params, ctx: Any) -> Any:
             self.calls.append((name, params.value))
+            time.sleep(self.slow.get(name, 0))
             if name in self.fail:
                 raise self.fail[name]
             return output(params) if callable(output) else output
@@ -118,6 +121,19 @@ def test_after_items_run_when_the_breaker_stops_the_run(tmp_path, journal):
     assert summary["halted"] and summary["exit_code"] == 75
     assert ("test.final", "after T-42") in journal.calls[-2:]
     assert summary["batch"]["after"] == {"final": {"message": "after T-42"}}
+
+
+def test_after_items_of_a_stopped_run_get_a_grace_period(tmp_path, journal, monkeypatch):
+    monkeypatch.setattr("bots.engine.batch.STOP_GRACE_S", 0.3)
+    journal.fail["test.work"] = ApplicationError("the form broke", code="BROWSER_ERROR")
+    journal.slow["test.final"] = 1.5
+    started = time.monotonic()
+    summary, _ = run(tmp_path, items=3, breaker=2)
+    assert time.monotonic() - started < 30
+    assert summary["exit_code"] == 75
+    assert summary["batch"]["failed"] == {
+        "phase": "after_items", "step": "final", "code": "TIMEOUT",
+        "message": "after_items did not finish within 0.3 s of the run's early stop"}
 
 
 def test_a_failing_after_items_step_is_in_the_summary_and_exits_1(tmp_path, journal):
