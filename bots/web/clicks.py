@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from bots.web.dialogs import desk_for
+from bots.web.dialogs import Answered, desk_for
 from bots.web.guard import translated
 from bots.web.ready import not_ready, readiness
 from bots.web.settle import Traffic, follow_navigation, navigation_started, settle, watch_leaving
@@ -63,10 +63,11 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
     with Traffic(page) as traffic, desk.answering(button.dialog or dialogs, button.name) as seen:
         await click_when_ready(found.locator, button.name, traffic)
         async with translated(f"waiting after {after}"):
-            clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name)
+            clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
+                                      seen)
         if button.wait_for:
             await wait_for(page, button.wait_for, seconds, after)
-        clicked.dialogs = list(seen)
+        clicked.dialogs = list(seen.messages)
     return clicked
 
 
@@ -85,11 +86,12 @@ async def click_when_ready(locator: Locator, name: str, traffic: Traffic) -> Non
             raise not_ready(name, await readiness(locator)) from None
 
 
-async def aftermath(page: Page, traffic: Traffic, until: float, name: str) -> Clicked:
+async def aftermath(page: Page, traffic: Traffic, until: float, name: str,
+                    answered: Answered) -> Clicked:
     """Follow what the click started: navigations to their load, requests to their end."""
     clicked = Clicked()
     for _ in range(MAX_HOPS):
-        if await navigation_started(page, traffic, until):
+        if await navigation_started(page, traffic, until, lambda: answered.stayed):
             what = f"the page to load after clicking '{name}' (the click happened)"
             clicked.response = await follow_navigation(page, traffic, until, what)
             clicked.navigated = True

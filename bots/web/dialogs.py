@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 import structlog
@@ -29,6 +30,14 @@ from bots.web.targets import DialogAnswer
 DEFAULT_ANSWER: DialogAnswer = "accept"
 
 
+@dataclass
+class Answered:
+    """The dialogs answered during one click."""
+
+    messages: list[str] = field(default_factory=list)
+    stayed: bool = False  # a "leave this page?" was dismissed: the navigation will not come
+
+
 class DialogDesk:
     """The one dialog listener of a page: answers each dialog and notes its message."""
 
@@ -36,12 +45,12 @@ class DialogDesk:
         self.default: DialogAnswer = default
         self._answer: DialogAnswer | None = None  # the current click's answer
         self._during: str | None = None  # the button being clicked
-        self._seen: list[str] | None = None  # the current click's dialog messages
+        self._seen: Answered | None = None  # the current click's dialogs
 
     @contextmanager
-    def answering(self, answer: DialogAnswer | None, during: str) -> Iterator[list[str]]:
+    def answering(self, answer: DialogAnswer | None, during: str) -> Iterator[Answered]:
         """While clicking `during`: answer dialogs with `answer` and collect their messages."""
-        seen: list[str] = []
+        seen = Answered()
         self._answer, self._during, self._seen = answer, during, seen
         try:
             yield seen
@@ -52,7 +61,8 @@ class DialogDesk:
         """Answer one dialog (Playwright calls this for every dialog the page opens)."""
         answer = self._answer or self.default
         if self._seen is not None:
-            self._seen.append(dialog.message)
+            self._seen.messages.append(dialog.message)
+            self._seen.stayed |= dialog.type == "beforeunload" and answer == "dismiss"
         structlog.get_logger().info("web.dialog", type=dialog.type, message=dialog.message,
                                     answer=answer, button=self._during)
         try:

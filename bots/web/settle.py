@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from types import TracebackType
 from weakref import WeakSet
 
@@ -137,9 +138,12 @@ async def leaving(page: Page, traffic: Traffic) -> bool:
     return since_ms is not None and since_ms <= (time.monotonic() - traffic.began) * 1000
 
 
-async def navigation_started(page: Page, traffic: Traffic, until: float) -> bool:
-    """Whether the click led to a main-frame navigation (seen by its request or by the page)."""
-    if traffic.navigation is None and not await leaving(page, traffic):
+async def navigation_started(page: Page, traffic: Traffic, until: float,
+                             stayed: Callable[[], bool] = lambda: False) -> bool:
+    """Whether the click led to a main-frame navigation (seen by its request or by the page).
+
+    `stayed` says that the page asked "leave this page?" and was told no."""
+    if traffic.navigation is None and (not await leaving(page, traffic) or stayed()):
         return False
     start_by = min(until, time.monotonic() + NAVIGATION_START_S)
     while traffic.navigation is None:

@@ -12,7 +12,7 @@ from playwright.async_api import Browser
 
 from bots.kernel.errors import TransientError
 from bots.web.clicks import click_and_wait
-from bots.web.targets import Button
+from bots.web.targets import Button, Found
 from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
 from tests.steps.web.web_helpers import Run
 
@@ -114,3 +114,15 @@ def test_a_request_that_never_ends_is_named_in_the_timeout(run: Run, site: WaitS
     assert raised.value.code == "TIMEOUT"
     assert "the page to settle after clicking 'Save forever' (the click happened)" in message
     assert "GET http://wait.test/api/save?ms=60000" in message
+
+
+def test_a_form_posted_inside_a_frame_is_waited_for(run: Run, site: WaitSite) -> None:
+    run(site.open("frames.html"))
+    frame = site.page.frame_locator("iframe[name=inner]")
+    found = Found(locator=frame.get_by_role("button", name="Post inside"), kind="button",
+                  how="text")
+    clicked = run(click_and_wait(site.page, found, Button(text="Post inside", frame="inner")))
+    assert not clicked.navigated and site.hits["/posted"] == 1  # the outer page stayed
+    inner = site.page.frame(name="inner")
+    assert inner is not None and inner.url == "http://wait.test/posted"
+    assert "claim=C-7" in run(inner.evaluate("document.body.innerText"))

@@ -3,6 +3,7 @@ proves which answer it got; their messages come back with the click (real Chromi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -92,3 +93,16 @@ def test_a_dialog_outside_any_click_gets_the_pages_default(run: Run, site: WaitS
     assert answer(run, site) == "no"
     click(run, site, "Delete")  # the page's default answers the click's dialog too
     assert answer(run, site) == "kept"
+
+
+@pytest.mark.parametrize(("answer_with", "lands_on"), [("accept", "/next.html"),
+                                                        ("dismiss", "/leave.html#guarded")])
+def test_a_page_that_asks_before_it_is_left(run: Run, site: WaitSite, answer_with: DialogAnswer,
+                                            lands_on: str) -> None:
+    run(site.open("leave.html#guarded"))
+    began = time.perf_counter()
+    clicked = run(click_and_wait(site.page, site.button("text=Leave the form"),
+                                 Button(text="Leave the form", dialog=answer_with)))
+    assert site.page.url.endswith(lands_on)
+    assert clicked.navigated == (answer_with == "accept") and len(clicked.dialogs) == 1
+    assert time.perf_counter() - began < 1.5
