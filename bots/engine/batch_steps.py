@@ -39,6 +39,7 @@ from bots.engine.summary import EXIT_APPLICATION, EXIT_RECIPE, EXIT_TEMPFAIL
 from bots.engine.workflow import workflow_id
 from bots.kernel import ItemError, Resource, WorkItem
 from bots.recipe import Recipe, Step
+from bots.secrets import redact_data
 
 DOWN_CODES = frozenset({"RETRIES_EXHAUSTED", "SERVER_ERROR", "TIMEOUT", "BROWSER_ERROR"})
 
@@ -108,7 +109,7 @@ class BatchSteps:
             section["failed"] = self.failed
         if self.skipped:
             section["skipped"] = self.skipped
-        return section
+        return dict(redact_data(section))  # read off screens: no password reaches stdout
 
     @property
     def _has_steps(self) -> bool:
