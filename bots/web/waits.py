@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from playwright.async_api import Locator, Page
+from playwright.async_api import Frame, Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.kernel.errors import TransientError
@@ -24,10 +24,12 @@ from bots.web.text import plain
 GLOB_CHARS = "*?["
 
 
-async def wait_for(page: Page, wait: WaitFor, timeout_s: float, after: str = "") -> None:
+async def wait_for(page: Page, wait: WaitFor, timeout_s: float, after: str = "", *,
+                   scope: Frame | None = None) -> None:
     """Wait until `wait` holds, up to its own timeout or `timeout_s`; else TIMEOUT naming it.
 
-    `after` says what came before, for the message: "clicking 'Save' (the click happened)".
+    `after` says what came before, for the message: "clicking 'Save' (the click happened)";
+    `scope` is the frame whose texts and elements count (default: the page's main frame).
     """
     seconds = wait.timeout_s or timeout_s
     async with translated(f"waiting for {wait.describe()}"):
@@ -35,15 +37,16 @@ async def wait_for(page: Page, wait: WaitFor, timeout_s: float, after: str = "")
             if wait.url:
                 await _url(page, wait.url, wait.state == "gone", seconds)
             else:
-                await _visible(page, wait).wait_for(
+                await _visible(scope or page.main_frame, wait).wait_for(
                     state="hidden" if wait.state == "gone" else "visible",
                     timeout=seconds * 1000)
         except PlaywrightTimeoutError:
             raise wait_timed_out(wait.describe(), seconds, after) from None
 
 
-def _visible(page: Page, wait: WaitFor) -> Locator:
-    found = page.get_by_text(plain(wait.text)) if wait.text else page.locator(str(wait.selector))
+def _visible(scope: Frame, wait: WaitFor) -> Locator:
+    found = (scope.get_by_text(plain(wait.text)) if wait.text
+             else scope.locator(str(wait.selector)))
     return found.filter(visible=True).first
 
 

@@ -13,7 +13,8 @@ from playwright.async_api import Browser
 from bots.kernel.errors import BusinessError, TransientError
 from bots.web.clicks import click_and_wait
 from bots.web.guard import check_not_expired, check_not_rejected, red_errors
-from bots.web.targets import Button
+from bots.web.targets import Button, WaitFor
+from bots.web.waits import wait_for
 from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
 from tests.steps.web.web_helpers import Run
 
@@ -119,3 +120,13 @@ def test_the_expiry_phrase_with_non_breaking_spaces_is_recognised(run: Run,
     with pytest.raises(TransientError) as raised:
         run(check_not_expired(site.page))
     assert raised.value.code == "SESSION_EXPIRED"
+
+
+def test_a_wait_looks_inside_the_frame_it_is_given(run: Run, site: WaitSite) -> None:
+    run(site.open("frames.html"))
+    inner = site.page.frame(name="inner")
+    assert inner is not None
+    wait = WaitFor(selector="input[name=claim]", timeout_s=0.3)
+    run(wait_for(site.page, wait, 5, scope=inner))
+    with pytest.raises(TransientError):
+        run(wait_for(site.page, wait, 5))  # not in the outer page
