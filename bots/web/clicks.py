@@ -13,8 +13,9 @@ One click, in order:
    changing in place) nothing more is waited for;
 4. the button's ``wait_for:`` (``bots.web.waits``), when the recipe gives one.
 
-Every wait after the click has ``timeout_s`` (the caller passes ``web.timeouts.navigation_s``;
-``wait_for.timeout_s`` overrides it for that wait). A wait that runs out is a TIMEOUT whose
+Every wait after the click has ``timeout_s``: the caller's, else the page's default set where
+the page is made (``set_page_defaults``: ``web.timeouts.navigation_s``), else 30 s;
+``wait_for.timeout_s`` overrides it for that wait. A wait that runs out is a TIMEOUT whose
 message names what it waited for and says that the click happened (``details['clicked']``),
 so the engine can tell a submit that may have happened from one that did not.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from playwright.async_api import Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
@@ -34,7 +36,7 @@ from bots.web.settle import Traffic, follow_navigation, navigation_started, sett
 from bots.web.targets import Button, DialogAnswer, Found
 from bots.web.waits import wait_for
 
-DEFAULT_TIMEOUT_S = 30.0  # the web section's default navigation timeout
+DEFAULT_TIMEOUT_S = 30.0  # the web section's default navigation timeout, for pages without one
 CLICK_DONE = "click action done"  # in Playwright's call log once the click was dispatched
 MAX_HOPS = 5  # navigations and rounds of requests one click may chain (save, then redirect)
 
@@ -48,6 +50,18 @@ class Clicked:
     dialogs: list[str] = field(default_factory=list)  # the texts of alerts/confirms answered
 
 
+_TIMEOUTS: WeakKeyDictionary[Page, float] = WeakKeyDictionary()
+
+
+def set_page_defaults(page: Page, *, timeout_s: float | None = None,
+                      dialogs: DialogAnswer | None = None) -> None:
+    """What the page's clicks default to, set where the page is made: how long to wait after a
+    click (``web.timeouts.navigation_s``) and how to answer dialogs (``web.dialogs``)."""
+    if timeout_s:
+        _TIMEOUTS[page] = timeout_s
+    desk_for(page, dialogs)
+
+
 async def click_and_wait(page: Page, found: Found, button: Button, *,
                          timeout_s: float | None = None,
                          dialogs: DialogAnswer | None = None) -> Clicked:
@@ -55,7 +69,7 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
 
     `dialogs` answers the dialogs the click opens when the button does not say (default:
     the page's default, "accept")."""
-    seconds = timeout_s or DEFAULT_TIMEOUT_S
+    seconds = timeout_s or _TIMEOUTS.get(page, DEFAULT_TIMEOUT_S)
     after = f"clicking '{button.name}' (the click happened)"
     desk = desk_for(page)
     async with translated("watching the page"):

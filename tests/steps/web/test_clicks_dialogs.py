@@ -10,7 +10,8 @@ import pytest
 from playwright.async_api import Browser
 from structlog.testing import capture_logs
 
-from bots.web.clicks import Clicked, click_and_wait
+from bots.kernel.errors import TransientError
+from bots.web.clicks import Clicked, click_and_wait, set_page_defaults
 from bots.web.dialogs import desk_for
 from bots.web.targets import Button, DialogAnswer
 from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
@@ -105,4 +106,16 @@ def test_a_page_that_asks_before_it_is_left(run: Run, site: WaitSite, answer_wit
                                  Button(text="Leave the form", dialog=answer_with)))
     assert site.page.url.endswith(lands_on)
     assert clicked.navigated == (answer_with == "accept") and len(clicked.dialogs) == 1
+    assert time.perf_counter() - began < 1.5
+
+
+def test_the_page_defaults_set_where_it_is_made_apply_to_its_clicks(run: Run,
+                                                                    site: WaitSite) -> None:
+    set_page_defaults(site.page, timeout_s=0.4, dialogs="dismiss")
+    click(run, site, "Delete")
+    assert answer(run, site) == "kept"
+    run(site.open("spa.html"))
+    began = time.perf_counter()
+    with pytest.raises(TransientError, match="the page to settle"):
+        click(run, site, "Save forever")
     assert time.perf_counter() - began < 1.5
