@@ -43,13 +43,21 @@ function isButton(el) {
   return ['button', 'link', 'menuitem', 'tab'].includes(el.getAttribute('role'));
 }
 
-const visible = el => el.checkVisibility({visibilityProperty: true});
+// asked again and again for the same elements within one search: computed once per call
+const SEEN = new Map(), INSIDE = new Map();
+function visible(el) {
+  if (!SEEN.has(el)) SEEN.set(el, el.checkVisibility({visibilityProperty: true}));
+  return SEEN.get(el);
+}
 const textOf = el => plain(el.innerText === undefined ? el.textContent : el.innerText);
 const parentOf = node => node.parentElement || (node.parentNode && node.parentNode.host) || null;
 function controlsIn(el) {
+  if (INSIDE.has(el)) return INSIDE.get(el);
   const out = walk(el);
   if (el.shadowRoot) walk(el.shadowRoot, out);
-  return (isControl(el) ? [el] : []).concat(out.filter(isControl));
+  const controls = (isControl(el) ? [el] : []).concat(out.filter(isControl));
+  INSIDE.set(el, controls);
+  return controls;
 }
 
 function kindOf(el) {

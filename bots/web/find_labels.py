@@ -132,18 +132,22 @@ function cellAt(row, column) {
   return null;
 }
 
-// the nearest cell above with text and no control (a header row above a grid of inputs)
+// the nearest cell above with text and no control (a header row above a grid of inputs);
+// remembered per cell, so a grid of many rows costs one look per cell
+const ABOVE = new Map();
 function textAbove(cell) {
-  const table = cell.closest('table');
-  if (!table) return '';
-  const rows = [...table.rows], column = columnOf(cell);
-  for (let i = rows.indexOf(cell.parentElement) - 1; i >= 0; i--) {
-    const above = cellAt(rows[i], column);
-    if (!above || controlsIn(above).length) continue;
-    const text = textOf(above);
-    if (text) return text.length > 120 ? '' : text;
+  if (ABOVE.has(cell)) return ABOVE.get(cell);
+  const table = cell.closest('table'), column = columnOf(cell);
+  let above = null, text = '';
+  for (let i = cell.parentElement.rowIndex - 1; table && !above && i >= 0; i--) {
+    above = cellAt(table.rows[i], column);
   }
-  return '';
+  if (above) {
+    const own = controlsIn(above).length ? '' : textOf(above);
+    text = own ? (own.length > 120 ? '' : own) : textAbove(above);
+  }
+  ABOVE.set(cell, text);
+  return text;
 }
 
 function positional(u, add) {
@@ -258,7 +262,12 @@ function selectedField(els, arg) {
   if (pool.length > 1 && radios) {
     u = {el: groupBox(pool), anchor: pool[0], members: pool, kind: 'radio-group'};
   } else if (pool.length > 1) {
-    const candidates = pool.map(e => describe(e, textOf(e).slice(0, 40), 'selector'));
+    const named = e => {
+      const alone = {el: e, anchor: e, members: [e], kind: kindOf(e)};
+      const labels = isControl(e) ? labelsOf(alone) : [];
+      return labels.length ? bestLabel(labels).text : textOf(e).slice(0, 40);
+    };
+    const candidates = pool.map(e => describe(e, named(e), 'selector'));
     return {status: 'ambiguous', candidates};
   }
   const labels = isControl(u.anchor) ? labelsOf(u) : [];
