@@ -28,6 +28,7 @@ from bots.web.heal.score import (
     meaningful,
     ranked,
 )
+from bots.web.heal.similarity import normalized
 from bots.web.heal.store import HealStore, control_key, now, safe_name
 from bots.web.targets import ControlMissing, Found
 
@@ -75,9 +76,9 @@ class FileMemory:
     async def _report(self, page: Page, what: str, name: str, record: dict[str, Any],
                       chosen: Candidate, scored: list[Scored]) -> None:
         """Log the heal, keep the new screen, and write (or count) the proposal."""
-        old = record["variants"][-1]
-        old_label = first_text(old.get("fingerprint") or {}, LABEL_KEYS)
         new_label = first_text(chosen.features, LABEL_KEYS).strip().rstrip(":*").strip()
+        old = _before(record["variants"], new_label)
+        old_label = first_text(old.get("fingerprint") or {}, LABEL_KEYS)
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         healing = Healing(self.step_id, what, name, chosen.kind, new_label,
                           "" if new_label else stable_selector(chosen.features),
@@ -112,6 +113,15 @@ class FileMemory:
     def _old_screen_path(self) -> str:
         stamp = now().replace(":", "").replace("-", "")
         return str(self.store.evidence_dir / f"{safe_name(self.step_id)}-{stamp}.png")
+
+
+def _before(variants: list[dict[str, Any]], new_label: str) -> dict[str, Any]:
+    """The remembered fingerprint that shows the control as it was (not as healed already)."""
+    for variant in variants:
+        label = first_text(variant.get("fingerprint") or {}, LABEL_KEYS)
+        if normalized(label) != normalized(new_label):
+            return variant
+    return variants[0]
 
 
 def _kept(controls: dict[str, Any], what: str, name: str, found: Found, shot: str) -> bool:

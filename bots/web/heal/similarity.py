@@ -15,6 +15,20 @@ FILLER = frozenset({"of", "the", "a", "an", "for", "to", "in", "your", "on", "de
 # Two-letter abbreviations no general rule can read; longer ones are read as subsequences.
 ABBREVIATIONS = {"no": "number", "nr": "number", "nb": "number", "id": "identifier",
                  "dt": "date", "qt": "quantity", "tx": "tax", "ph": "phone"}
+# Words screens use for one thing: a wizard's "Next >" becomes "Continue", "Search" "Find".
+SYNONYMS = (
+    frozenset({"next", "continue", "proceed", "forward"}),
+    frozenset({"back", "previous", "prev", "return"}),
+    frozenset({"submit", "send", "save", "register", "file"}),
+    frozenset({"search", "find", "lookup", "look", "query", "inquire", "inquiry", "enquire"}),
+    frozenset({"cancel", "abort", "discard"}),
+    frozenset({"sign", "log", "login", "logon", "signon"}),
+    frozenset({"phone", "telephone", "tel", "mobile"}),
+    frozenset({"type", "kind", "category", "nature", "class"}),
+    frozenset({"description", "details", "remarks", "comments", "notes", "narrative"}),
+    frozenset({"amount", "sum", "total", "value"}),
+)
+SYNONYM_OF = {word: group for group in SYNONYMS for word in group}
 MIN_STEM = 4  # "claim" ~ "claimed": a shared start this long, covering most of the shorter
 
 
@@ -37,7 +51,7 @@ def same_word(short: str, long: str) -> bool:
         return True
     if len(short) > len(long):
         short, long = long, short
-    if ABBREVIATIONS.get(short) == long:
+    if ABBREVIATIONS.get(short) == long or long in SYNONYM_OF.get(short, ()):
         return True
     if len(short) >= 3 and short[0] == long[0] and _subsequence(short, long):
         return True
