@@ -30,6 +30,7 @@ import structlog
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
+from bots.chaos import maybe_crash_later
 from bots.web.config import WebConfig
 from bots.web.guard import translated
 from bots.web.login import sign_on
@@ -105,6 +106,7 @@ class BatchPages:
         self._all.append(lent)
         self.opened += 1
         lent.page.on("crash", lambda _page: setattr(lent, "crashed", True))
+        maybe_crash_later(lent.page)  # only under BOTS_CHAOS, for the soak tests
         try:
             await _signed_on(lent.page, self.config)
             if self._replay is not None:
