@@ -12,7 +12,7 @@ divs. A hidden button is the last resort (the click then waits for it to show).
 
 from __future__ import annotations
 
-from bots.web.find_labels import FIELD_LIB
+from bots.web.find_fields_js import FIELD_LIB
 
 BUTTONS_JS = r"""
 function buttonNames(el) {
