@@ -70,6 +70,7 @@ class FileMemory:
         if winner is None:
             raise _unhealed(missing, what, name, scored) from missing
         chosen = found[winner.index]
+        await chosen.take()
         await self._report(page, what, name, record, chosen, scored)
         return Found(chosen.locator, chosen.kind, "healed", chosen.fingerprint)
 

@@ -16,10 +16,11 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Locator, Page
 
 MARK = "data-bots-heal"
+TAKEN = "data-bots-healed"  # set on a control once healed: a later heal on the page skips it
 
 # Kept in one string: it runs in the page, one call per frame, for all candidates at once.
 SCAN_SCRIPT = """
-([what, token, mark]) => {
+([what, token, mark, taken]) => {
   const FIELD = 'input:not([type=hidden]):not([type=submit]):not([type=button])'
     + ':not([type=reset]):not([type=image]), select, textarea';
   const BUTTON = 'button, input[type=submit], input[type=button], input[type=reset], '
@@ -85,7 +86,7 @@ SCAN_SCRIPT = """
     && getComputedStyle(el).visibility !== 'hidden';
   const out = [];
   for (const el of found) {
-    if (!visible(el)) continue;
+    if (!visible(el) || el.hasAttribute(taken)) continue;
     const box = el.getBoundingClientRect();
     const tag = el.tagName.toLowerCase();
     const index = out.length;
@@ -119,6 +120,10 @@ class Candidate:
         """A locator for exactly this element (its one-off mark)."""
         return self.frame.locator(f'[{MARK}="{self.features["mark"]}"]')
 
+    async def take(self) -> None:
+        """Mark it as healed, so that no later heal on this page takes it for another control."""
+        await self.locator.evaluate(f"el => el.setAttribute('{TAKEN}', '')")
+
     @property
     def kind(self) -> str:
         """Its kind as ``Found.kind`` says it: 'input:text', 'select', 'button', 'link'..."""
@@ -132,8 +137,7 @@ class Candidate:
     @property
     def fingerprint(self) -> dict[str, Any]:
         """What identifies it, for remembering (the one-off mark left out)."""
-        kept = {key: value for key, value in self.features.items() if key != "mark"}
-        return {**kept, "frame": frame_name(self.frame)}
+        return {key: value for key, value in self.features.items() if key != "mark"}
 
 
 def frame_name(frame: Frame) -> str:
@@ -151,10 +155,11 @@ async def candidates(page: Page, what: str) -> list[Candidate]:
         if frame.is_detached():
             continue
         try:
-            described = await frame.evaluate(SCAN_SCRIPT, [what, token, MARK])
+            described = await frame.evaluate(SCAN_SCRIPT, [what, token, MARK, TAKEN])
         except PlaywrightError:  # a frame that went away or navigated meanwhile: nothing there
             if frame.parent_frame is None:
                 raise
             continue
-        found.extend(Candidate(frame, features) for features in described)
+        found.extend(Candidate(frame, {**features, "frame": frame_name(frame)})
+                     for features in described)
     return found

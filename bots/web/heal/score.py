@@ -17,8 +17,9 @@ from bots.web.heal.similarity import label_similarity, word_similarity, words
 THRESHOLD = 0.5  # below this nothing on the screen is like the lost control
 MARGIN = 0.15  # the winner must lead the runner-up by this much, or it is a guess
 NEAR_PX = 400  # boxes this far apart (centre to centre) count as unrelated in position
-FIELD_WEIGHTS = {"label": 0.6, "near": 0.15, "position": 0.15, "attributes": 0.1}
-BUTTON_WEIGHTS = {"label": 0.5, "kind": 0.15, "near": 0.15, "position": 0.1, "attributes": 0.1}
+FIELD_WEIGHTS = {"label": 0.6, "near": 0.15, "position": 0.15, "attributes": 0.1, "frame": 0.1}
+BUTTON_WEIGHTS = {"label": 0.5, "kind": 0.15, "near": 0.15, "position": 0.1, "attributes": 0.1,
+                  "frame": 0.1}
 TEXT_TYPES = frozenset({"text", "email", "tel", "search", "url", "number", ""})
 LABEL_KEYS = ("label", "label_text", "text", "accessible_name", "aria_label")
 NEAR_KEYS = ("near", "nearby", "nearby_text", "heading")
@@ -91,6 +92,7 @@ def feature_scores(features: dict[str, Any], kind: str, old: dict[str, Any], old
         "near": label_similarity(near, old_near) if near and old_near else None,
         "position": position_similarity(features.get("box"), old.get("box")),
         "attributes": attribute_similarity(features, old),
+        "frame": 1.0 if bool(features.get("frame")) == bool(old.get("frame")) else 0.0,
     }
 
 

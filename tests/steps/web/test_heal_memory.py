@@ -55,6 +55,10 @@ SHADOW = (f"<html><body>{MENU}<h2>New Claim</h2><div id=host></div><script>"
           "const root = document.getElementById('host').attachShadow({mode: 'open'});"
           "root.innerHTML = '<label>Policy No. <input id=deep></label>';</script></body></html>")
 
+FRAMED = (f"<html><body>{MENU}<h2>New Claim</h2><iframe name=claim srcdoc='"
+          + table(text_row("Policy No.:", "in-frame")).replace("'", "&#39;") + "'></iframe>"
+          "</body></html>")
+
 
 @pytest.fixture(scope="module")
 def browser_pool(run: Run) -> Iterator[BrowserPool]:
@@ -173,6 +177,18 @@ def test_a_control_inside_an_open_shadow_root_heals(run: Run, page: Page,
     found = run(memory(tmp_path).heal(page, "field", "Policy Number",
                                       missing("field", "Policy Number")))
     assert element_id(run, found) == "deep"
+
+
+def test_a_control_that_moved_into_a_frame_heals_there(run: Run, page: Page,
+                                                        tmp_path: Path) -> None:
+    remember_v1(run, page, tmp_path)
+    show(run, page, FRAMED)
+    run(page.frame_locator("iframe").locator("#in-frame").wait_for())
+    found = run(memory(tmp_path).heal(page, "field", "Policy Number",
+                                      missing("field", "Policy Number")))
+    run(found.locator.fill("P-7"))
+    assert run(page.frame_locator("iframe").locator("#in-frame").input_value()) == "P-7"
+    assert found.fingerprint["frame"] == "claim"
 
 
 def test_healing_off_remembers_but_never_heals(run: Run, page: Page, tmp_path: Path) -> None:
