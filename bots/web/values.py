@@ -59,6 +59,8 @@ def as_text(label: str, value: FieldValue) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone stored as a number in a sheet: 5551234567.0
     return str(value)
 
 
