@@ -7,7 +7,8 @@ Each control (and each radio group) gets the label texts the page gives it, by s
 2. where it stands: the nearest text before it in its container (a ``<label>`` without
    ``for``, a span, a text node; climbing through wrappers that hold no other control), which
    is also the table cell left of it and the ``<dt>`` of its ``<dd>``; the cell above it in a
-   table (a header row) when nothing stands left of it; text right after a checkbox or radio;
+   table (a header row) when nothing stands left of it; text right after a checkbox or radio,
+   or after another control when nothing at all stands before it (a floating label);
 3. its placeholder or title.
 
 Matching a recipe's label against them is ``bots.web.find_fields_js``.
@@ -149,9 +150,10 @@ function textAbove(cell) {
 }
 
 function positional(u, add) {
-  let node = u.anchor, left = null;
+  let node = u.anchor, left = null, alone = true;  // alone: nothing before it in its container
   for (let depth = 0; u.kind !== 'input:radio' && node && depth < 6; depth++) {
     left = textBefore(node, u.members);
+    alone = alone && (depth > 0 || left === null);
     if (left !== null) break;
     const up = parentOf(node);
     if (!up || !climbable(up, u.members)) break;
@@ -163,7 +165,10 @@ function positional(u, add) {
   if (cell && !leftText && controlsIn(cell)[0] === u.anchor) {
     add(textAbove(cell), 'table-cell-above', 2);
   }
-  if (u.kind === 'input:checkbox' || u.kind === 'input:radio') {
+  // text after: a checkbox's or radio's own; another field's only when nothing stands
+  // before it (a floating label drawn after its input)
+  const ticks = u.kind === 'input:checkbox' || u.kind === 'input:radio';
+  if (ticks || (alone && !leftText && !cell && u.kind !== 'radio-group')) {
     add(textAfter(u.anchor, u.members), 'sibling-label', 2);
   }
 }

@@ -14,6 +14,7 @@ from pydantic import Field, field_validator
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
+from bots.steps.web.read_page import ReadSpec, read_one
 from bots.web.forms import fill_all, open_page, page_text, read, submit
 from bots.web.guard import check_not_rejected
 from bots.web.heal import memory_for
@@ -92,8 +93,10 @@ class Params(StepParams):
         default_factory=dict, description="Search criteria: field label -> value.")
     submit: ButtonRef = Field(description="The search button: its text, or {text|selector, "
                                           "frame, wait_for, dialog}.")
-    read: dict[str, str] = Field(
-        default_factory=dict, description="Output name -> label of the value to read.")
+    read: dict[str, str | ReadSpec] = Field(
+        default_factory=dict, description="Output name -> label of the value to read, or "
+                                          "{label|selector|pattern, frame} as in web.read_page "
+                                          "(a value under its column header, a pattern).")
     not_found: NotFound | None = Field(None, description="How the screen says 'no match'.")
     found: Found | None = Field(
         None, description="Finding a record is an exception with this code (a duplicate).")
@@ -116,15 +119,25 @@ async def search_record(params: Params, ctx: StepContext) -> dict[str, Any]:
     await fill_all(screen, params.fields)
     await submit(screen, params.submit, reject_red=False)
     if params.not_found and _shows(params.not_found.text, await page_text(screen.page)):
-        return _not_found(params)
+        return _not_found(params) | _remembered(screen)
     await check_not_rejected(screen.page, params.errors)
-    values = {name: await read(screen, label) for name, label in params.read.items()}
+    values = {name: await _read(screen, spec) for name, spec in params.read.items()}
     if params.found:
         raise _found(params, values)
     if params.then:
         await submit(screen, params.then, errors=params.errors)
+    return {"found": True, **values} | _remembered(screen)
+
+
+def _remembered(screen: Screen) -> dict[str, Any]:
+    """The search did its work: keep its controls' fingerprints; what was healed, if any."""
     screen.remember()
-    return {"found": True, **values} | ({"_healed": screen.healed} if screen.healed else {})
+    return {"_healed": screen.healed} if screen.healed else {}
+
+
+async def _read(screen: Screen, spec: str | ReadSpec) -> Any:
+    """A value of the result: by its label cell, or any way web.read_page reads one."""
+    return await read(screen, spec) if isinstance(spec, str) else await read_one(screen.page, spec)
 
 
 def _shows(text: str, page: str) -> bool:

@@ -29,7 +29,8 @@ def found_id(run: Run, page: Any, name: str, **escape: str) -> tuple[str, str]:
 @pytest.mark.parametrize(("label", "control", "how"), [
     ("First Name", "r7x1", "sibling-label"),  # the RPA challenge's <label><input>, no for
     ("Company", "company", "sibling-label"),  # label beside the input's wrapper
-    ("Fax", "fax", "sibling-label"),  # an aria-hidden icon between them is no label
+    ("Fax", "fax", "sibling-label"),
+    ("Nickname", "floating", "sibling-label"),  # a floating label after its input  # an aria-hidden icon between them is no label
     ("E-mail", "mail", "label-for"),  # trailing '*' dropped
     ("phone", "phone", "wrapping-label"),  # any case, trailing ':' dropped
     ("Notes", "notes", "aria-labelledby"),
