@@ -95,10 +95,11 @@ def accept(ident: str, *, recipe_file: str | None = None) -> int:
     except BotError as error:
         fail(error.message)
         return EXIT_UNKNOWN
-    store.rekey(proposal["step"], proposal["what"], proposal["name"], proposal["new_label"])
+    if proposal.get("new_label"):
+        store.rekey(proposal["step"], proposal["what"], proposal["name"], proposal["new_label"])
     set_status(store, proposal, "accepted", recipe_file=str(path))
     say(f"accepted {proposal['id']}: {path} step '{proposal['step']}' now names the "
-        f"{proposal['what']} '{proposal['new_label']}' ({places} place(s) changed)")
+        f"{proposal['what']} {_new(proposal)} ({places} place(s) changed)")
     return 0
 
 

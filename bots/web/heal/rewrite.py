@@ -1,4 +1,4 @@
-"""Accept a proposal into the recipe file: the new label or button text, every other byte kept.
+"""Accept a proposal into the recipe file: the new label, button text or selector; all else kept.
 
 ruamel.yaml (round-trip) finds where the step's field key or button text sits (line and
 column); the change is then made in the text itself, so comments, quotes, flow mappings and
@@ -115,6 +115,55 @@ def button_edits(lines: list[str], withs: list[CommentedMap], name: str,
     return edits
 
 
+def named_slots(withs: list[CommentedMap], what: str,
+                name: str) -> Iterator[tuple[CommentedMap, str]]:
+    """Where the step names the control: (mapping, key) holding its value or its text."""
+    for mapping in (m for w in withs for m in walk(w)):
+        if what == "field":
+            fields = mapping.get("fields")
+            if isinstance(fields, CommentedMap) and name in fields:
+                yield fields, name
+            continue
+        for key in BUTTON_KEYS:
+            value = mapping.get(key)
+            if value == name or (isinstance(value, CommentedMap) and value.get("text") == name):
+                yield mapping, key
+
+
+def selector_edits(lines: list[str], withs: list[CommentedMap], what: str, name: str,
+                   selector: str) -> list[Edit]:
+    """Add `selector:` where the step names the control (the new one has no usable label)."""
+    edits = []
+    for holder, slot in named_slots(withs, what, name):
+        value, wanted = holder[slot], json.dumps(selector)
+        if isinstance(value, CommentedMap):
+            edits.append(_selector_in_map(lines, value, wanted))
+            continue
+        line, col = holder.lc.value(slot)
+        end = scalar_end(lines[line], col, bool(holder.fa.flow_style()))
+        token = lines[line][col:end]
+        token = token if token.startswith(("'", '"')) else json.dumps(str(value))
+        text = f"{{value: {token}, selector: {wanted}}}" if what == "field" else \
+            f"{{selector: {wanted}}}"
+        edits.append(Edit(line, col, end, text))
+    return edits
+
+
+def _selector_in_map(lines: list[str], value: CommentedMap, wanted: str) -> Edit:
+    """Set or add the selector key of a field's or button's mapping."""
+    if "selector" in value:
+        line, col = value.lc.value("selector")
+        return Edit(line, col, scalar_end(lines[line], col, bool(value.fa.flow_style())), wanted)
+    last = list(value)[-1]
+    line, col = value.lc.value(last)
+    if value.fa.flow_style():
+        end = scalar_end(lines[line], col, True)
+        return Edit(line, end, end, f", selector: {wanted}")
+    indent = " " * value.lc.key(list(value)[0])[1]
+    end = len(lines[line].rstrip("\n"))
+    return Edit(line, end, end, f"\n{indent}selector: {wanted}")
+
+
 def apply(lines: list[str], edits: list[Edit]) -> str:
     """The text with the edits made (from the last one back, so columns stay right)."""
     changed = list(lines)
@@ -132,13 +181,18 @@ def rewrite_recipe(path: Path, proposal: dict[str, Any]) -> int:
     if not withs:
         raise RewriteError(f"{path}: no step with id '{proposal['step']}'; "
                            "was the step renamed? Edit the recipe by hand.")
-    if not new:
-        raise RewriteError(f"the new control has no label; add `selector: "
-                           f"{proposal.get('selector') or '...'}` to '{name}' in step "
-                           f"'{proposal['step']}' of {path} by hand")
+    selector = str(proposal.get("selector") or "")
+    if not (new or selector):
+        raise RewriteError(f"the new control has no label nor a stable id or name; add a "
+                           f"`selector:` to '{name}' in step '{proposal['step']}' of {path} "
+                           "by hand (see the evidence screenshot)")
     lines = text.splitlines(keepends=True)
-    finder = field_edits if proposal["what"] == "field" else button_edits
-    edits = finder(lines, withs, name, new)
+    if not new:
+        edits = selector_edits(lines, withs, str(proposal["what"]), name, selector)
+    elif proposal["what"] == "field":
+        edits = field_edits(lines, withs, name, new)
+    else:
+        edits = button_edits(lines, withs, name, new)
     if not edits:
         raise RewriteError(f"{path}: step '{proposal['step']}' does not name the "
                            f"{proposal['what']} '{name}' (any more); nothing to change")

@@ -21,8 +21,9 @@ def runner(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
-def healed(state: Path, what: str, name: str, new: str, step: str = "submit") -> str:
-    healing = Healing(step, what, name, "input:text", new, "", 0.97, 0.4, f"{name}:",
+def healed(state: Path, what: str, name: str, new: str, step: str = "submit",
+           selector: str = "") -> str:
+    healing = Healing(step, what, name, "input:text", new, selector, 0.97, 0.4, f"{name}:",
                       {"old": "old.png"})
     return str(record_heal(HealStore(state, "claims-intake"), healing, "item-1")["id"])
 
@@ -94,3 +95,18 @@ def test_a_change_the_recipe_cannot_take_is_refused_and_the_file_kept(tmp_path: 
     result = runner(state, "accept", ident)
     assert result.returncode == 2 and "does not name the field 'No Such Field'" in result.stderr
     assert copy.read_text() == RECIPE.read_text()
+
+
+def test_a_control_without_a_label_is_accepted_as_a_selector(tmp_path: Path) -> None:
+    state, copy = tmp_path / "state", recipe_copy(tmp_path)
+    field = healed(state, "field", "Claimant Name", "", selector="#claimantName")
+    button = healed(state, "button", "Inquire", "", step="inquiry", selector="#inquire")
+    assert runner(state, "accept", field).returncode == 0
+    assert runner(state, "accept", button).returncode == 0
+    text = copy.read_text()
+    assert ('            Claimant Name: {value: "${claim.claimant_name}", '
+            'selector: "#claimantName"}') in text
+    assert '      submit: {selector: "#inquire"}' in text
+    checked = subprocess.run([sys.executable, "runner.py", "check", str(copy)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
