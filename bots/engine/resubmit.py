@@ -15,12 +15,13 @@ from dbos import DBOS, SetWorkflowID
 from structlog.contextvars import bound_contextvars
 
 from bots.engine.batch import RunOptions, new_run_id
+from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import LedgerBook
 from bots.engine.durable import durable
 from bots.engine.enqueue import wait_for_outcome
 from bots.engine.host import Host, hosting
 from bots.engine.workflow import item_workflow
-from bots.kernel import Outcome
+from bots.kernel import ApplicationError, Outcome
 from bots.kernel.refs import references_in
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError, open_item
@@ -91,10 +92,26 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
                 host.book.claim(item["item_id"], worker.lease)
                 item = open_item(ledger, item["item_id"])  # still open, now that it is ours
                 resume = plan_resume(recipe, item, corrections)
+                batch = await _batch_set_up(recipe, host)
                 _audit(ledger, item, who, corrections, resume)
-                return await _run_again(host, ledger, item, resume)
+                outcome = await _run_again(host, ledger, item, resume)
+                await batch.run_after()
+                return outcome
     finally:
         ledger.close()
+
+
+async def _batch_set_up(recipe: Recipe, host: Host) -> BatchSteps:
+    """The recipe's before_items, run for this one item (a batch session's page needs its
+    setup: Start pressed, a work list open); their failure refuses the resubmit, unchanged."""
+    batch = BatchSteps(recipe, host)
+    if not await batch.run_before():
+        failed = batch.failed or {}
+        raise ApplicationError(
+            f"the recipe's before_items step '{failed.get('step')}' failed, so the item was "
+            f"not resubmitted: {failed.get('message')}", code=str(failed.get("code")
+                                                                 or "STEP_FAILED"))
+    return batch
 
 
 def _audit(ledger: Ledger, item: dict[str, Any], who: str,
