@@ -78,3 +78,18 @@ def test_every_request_registered_once_with_every_value(practice, tmp_path):
     again = run_recipe(practice, tmp_path, "vendor-onboarding")
     assert again.summary["already_finished"] == len(expected)
     assert len(practice.vendors()) == len(expected)
+
+
+def test_a_wiped_state_folder_registers_nothing_twice(practice, tmp_path):
+    practice.reset()
+    first = run_recipe(practice, tmp_path / "first", "vendor-onboarding")
+    assert first.summary["done"] == 3, first.stderr[-3000:]
+    registered = {v["request"]: v["reference"] for v in practice.vendors()}
+
+    again = run_recipe(practice, tmp_path / "wiped", "vendor-onboarding")  # no record of run 1
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert (again.summary["done"], again.summary["already_finished"]) == (3, 0)
+    assert {v["request"]: v["reference"] for v in practice.vendors()} == registered
+    ledger = Ledger(f"sqlite:///{tmp_path / 'wiped' / 'bots.sqlite'}")
+    found = {row["name"].split()[-1]: row["reference"] for row in ledger.find_items()}
+    assert found == registered  # the portal's own references, found by the check
