@@ -11,7 +11,9 @@ One click, in order:
 3. its aftermath (``bots.web.settle``): a navigation it started is followed to the new page's
    load; requests it started are let finish; when it started neither (a client-rendered page
    changing in place) nothing more is waited for;
-4. the button's ``wait_for:`` (``bots.web.waits``), when the recipe gives one.
+4. the button's ``wait_for:`` (``bots.web.waits``), when the recipe gives one: it then says
+   when the click has done its work, so the requests are not also let settle in step 3 (that
+   would cost a quiet period per click on a form that saves each row with a fetch).
 
 Every wait after the click has ``timeout_s``: the caller's, else the page's default set where
 the page is made (``set_page_defaults``: ``web.timeouts.navigation_s``), else 30 s;
@@ -78,7 +80,7 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
         await click_when_ready(found.locator, button.name, traffic)
         async with translated(f"waiting after {after}"):
             clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
-                                      seen)
+                                      seen, settling=button.wait_for is None)
         if button.wait_for:
             await wait_for(page, button.wait_for, seconds, after)
         clicked.dialogs = list(seen.messages)
@@ -101,8 +103,11 @@ async def click_when_ready(locator: Locator, name: str, traffic: Traffic) -> Non
 
 
 async def aftermath(page: Page, traffic: Traffic, until: float, name: str,
-                    answered: Answered) -> Clicked:
-    """Follow what the click started: navigations to their load, requests to their end."""
+                    answered: Answered, *, settling: bool = True) -> Clicked:
+    """Follow what the click started: navigations to their load, requests to their end.
+
+    Without `settling` (the button has its own ``wait_for``, which then says when the click
+    has done its work) only a navigation the click started is followed."""
     clicked = Clicked()
     for _ in range(MAX_HOPS):
         if await navigation_started(page, traffic, until, lambda: answered.stayed):
@@ -110,6 +115,6 @@ async def aftermath(page: Page, traffic: Traffic, until: float, name: str,
             clicked.response = await follow_navigation(page, traffic, until, what)
             clicked.navigated = True
         what = f"the page to settle after clicking '{name}' (the click happened)"
-        if not await settle(traffic, until, what):
+        if not settling or not await settle(traffic, until, what):
             break
     return clicked
