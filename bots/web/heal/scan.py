@@ -48,9 +48,12 @@ SCAN_SCRIPT = """
     return over ? text(over) : '';
   };
   const siblingLabel = (el) => {
-    for (let node = el.previousSibling; node; node = node.previousSibling) {
-      const said = node.nodeType === 3 ? node.textContent.trim() : text(node);
-      if (said) return said.length <= 80 ? said : '';
+    // the text just before the control, or before the box it sits in (div layouts), 3 levels
+    for (let at = el, depth = 0; at && depth < 3; at = at.parentElement, depth++) {
+      for (let node = at.previousSibling; node; node = node.previousSibling) {
+        const said = node.nodeType === 3 ? node.textContent.trim() : text(node);
+        if (said) return said.length <= 80 ? said : '';
+      }
     }
     return '';
   };

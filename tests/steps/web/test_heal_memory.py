@@ -59,6 +59,12 @@ FRAMED = (f"<html><body>{MENU}<h2>New Claim</h2><iframe name=claim srcdoc='"
           + table(text_row("Policy No.:", "in-frame")).replace("'", "&#39;") + "'></iframe>"
           "</body></html>")
 
+DIVS = (f"<html><body>{MENU}<h2>New Claim</h2><form>"
+        "<div class=row><div><label>Name of claimant</label></div>"
+        "<div><input id=div-claimant></div></div>"
+        "<div class=row><div><span>Policy No.</span></div><div><input id=div-policy></div></div>"
+        "</form></body></html>")
+
 
 @pytest.fixture(scope="module")
 def browser_pool(run: Run) -> Iterator[BrowserPool]:
@@ -189,6 +195,15 @@ def test_a_control_that_moved_into_a_frame_heals_there(run: Run, page: Page,
     run(found.locator.fill("P-7"))
     assert run(page.frame_locator("iframe").locator("#in-frame").input_value()) == "P-7"
     assert found.fingerprint["frame"] == "claim"
+
+
+def test_labels_in_boxes_before_the_control_are_read(run: Run, page: Page,
+                                                     tmp_path: Path) -> None:
+    remember_v1(run, page, tmp_path)
+    show(run, page, DIVS)
+    found = run(memory(tmp_path).heal(page, "field", "Policy Number",
+                                      missing("field", "Policy Number")))
+    assert element_id(run, found) == "div-policy"
 
 
 def test_healing_off_remembers_but_never_heals(run: Run, page: Page, tmp_path: Path) -> None:
