@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -88,9 +89,7 @@ class FileMemory:
         proposal = record_heal(self.store, healing, self.item)
         shot = self.store.evidence_dir / f"{proposal['id']}-new.png"
         if not shot.exists():
-            with contextlib.suppress(Exception):  # evidence must never fail the step
-                shot.parent.mkdir(parents=True, exist_ok=True)
-                await page.screenshot(path=str(shot), full_page=True)
+            await _outlined_screenshot(page, chosen, shot)
             set_evidence(self.store, proposal["id"], "new", str(shot))
         self.log.warning("healed", recipe=self.store.recipe, step_id=self.step_id, what=what,
                          name=name, old_label=old_label, new_label=new_label,
@@ -137,6 +136,22 @@ def _kept(controls: dict[str, Any], what: str, name: str, found: Found, shot: st
                      "signature": mark, "first_seen": now(), "evidence": shot})
     del variants[:-MAX_VARIANTS]
     return True
+
+
+OUTLINE = ("(el, on) => { if (on) { el.dataset.botsOutline = el.style.outline; "
+           "el.style.outline = '3px solid #e00'; } else { el.style.outline = "
+           "el.dataset.botsOutline || ''; delete el.dataset.botsOutline; } }")
+
+
+async def _outlined_screenshot(page: Page, chosen: Candidate, path: Path) -> None:
+    """The screen a control was healed on, that control outlined in red (best effort)."""
+    with contextlib.suppress(Exception):  # evidence must never fail the step
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await chosen.locator.evaluate(OUTLINE, True)
+        try:
+            await page.screenshot(path=str(path), full_page=True)
+        finally:
+            await chosen.locator.evaluate(OUTLINE, False)
 
 
 def _screenshot_later(found: Found, path: str) -> None:
