@@ -24,17 +24,24 @@ const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'BR', 'HR', 'IMG', 'SV
 const NO_CLIMB = new Set(['TR', 'TBODY', 'THEAD', 'TFOOT', 'TABLE', 'BODY', 'HTML']);
 const tagOf = el => el.tagName.toUpperCase();
 
-// a <label>'s own text, without the text of the control it wraps (a select's options)
-function labelText(label, control) {
-  let text = '';
+// a <label>'s own text before and after the control it wraps (never a select's options)
+function labelParts(label, control, parts = {before: '', after: '', past: false}) {
   for (const node of label.childNodes) {
-    if (node.nodeType === 3) text += ' ' + node.textContent;
-    else if (node.nodeType !== 1 || node === control || isControl(node)) continue;
-    else if (node.contains(control)) text += ' ' + labelText(node, control);
-    else if (!SKIP_TAGS.has(tagOf(node))) text += ' ' + textOf(node);
+    const side = parts.past ? 'after' : 'before';
+    if (node.nodeType === 3) parts[side] += ' ' + node.textContent;
+    else if (node.nodeType !== 1) continue;
+    else if (node === control) parts.past = true;
+    else if (isControl(node)) continue;
+    else if (node.contains(control)) labelParts(node, control, parts);
+    else if (!SKIP_TAGS.has(tagOf(node))) parts[side] += ' ' + textOf(node);
   }
-  return plain(text);
+  return parts;
 }
+
+const labelText = (label, control) => {
+  const parts = labelParts(label, control);
+  return plain(parts.before + ' ' + parts.after);
+};
 
 function groupBox(radios) {
   const box = radios[0].closest('fieldset, [role=radiogroup]');
@@ -182,7 +189,10 @@ function labelsOf(u) {
   }
   if (u.kind !== 'radio-group') {
     for (const label of el.labels || []) {
-      add(labelText(label, el), label.contains(el) ? 'wrapping-label' : 'label-for', 1);
+      const how = label.contains(el) ? 'wrapping-label' : 'label-for';
+      const parts = labelParts(label, el), before = plain(parts.before), after = plain(parts.after);
+      add(plain(before + ' ' + after), how, 1);
+      if (before && after) add(before, how, 1);  // "Email <input> we never share it"
     }
   }
   add(labelledBy(el), 'aria-labelledby', 1);
@@ -191,6 +201,8 @@ function labelsOf(u) {
   if (u.kind === 'input:radio') return found.filter(l => l.how !== 'table-cell-above');
   add(plain(el.getAttribute('placeholder')), 'placeholder', 3);
   add(plain(el.getAttribute('title')), 'title', 3);
+  const first = tagOf(el) === 'SELECT' && el.options[0];
+  if (first && first.value === '') add(plain(first.text), 'placeholder', 3);  // "Country"
   return found;
 }
 """

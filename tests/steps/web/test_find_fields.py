@@ -30,7 +30,9 @@ def found_id(run: Run, page: Any, name: str, **escape: str) -> tuple[str, str]:
     ("First Name", "r7x1", "sibling-label"),  # the RPA challenge's <label><input>, no for
     ("Company", "company", "sibling-label"),  # label beside the input's wrapper
     ("Fax", "fax", "sibling-label"),
-    ("Nickname", "floating", "sibling-label"),  # a floating label after its input  # an aria-hidden icon between them is no label
+    ("Nickname", "floating", "sibling-label"),
+    ("Alias", "alias", "wrapping-label"),  # a hint after the input inside the label
+    ("Region", "region", "placeholder"),  # a select's empty first option  # a floating label after its input  # an aria-hidden icon between them is no label
     ("E-mail", "mail", "label-for"),  # trailing '*' dropped
     ("phone", "phone", "wrapping-label"),  # any case, trailing ':' dropped
     ("Notes", "notes", "aria-labelledby"),
