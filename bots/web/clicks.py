@@ -28,13 +28,21 @@ import time
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
-from playwright.async_api import Locator, Page, Response
+from playwright.async_api import Frame, Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from bots.web.dialogs import Answered, desk_for
 from bots.web.guard import translated
 from bots.web.ready import not_ready, readiness
-from bots.web.settle import Traffic, follow_navigation, navigation_started, settle, watch_leaving
+from bots.web.settle import (
+    Traffic,
+    follow_navigation,
+    frame_leaving,
+    navigation_started,
+    settle,
+    watch_frame,
+    watch_leaving,
+)
 from bots.web.targets import Button, DialogAnswer, Found
 from bots.web.waits import wait_for
 
@@ -76,11 +84,12 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
     desk = desk_for(page)
     async with translated("watching the page"):
         await watch_leaving(page)
+        frame = await frame_of(found.locator) if button.frame else None
     with Traffic(page) as traffic, desk.answering(button.dialog or dialogs, button.name) as seen:
         await click_when_ready(found.locator, button.name, traffic)
         async with translated(f"waiting after {after}"):
             clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
-                                      seen, settling=button.wait_for is None)
+                                      seen, settling=button.wait_for is None, frame=frame)
         if button.wait_for:
             await wait_for(page, button.wait_for, seconds, after)
         clicked.dialogs = list(seen.messages)
@@ -102,13 +111,28 @@ async def click_when_ready(locator: Locator, name: str, traffic: Traffic) -> Non
             raise not_ready(name, await readiness(locator)) from None
 
 
+async def frame_of(locator: Locator) -> Frame | None:
+    """The frame a control in an iframe is in, its leave watch armed (None: not found now)."""
+    handles = await locator.element_handles()
+    frame = await handles[0].owner_frame() if handles else None
+    for handle in handles:
+        await handle.dispose()
+    if frame is not None:
+        await watch_frame(frame)
+    return frame
+
+
 async def aftermath(page: Page, traffic: Traffic, until: float, name: str,
-                    answered: Answered, *, settling: bool = True) -> Clicked:
+                    answered: Answered, *, settling: bool = True,
+                    frame: Frame | None = None) -> Clicked:
     """Follow what the click started: navigations to their load, requests to their end.
 
     Without `settling` (the button has its own ``wait_for``, which then says when the click
-    has done its work) only a navigation the click started is followed."""
+    has done its work) only a navigation the click started is followed. A button in a
+    `frame` may post a form inside it: the frame's new document is waited for too."""
     clicked = Clicked()
+    if frame is not None and settling and frame != page.main_frame:
+        await frame_leaving(frame, traffic, until)
     for _ in range(MAX_HOPS):
         if await navigation_started(page, traffic, until, lambda: answered.stayed):
             what = f"the page to load after clicking '{name}' (the click happened)"

@@ -126,11 +126,16 @@ async def watch_leaving(page: Page) -> None:
     _WATCHED.add(page)
 
 
-async def leaving(page: Page, traffic: Traffic) -> bool:
-    """Whether the page began to leave (a navigation started) since the traffic watch began:
-    one round trip, which also lets the click's first requests be reported."""
+async def watch_frame(frame: Frame) -> None:
+    """Arm the leave watch in a frame's current document (later ones have the init script)."""
+    await frame.evaluate(WATCH_JS)
+
+
+async def leaving(where: Page | Frame, traffic: Traffic) -> bool:
+    """Whether the page (or frame) began to leave (a navigation started) since the traffic
+    watch began: one round trip, which also lets the click's first requests be reported."""
     try:
-        since_ms = await page.evaluate(SINCE_LEFT_JS)
+        since_ms = await where.evaluate(SINCE_LEFT_JS)
     except PlaywrightError as error:
         if any(word in str(error).lower() for word in LEFT):
             return True  # the old document went away under the evaluation
@@ -149,6 +154,18 @@ async def navigation_started(page: Page, traffic: Traffic, until: float,
     while traffic.navigation is None:
         if not await traffic.changes(start_by):
             return False  # the page prompted, then stayed (a dismissed beforeunload)
+    return True
+
+
+async def frame_leaving(frame: Frame, traffic: Traffic, until: float) -> bool:
+    """Whether the click made the sub-frame it was in begin to leave (a form posted inside an
+    iframe); if so, wait until its document request shows, so that ``settle`` follows it."""
+    if not await leaving(frame, traffic):
+        return False
+    start_by = min(until, time.monotonic() + NAVIGATION_START_S)
+    while not traffic.pending:
+        if not await traffic.changes(start_by):
+            return False
     return True
 
 
