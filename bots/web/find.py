@@ -15,7 +15,8 @@ radios of one name are their group). ``frame:`` names an iframe by its name, its
 selector of the iframe element; ``outer >> inner`` goes into a frame inside a frame.
 
 The fingerprint (for healing) has: label (as shown), how, tag, type, role, accessible_name, id,
-name, placeholder, near {before, after}, box {x, y, w, h}, visible, frame.
+name, placeholder, near (the nearest text before it, else after it), near_after, box {x, y,
+w, h}, visible, frame (and selector, when the recipe gave one).
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ function fingerprint(el, anchor, label, how, name) {
           role: el === anchor ? roleOf(el) : 'radiogroup', accessible_name: name || label,
           id: el.id || anchor.id || '', name: anchor.getAttribute('name') || '',
           placeholder: anchor.getAttribute('placeholder') || '',
-          near: {before: nearText(anchor, -1), after: nearText(el, 1)},
+          near: nearText(anchor, -1) || nearText(el, 1), near_after: nearText(el, 1),
           box: {x: Math.round(box.x + scrollX), y: Math.round(box.y + scrollY),
                 w: Math.round(box.width), h: Math.round(box.height)},
           visible: visible(el)};

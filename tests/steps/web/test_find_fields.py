@@ -98,7 +98,8 @@ def test_the_fingerprint_describes_the_control(run: Run, page: Any) -> None:
     assert {key: print_[key] for key in ("label", "how", "tag", "type", "role", "id", "name")} \
         == {"label": "First Name", "how": "sibling-label", "tag": "input", "type": "text",
             "role": "textbox", "id": "r7x1", "name": "qx81"}
-    assert print_["near"]["before"] == "First Name" and print_["frame"] is None
+    assert print_["near"] == "First Name" and print_["near_after"] == "Last Name"
+    assert print_["frame"] is None
     assert set(print_["box"]) == {"x", "y", "w", "h"} and print_["box"]["w"] > 0
 
 
