@@ -7,7 +7,8 @@ sibling labels, aria, placeholders, table cells left and above, ``<dt>``/``<dd>`
 open shadow roots included), marks the element it chose with a fresh token and returns its
 fingerprint; the ``Found``'s locator is that mark, so the fill or click is the only other call.
 Only when nothing is found yet (a page still rendering) does it wait, polling in the page up to
-the action timeout.
+the action timeout (so a control the screen lacks costs that timeout before ControlMissing). A
+form's fields are found together before they are filled (``bots.web.find_ahead``).
 
 ``selector:`` takes whatever Playwright's locators take (CSS, ``xpath=...`` or ``//...``,
 ``role=...``, ``text=...``, ``css=...``); its matches must be one visible control (several
