@@ -34,19 +34,20 @@ from bots.web.heal.store import HealStore, control_key, now, safe_name
 from bots.web.targets import ControlMissing, Found
 
 MAX_VARIANTS = 4
-SIGNATURE_KEYS = ("tag", "type", "role", "placeholder", "near", "frame")
+SIGNATURE_KEYS = ("tag", "type", "role", "placeholder", "frame")
 SHOWN_CANDIDATES = 3
 GENERATED = re.compile(r"[0-9a-f]{6,}|\d{3,}", re.IGNORECASE)  # hashes, counters: per page load
 
 
 def signature(kind: str, fingerprint: dict[str, Any]) -> str:
-    """What must change for a fingerprint to count as new (generated ids and small moves don't)."""
-    box = fingerprint.get("box")
-    place = box if isinstance(box, dict) else {}
-    rounded = {key: round(float(place.get(key) or 0) / 20) for key in ("x", "y")}
+    """What must change for a fingerprint to count as new: what the control is and says.
+
+    Where it sits and what surrounds it are left out: forms that reshuffle their fields (or
+    show an error beside one) would otherwise write a file and a screenshot on every item.
+    """
     stable = {key: fingerprint.get(key) for key in SIGNATURE_KEYS}
-    return json.dumps([kind, first_text(fingerprint, LABEL_KEYS), stable, rounded],
-                      sort_keys=True, default=str)
+    return json.dumps([kind, first_text(fingerprint, LABEL_KEYS), stable], sort_keys=True,
+                      default=str)
 
 
 class FileMemory:

@@ -71,7 +71,7 @@ from bots.web.targets import Found
 name = sys.argv[2]
 memory = FileMemory(HealStore(Path(sys.argv[1]), "claims"), "submit", name, heal=True)
 for round in range(20):
-    fingerprint = {"label": name, "tag": "input", "box": {"x": 0, "y": 40 * round, "w": 9, "h": 9}}
+    fingerprint = {"label": f"{name} (screen {round})", "tag": "input"}
     memory.remember([("field", name, Found(None, "input:text", "label-for", fingerprint))])
 """
 
