@@ -36,12 +36,13 @@ class Scored:
 
 
 def family(kind: str) -> str:
-    """Kinds that can stand for each other: every text-like input is 'text'; buttons alike."""
+    """Kinds that can stand for each other: every text-like input is 'text'; buttons alike.
+
+    A radio group is a kind of its own that no single control matches: it is not healed.
+    """
     if kind.startswith("input:"):
         kind_type = kind.split(":", 1)[1]
         return "text" if kind_type in TEXT_TYPES else kind_type
-    if kind in ("radio-group",):
-        return "radio"
     if kind in ("button", "link", "a", "submit"):
         return "button"
     return kind

@@ -46,6 +46,8 @@ def test_a_field_never_scores_against_another_kind() -> None:
     assert score({"label": "Date of loss"}, "input:date", date, "Date of Loss", "field")
     text = remembered("input:text", "Phone:")
     assert score({"label": "Telephone"}, "input:tel", text, "Phone", "field")  # text-like
+    group = remembered("radio-group", "Gender")
+    assert score({"label": "Gender"}, "input:radio", group, "Gender", "field") is None
 
 
 def test_only_one_clear_winner_is_taken() -> None:
