@@ -96,7 +96,7 @@ SCAN_SCRIPT = """
     el.setAttribute(mark, token + '-' + index);
     out.push({
       mark: token + '-' + index, tag,
-      type: tag === 'input' ? (el.getAttribute('type') || 'text').toLowerCase() : '',
+      type: tag === 'input' ? el.type : '',
       role: el.getAttribute('role') || '', label: labelOf(el),
       accessible_name: el.getAttribute('aria-label') || '',
       id: el.id || '', name_attr: el.getAttribute('name') || '',
