@@ -36,7 +36,8 @@ from bots.web.targets import ControlMissing, Found
 MAX_VARIANTS = 4
 SIGNATURE_KEYS = ("tag", "type", "role", "placeholder", "frame")
 SHOWN_CANDIDATES = 3
-GENERATED = re.compile(r"[0-9a-f]{6,}|\d{3,}", re.IGNORECASE)  # hashes, counters: per page load
+# generated per page load: hex runs with a digit in them (hashes), counters
+GENERATED = re.compile(r"(?=[a-f]*\d)[0-9a-f]{6,}|\d{3,}", re.IGNORECASE)
 
 
 def signature(kind: str, fingerprint: dict[str, Any]) -> str:
