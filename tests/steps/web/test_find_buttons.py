@@ -60,6 +60,11 @@ def test_a_selector_settles_it(run: Run, page: Any) -> None:
     assert found.how == "selector" and found.fingerprint["label"] == "Delete"
 
 
+def test_a_text_selector(run: Run, page: Any) -> None:
+    found = run(find_button(page, Button(selector="text=Save draft")))
+    assert run(found.locator.get_attribute("id")) == "save"
+
+
 def test_a_missing_button_lists_the_page_buttons(run: Run, page: Any) -> None:
     with pytest.raises(ControlMissing, match="No button or link 'Cancel'") as raised:
         run(find_button(page, as_button("Cancel")))

@@ -137,3 +137,19 @@ def test_fields_after_a_choice_that_redraws_them_are_found_afresh(run: Run,
     assert typed == {"Name": "Ann", "Country": "France", "Region": "Normandie", "City": "Caen"}
     assert [value_of(run, form, css) for css in ("#name", "#country", "#region", "#city")] \
         == ["Ann", "France", "Normandie", "Caen"]
+
+
+def test_a_form_of_text_fields_is_searched_in_one_browser_call(run: Run, page: Any,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    frame, calls = page.main_frame, []
+    searched = frame.evaluate
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1].get("op") if len(args) > 1 else None)
+        return await searched(*args, **kwargs)
+
+    monkeypatch.setattr(frame, "evaluate", counted)
+    run(fill_all(page, {"Name": "Ann", "Email": "a@b.c", "Phone": "1", "Description": "x"}))
+    assert calls == ["fields"]
+    assert value_of(run, page, "#desc") == "x"
