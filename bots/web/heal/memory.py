@@ -74,18 +74,19 @@ class FileMemory:
             raise _unhealed(missing, what, name, scored) from missing
         chosen = found[winner.index]
         await chosen.take()
-        await self._report(page, what, name, record, chosen, scored)
+        await self._report(page, what, name, record, chosen, scored, shared_label(chosen, found))
         return Found(chosen.locator, chosen.kind, "healed", chosen.fingerprint)
 
     async def _report(self, page: Page, what: str, name: str, record: dict[str, Any],
-                      chosen: Candidate, scored: list[Scored]) -> None:
+                      chosen: Candidate, scored: list[Scored], shared: bool) -> None:
         """Log the heal, keep the new screen, and write (or count) the proposal."""
-        new_label = first_text(chosen.features, LABEL_KEYS).strip().rstrip(":*").strip()
-        old = _before(record["variants"], new_label)
+        label = first_text(chosen.features, LABEL_KEYS).strip().rstrip(":*").strip()
+        selector = stable_selector(chosen.features) if shared or not label else ""
+        new_label = "" if selector else label  # a label two controls share is no name
+        old = _before(record["variants"], label)
         old_label = first_text(old.get("fingerprint") or {}, LABEL_KEYS)
         runner_up = scored[1].score if len(scored) > 1 else 0.0
-        healing = Healing(self.step_id, what, name, chosen.kind, new_label,
-                          "" if new_label else stable_selector(chosen.features),
+        healing = Healing(self.step_id, what, name, chosen.kind, new_label, selector,
                           scored[0].score, runner_up, old_label,
                           {"old": str(old.get("evidence") or "")})
         proposal = record_heal(self.store, healing, self.item)
@@ -94,7 +95,7 @@ class FileMemory:
             await _outlined_screenshot(page, chosen, shot)
             set_evidence(self.store, proposal["id"], "new", str(shot))
         self.log.warning("healed", recipe=self.store.recipe, step_id=self.step_id, what=what,
-                         name=name, old_label=old_label, new_label=new_label,
+                         name=name, old_label=old_label, new_label=label, selector=selector,
                          score=healing.score, runner_up=runner_up, proposal=proposal["id"])
 
     def remember(self, used: list[tuple[str, str, Found]]) -> None:
@@ -115,6 +116,13 @@ class FileMemory:
     def _old_screen_path(self) -> str:
         stamp = now().replace(":", "").replace("-", "")
         return str(self.store.evidence_dir / f"{safe_name(self.step_id)}-{stamp}.png")
+
+
+def shared_label(chosen: Candidate, found: list[Candidate]) -> bool:
+    """Whether another control on the page shows the same label (the recipe could not name
+    the chosen one by it)."""
+    mine = normalized(first_text(chosen.features, LABEL_KEYS))
+    return sum(normalized(first_text(c.features, LABEL_KEYS)) == mine for c in found) > 1
 
 
 def _before(variants: list[dict[str, Any]], new_label: str) -> dict[str, Any]:

@@ -67,6 +67,8 @@ DIVS = (f"<html><body>{MENU}<h2>New Claim</h2><form>"
         "<div class=row><div><span>Policy No.</span></div><div><input id=div-policy></div></div>"
         "</form></body></html>")
 
+SHARED = table(text_row("Policy No.:", "policyNo"), select_row("Policy No.:", "policy-kind"))
+
 
 @pytest.fixture(scope="module")
 def browser_pool(run: Run) -> Iterator[BrowserPool]:
@@ -206,6 +208,17 @@ def test_labels_in_boxes_before_the_control_are_read(run: Run, page: Page,
     found = run(memory(tmp_path).heal(page, "field", "Policy Number",
                                       missing("field", "Policy Number")))
     assert element_id(run, found) == "div-policy"
+
+
+def test_a_new_label_two_controls_share_is_proposed_as_a_selector(run: Run, page: Page,
+                                                                   tmp_path: Path) -> None:
+    remember_v1(run, page, tmp_path)
+    show(run, page, SHARED)
+    found = run(memory(tmp_path).heal(page, "field", "Policy Number",
+                                      missing("field", "Policy Number")))
+    assert element_id(run, found) == "policyNo"
+    [proposal] = proposals(HealStore(tmp_path, "claims"))
+    assert (proposal["new_label"], proposal["selector"]) == ("", '[id="policyNo"]')
 
 
 def test_healing_off_remembers_but_never_heals(run: Run, page: Page, tmp_path: Path) -> None:
