@@ -13,7 +13,10 @@ One click, in order:
    changing in place) nothing more is waited for;
 4. the button's ``wait_for:`` (``bots.web.waits``), when the recipe gives one: it then says
    when the click has done its work, so the requests are not also let settle in step 3 (that
-   would cost a quiet period per click on a form that saves each row with a fetch).
+   would cost a quiet period per click on a form that saves each row with a fetch). Red error
+   text ends it too (``Clicked.refused``): a refused submit never shows its confirmation, and
+   the caller's rejection check (``bots.web.guard``) says why, at once instead of after the
+   timeout.
 
 Every wait after the click has ``timeout_s``: the caller's, else the page's default set where
 the page is made (``set_page_defaults``: ``web.timeouts.navigation_s``), else 30 s;
@@ -58,6 +61,7 @@ class Clicked:
     response: Response | None = None
     navigated: bool = False
     dialogs: list[str] = field(default_factory=list)  # the texts of alerts/confirms answered
+    refused: bool = False  # red error text came instead of the button's wait_for
 
 
 _TIMEOUTS: WeakKeyDictionary[Page, float] = WeakKeyDictionary()
@@ -91,7 +95,8 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
             clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
                                       seen, settling=button.wait_for is None, frame=frame)
         if button.wait_for:
-            await wait_for(page, button.wait_for, seconds, after)
+            clicked.refused = not await wait_for(page, button.wait_for, seconds, after,
+                                                 or_red_errors=True)
         clicked.dialogs = list(seen.messages)
     return clicked
 

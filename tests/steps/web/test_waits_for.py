@@ -130,3 +130,17 @@ def test_a_wait_looks_inside_the_frame_it_is_given(run: Run, site: WaitSite) -> 
     run(wait_for(site.page, wait, 5, scope=inner))
     with pytest.raises(TransientError):
         run(wait_for(site.page, wait, 5))  # not in the outer page
+
+
+def test_red_error_text_ends_the_wait_for_a_confirmation(run: Run, spa: WaitSite) -> None:
+    button = Button.model_validate({"text": "Send on hold",
+                                    "wait_for": {"text": "Saved", "timeout_s": 5}})
+    began = time.perf_counter()
+    clicked = run(click_and_wait(spa.page, spa.text("Send on hold"), button))
+    assert clicked.refused and time.perf_counter() - began < 1.5
+    assert run(red_errors(spa.page)) == ["Policy P-9 is on hold."]
+
+
+def test_a_confirmation_that_comes_is_no_refusal(run: Run, spa: WaitSite) -> None:
+    button = Button.model_validate({"text": "Save slowly", "wait_for": {"text": "Saved"}})
+    assert not run(click_and_wait(spa.page, spa.text("Save slowly"), button)).refused
