@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bots.kernel.errors import BotError
 
 STEP_LISTS = ("steps", "before_items", "after_items")
-BUTTON_KEYS = ("submit", "button", "click")
+BUTTON_KEYS = ("submit", "button", "click", "then")
 PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()/'-]*$")  # safe unquoted, in block and flow
 
 
@@ -104,30 +104,42 @@ def button_edits(lines: list[str], withs: list[CommentedMap], name: str,
                  new: str) -> list[Edit]:
     """Change the button text `name` to `new` wherever the step names that button."""
     edits = []
-    for mapping in (m for w in withs for m in walk(w)):
-        for key in BUTTON_KEYS:
-            value = mapping.get(key)
-            holder, slot = (value, "text") if isinstance(value, CommentedMap) else (mapping, key)
-            if holder.get(slot) == name:
-                line, col = holder.lc.value(slot)
-                end = scalar_end(lines[line], col, bool(holder.fa.flow_style()))
-                edits.append(Edit(line, col, end, yaml_text(new, lines[line][col:end])))
+    for holder, slot in named_slots(withs, "button", name):
+        if isinstance(holder[slot], CommentedMap):
+            holder, slot = holder[slot], "text"
+        line, col = position(holder, slot)
+        end = scalar_end(lines[line], col, bool(holder.fa.flow_style()))
+        edits.append(Edit(line, col, end, yaml_text(new, lines[line][col:end])))
     return edits
 
 
-def named_slots(withs: list[CommentedMap], what: str,
-                name: str) -> Iterator[tuple[CommentedMap, str]]:
-    """Where the step names the control: (mapping, key) holding its value or its text."""
+Holder = CommentedMap | CommentedSeq
+
+
+def position(holder: Holder, slot: Any) -> tuple[int, int]:
+    """Line and column of a value in a mapping (by key) or a list (by index)."""
+    place = holder.lc.item(slot) if isinstance(holder, CommentedSeq) else holder.lc.value(slot)
+    return int(place[0]), int(place[1])
+
+
+def named_slots(withs: list[CommentedMap], what: str, name: str) -> Iterator[tuple[Holder, Any]]:
+    """Where the step names the control: (mapping or list, key or index) holding it."""
     for mapping in (m for w in withs for m in walk(w)):
         if what == "field":
             fields = mapping.get("fields")
             if isinstance(fields, CommentedMap) and name in fields:
                 yield fields, name
             continue
-        for key in BUTTON_KEYS:
-            value = mapping.get(key)
-            if value == name or (isinstance(value, CommentedMap) and value.get("text") == name):
-                yield mapping, key
+        for key in (key for key in BUTTON_KEYS if key in mapping):
+            value = mapping[key]
+            refs = [(value, index) for index in range(len(value))] \
+                if isinstance(value, CommentedSeq) else [(mapping, key)]
+            yield from ((holder, slot) for holder, slot in refs if _names(holder[slot], name))
+
+
+def _names(ref: Any, name: str) -> bool:
+    """Whether a button reference (a text, or a mapping with a text) names this button."""
+    return ref == name or (isinstance(ref, CommentedMap) and ref.get("text") == name)
 
 
 def selector_edits(lines: list[str], withs: list[CommentedMap], what: str, name: str,
@@ -139,7 +151,7 @@ def selector_edits(lines: list[str], withs: list[CommentedMap], what: str, name:
         if isinstance(value, CommentedMap):
             edits.append(_selector_in_map(lines, value, wanted))
             continue
-        line, col = holder.lc.value(slot)
+        line, col = position(holder, slot)
         end = scalar_end(lines[line], col, bool(holder.fa.flow_style()))
         token = lines[line][col:end]
         token = token if token.startswith(("'", '"')) else json.dumps(str(value))
