@@ -2,8 +2,10 @@
 
 - text, textarea, email, tel, number, password, contenteditable: the value's text is typed
   (a number input refuses what is not a number: FIELD_INVALID);
-- checkbox: ticked for yes/true/x/1/on/checked/y, cleared for no/false/0/off/unchecked/n/'';
-- radio group: the option whose label or value matches (as a label: case and spaces aside;
+- checkbox (or a role=checkbox/switch widget): ticked for yes/true/x/1/on/checked/y, cleared
+  for no/false/0/off/unchecked/n/'';
+- radio group (inputs of one name, or role=radio widgets in a role=radiogroup): the option whose
+  label or value matches (as a label: case and spaces aside;
   then one whose label contains it); a single radio: ticked for a yes word;
 - select: by value or text (``bots.web.forms.pick_option``);
 - date inputs: an ISO date, or a value with a ``date:`` format (read back with that pattern),
@@ -34,7 +36,8 @@ FALSY = {"0", "false", "no", "n", "", "off", "unchecked", "none"}
 OPTIONS_JS = "el => [...el.options].map(o => [o.value, o.text.trim()])"
 DATE_FORMATS = {"input:date": "%Y-%m-%d", "input:datetime-local": "%Y-%m-%dT%H:%M",
                 "input:month": "%Y-%m"}
-UNTYPED = {"input:checkbox", "input:radio", "input:file", "select", "radio-group"}
+TICKS = {"input:checkbox", "input:radio", "role:checkbox", "role:switch", "role:radio"}
+UNTYPED = TICKS | {"input:file", "select", "radio-group"}
 CLICK_JS = "(el, want) => { if (el.checked !== want) el.click(); return el.checked; }"
 
 
@@ -55,7 +58,7 @@ async def _by_kind(found: Found, label: str, text: str) -> str:
     if found.kind == "select":
         await choose(found.locator, label, text)
         return text
-    if found.kind in ("input:checkbox", "input:radio"):
+    if found.kind in TICKS:
         await set_checked(found, is_ticked(label, text))
         return text
     if found.kind == "radio-group":

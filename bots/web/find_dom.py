@@ -29,11 +29,16 @@ function walk(root, out = []) {
   return out;
 }
 
+// widgets drawn from divs say what they are by their role (aria-checked for the ticks)
+const ROLE_CONTROLS = new Set(['checkbox', 'switch', 'radio', 'textbox', 'searchbox']);
+const roleControl = el => ROLE_CONTROLS.has(el.getAttribute('role'));
+
 function isControl(el) {
   const tag = el.tagName;
   if (tag === 'INPUT') return !NOT_FIELDS.has(el.type);
   if (tag === 'SELECT' || tag === 'TEXTAREA') return true;
-  return el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable);
+  if (el.isContentEditable) return !(el.parentElement && el.parentElement.isContentEditable);
+  return roleControl(el);
 }
 
 function isButton(el) {
@@ -64,7 +69,8 @@ function kindOf(el) {
   const tag = el.tagName.toLowerCase();
   if (tag === 'input') return 'input:' + el.type;
   if (tag === 'select' || tag === 'textarea') return tag;
-  return el.isContentEditable ? 'contenteditable' : tag;
+  if (el.isContentEditable) return 'contenteditable';
+  return roleControl(el) ? 'role:' + el.getAttribute('role') : tag;
 }
 
 const ROLES = {checkbox: 'checkbox', radio: 'radio', number: 'spinbutton', range: 'slider',

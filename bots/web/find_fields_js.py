@@ -98,13 +98,14 @@ function selectedField(els, arg) {
 
 // the options of a radio group, each radio marked token-<index> for the click that chooses it
 function radioOptions(box, arg) {
-  const radios = walk(box).filter(r => tagOf(r) === 'INPUT' && r.type === 'radio' &&
-                                       (!arg.name || r.name === arg.name));
+  const radios = walk(box).filter(r => r.getAttribute('role') === 'radio' ||
+    (tagOf(r) === 'INPUT' && r.type === 'radio' && (!arg.name || r.name === arg.name)));
   return radios.map((r, index) => {
     r.setAttribute(MARK, arg.token + '-' + index);
     const own = [...(r.labels || [])].map(l => labelText(l, r)).join(' ') ||
-      plain(r.getAttribute('aria-label')) || textAfter(r, [r]);
-    return [r.value, own, visible(r)];
+      plain(r.getAttribute('aria-label')) || labelledBy(r) ||
+      (tagOf(r) === 'INPUT' ? textAfter(r, [r]) : textOf(r));
+    return [r.value || r.getAttribute('data-value') || '', own, visible(r)];
   });
 }
 """

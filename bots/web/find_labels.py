@@ -23,6 +23,8 @@ const STOP = {};
 const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'TEMPLATE', 'BR', 'HR', 'IMG', 'SVG', 'NOSCRIPT']);
 const NO_CLIMB = new Set(['TR', 'TBODY', 'THEAD', 'TFOOT', 'TABLE', 'BODY', 'HTML']);
 const tagOf = el => el.tagName.toUpperCase();
+const RADIOS = new Set(['input:radio', 'role:radio']);  // one radio: by its own label only
+const TICKS = new Set([...RADIOS, 'input:checkbox', 'role:checkbox', 'role:switch']);
 
 // a <label>'s own text before and after the control it wraps (never a select's options)
 function labelParts(label, control, parts = {before: '', after: '', past: false}) {
@@ -55,15 +57,19 @@ function unitsOf(all) {
   const units = [], groups = [];
   for (const el of all) {
     if (!isControl(el)) continue;
-    units.push({el, anchor: el, members: [el], kind: kindOf(el)});
-    if (tagOf(el) !== 'INPUT' || el.type !== 'radio' || !el.name) continue;
+    const kind = kindOf(el);
+    units.push({el, anchor: el, members: [el], kind});
+    // radios of one name (in one form and root) are a group; role=radio ones by their box
+    const box = kind === 'role:radio' ? el.closest('[role=radiogroup]') : null;
+    if (!box && (kind !== 'input:radio' || !el.name)) continue;
     const root = el.getRootNode();
-    const group = groups.find(g => g.name === el.name && g.root === root && g.form === el.form);
+    const group = groups.find(g => box ? g.box === box :
+      g.name === el.name && g.root === root && g.form === el.form);
     if (group) group.members.push(el);
-    else groups.push({name: el.name, root, form: el.form, members: [el]});
+    else groups.push({name: el.name, root, form: el.form, box, members: [el]});
   }
   for (const g of groups) {
-    units.push({el: groupBox(g.members), anchor: g.members[0], members: g.members,
+    units.push({el: g.box || groupBox(g.members), anchor: g.members[0], members: g.members,
                 kind: 'radio-group'});
   }
   return units;
@@ -158,7 +164,7 @@ function textAbove(cell) {
 
 function positional(u, add) {
   let node = u.anchor, left = null, alone = true;  // alone: nothing before it in its container
-  for (let depth = 0; u.kind !== 'input:radio' && node && depth < 6; depth++) {
+  for (let depth = 0; !RADIOS.has(u.kind) && node && depth < 6; depth++) {
     left = textBefore(node, u.members);
     alone = alone && (depth > 0 || left === null);
     if (left !== null) break;
@@ -174,7 +180,7 @@ function positional(u, add) {
   }
   // text after: a checkbox's or radio's own; another field's only when nothing stands
   // before it (a floating label drawn after its input)
-  const ticks = u.kind === 'input:checkbox' || u.kind === 'input:radio';
+  const ticks = TICKS.has(u.kind);
   if (ticks || (alone && !leftText && !cell && u.kind !== 'radio-group')) {
     add(textAfter(u.anchor, u.members), 'sibling-label', 2);
   }
@@ -197,8 +203,9 @@ function labelsOf(u) {
   }
   add(labelledBy(el), 'aria-labelledby', 1);
   add(plain(el.getAttribute('aria-label')), 'aria-label', 1);
+  if (TICKS.has(u.kind) && u.kind.startsWith('role:')) add(textOf(el), 'text', 1);  // its name
   positional(u, add);
-  if (u.kind === 'input:radio') return found.filter(l => l.how !== 'table-cell-above');
+  if (RADIOS.has(u.kind)) return found.filter(l => l.how !== 'table-cell-above');
   add(plain(el.getAttribute('placeholder')), 'placeholder', 3);
   add(plain(el.getAttribute('title')), 'title', 3);
   const first = tagOf(el) === 'SELECT' && el.options[0];

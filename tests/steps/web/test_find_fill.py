@@ -153,3 +153,14 @@ def test_a_form_of_text_fields_is_searched_in_one_browser_call(run: Run, page: A
     run(fill_all(page, {"Name": "Ann", "Email": "a@b.c", "Phone": "1", "Description": "x"}))
     assert calls == ["fields"]
     assert value_of(run, page, "#desc") == "x"
+
+
+def test_widgets_drawn_from_divs_with_aria_roles(run: Run, context: Any) -> None:
+    widgets = opened(run, context, "widgets.html")
+    typed = run(fill_all(widgets, {"Urgent": "yes", "Notify me": "no", "Plan": "Premium",
+                                   "Comment": "Call back"}))
+    assert typed["Plan"] == "Premium"
+    checked = run(widgets.evaluate("""() => [...document.querySelectorAll('[aria-checked]')]
+        .map(el => el.getAttribute('aria-checked'))"""))
+    assert checked == ["true", "false", "false", "true"]  # urgent, notify, basic, premium
+    assert run(widgets.locator("#comment").inner_text()) == "Call back"
