@@ -38,7 +38,7 @@ function isControl(el) {
   if (tag === 'INPUT') return !NOT_FIELDS.has(el.type);
   if (tag === 'SELECT' || tag === 'TEXTAREA') return true;
   if (el.isContentEditable) return !(el.parentElement && el.parentElement.isContentEditable);
-  return roleControl(el);
+  return roleControl(el) && !el.querySelector('input, select, textarea');  // else: the input
 }
 
 function isButton(el) {
