@@ -34,6 +34,7 @@ from weakref import WeakKeyDictionary
 from playwright.async_api import Frame, Locator, Page, Response
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from bots.kernel.errors import TransientError
 from bots.web.dialogs import Answered, desk_for
 from bots.web.guard import translated
 from bots.web.ready import not_ready, readiness
@@ -46,7 +47,7 @@ from bots.web.settle import (
     watch_frame,
     watch_leaving,
 )
-from bots.web.targets import Button, DialogAnswer, Found
+from bots.web.targets import Button, DialogAnswer, Found, WaitFor
 from bots.web.waits import wait_for
 
 DEFAULT_TIMEOUT_S = 30.0  # the web section's default navigation timeout, for pages without one
@@ -95,10 +96,19 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
             clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
                                       seen, settling=button.wait_for is None, frame=frame)
         if button.wait_for:
-            clicked.refused = not await wait_for(page, button.wait_for, seconds, after,
-                                                 or_red_errors=True)
+            clicked.refused = not await waited_for(page, button.wait_for, seconds, after)
         clicked.dialogs = list(seen.messages)
     return clicked
+
+
+async def waited_for(page: Page, wait: WaitFor, seconds: float, after: str) -> bool:
+    """The button's wait_for after its click: True when it held, False when red error text
+    came instead; a TIMEOUT says the click happened (``details['clicked']``)."""
+    try:
+        return await wait_for(page, wait, seconds, after, or_red_errors=True)
+    except TransientError as error:
+        error.details["clicked"] = True
+        raise
 
 
 async def click_when_ready(locator: Locator, name: str, traffic: Traffic) -> None:

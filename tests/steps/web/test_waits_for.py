@@ -82,6 +82,7 @@ def test_a_wait_that_runs_out_names_what_it_waited_for(run: Run, spa: WaitSite) 
     assert str(raised.value) == ("Timed out after 0.3 s waiting for the text 'Saved' to appear, "
                                  "after clicking 'Say nothing' (the click happened).")
     assert raised.value.details["waited_for"] == "the text 'Saved' to appear"
+    assert raised.value.details["clicked"] is True
 
 
 def test_a_url_never_reached_is_named(run: Run, spa: WaitSite) -> None:
