@@ -31,7 +31,8 @@ from bots.engine.summary import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_
 from bots.kernel.errors import BotError, ConfigError, RecipeError
 from bots.recipe import load_recipe
 from bots.secrets import load_dotenv
-from bots.web.heal.store import HealStore
+from bots.web.heal.proposals import healed_since
+from bots.web.heal.store import HealStore, now
 
 
 def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = False,
@@ -50,12 +51,15 @@ def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = Fa
     folder = state_dir()
     options = RunOptions(state_dir=folder, database_url=database_url(), dry_run=dry_run,
                          concurrency=concurrency, run_id=run_id, heal=heal)
-    HealStore(folder, recipe.name).remember_recipe_file(recipe.path.resolve())
+    heal_store, started = HealStore(folder, recipe.name), now()
+    heal_store.remember_recipe_file(recipe.path.resolve())
     log_path = folder / "logs" / f"{recipe.name}-{run_id}.jsonl"
     handle = log.configure(log_path)
     try:
         with run_lock(folder, recipe.name):
-            return _run(recipe, options, log_path)
+            code = _run(recipe, options, log_path)
+            _report_healed(heal_store, started)
+            return code
     except LockedError as error:
         fail(str(error))
         return EXIT_LOCKED
@@ -103,6 +107,16 @@ def _report_skipped(skipped: dict[str, int]) -> None:
         counts = ", ".join(f"{count} {reason}" for reason, count in skipped.items())
         say(f"skipped {sum(skipped.values())} inbox file(s) that are no work item ({counts}); "
             "each is a source.skipped event in the log, with its reason", err=True)
+
+
+def _report_healed(store: HealStore, started: str) -> None:
+    """One line for people when the run re-found controls the screens lost: never a silent
+    green."""
+    healed = healed_since(store, started)
+    if healed:
+        say(f"healing re-found {len(healed)} control(s) the screens no longer name as the "
+            f"recipe does; review the proposed changes: python runner.py heal list "
+            f"{store.recipe}", err=True)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

@@ -102,3 +102,9 @@ def set_evidence(store: HealStore, ident: str, which: str, path: str) -> None:
         if proposal:
             proposal.setdefault("evidence", {})[which] = path
             write_json(target, proposal)
+
+
+def healed_since(store: HealStore, since: str) -> list[dict[str, Any]]:
+    """The pending proposals a heal added to or created at or after `since` (a run's start)."""
+    return [p for p in proposals(store)
+            if p.get("status") == "pending" and str(p.get("last_seen", "")) >= since]
