@@ -126,3 +126,17 @@ def test_a_form_posted_inside_a_frame_is_waited_for(run: Run, site: WaitSite) ->
     inner = site.page.frame(name="inner")
     assert inner is not None and inner.url == "http://wait.test/posted"
     assert "claim=C-7" in run(inner.evaluate("document.body.innerText"))
+
+
+def test_a_request_begun_before_the_click_is_not_waited_for(run: Run, site: WaitSite) -> None:
+    run(site.open("spa.html"))
+    run(site.page.get_by_role("button", name="Open a long poll").click())  # a poll, running
+    _, seconds = click(run, site, "Start")
+    assert seconds < 0.5 and run(site.page.evaluate("window.clicks")) == 1
+
+
+def test_an_image_the_click_shows_is_not_waited_for(run: Run, site: WaitSite) -> None:
+    run(site.open("spa.html"))
+    _, seconds = click(run, site, "Show the logo")
+    assert seconds < 0.5
+    assert run(site.page.evaluate("document.querySelector('img').complete")) is False  # loading

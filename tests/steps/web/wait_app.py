@@ -2,8 +2,9 @@
 (http://wait.test) through ``context.route``, with answers that can be delayed and hits counted.
 
 Routes: ``/<page>.html`` (a file), ``/api/save?ms=N`` (answers after N ms), ``/posted`` (the
-posted form's echo), ``/slow-post`` (answers after 5 s); anything else is a 404.
-(A redirect's next request is not routed by Playwright: redirects are tested on a real server.) Each test gets a fresh context and page; the module shares one Chromium.
+posted form's echo), ``/slow-post`` (answers after 5 s); anything else is a 404. A redirect's
+next request is not routed by Playwright: redirects are tested on a real server
+(``test_clicks_server``). Each test gets a fresh context and page; a module shares a Chromium.
 """
 
 from __future__ import annotations
