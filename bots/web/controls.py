@@ -102,8 +102,6 @@ async def set_checked(found: Found, want: bool) -> None:
 
 async def choose(locator: Locator, label: str, text: str) -> str:
     """Choose a select's option by value or text; the option value chosen."""
-    from bots.web.forms import pick_option  # forms builds on this module
-
     options: list[list[str]] = await locator.evaluate(OPTIONS_JS)
     chosen = pick_option(options, text, label)
     await locator.select_option(value=chosen)
@@ -119,6 +117,26 @@ async def _choose_radio(found: Found, label: str, text: str) -> str:
     visible = bool(options[index][2])
     await set_checked(Found(radio, "input:radio", found.how, {"visible": visible}), True)
     return str(options[index][1] or options[index][0])
+
+
+def pick_option(options: list[list[str]], wanted: str, label: str = "") -> str:
+    """The option value for a code or a text: exact code, exact text, then text containing it."""
+    key = wanted.strip().lower()
+    rules = (lambda v, t: v == wanted.strip(), lambda v, t: v.lower() == key,
+             lambda v, t: label_key(t) == label_key(wanted), lambda v, t: key in t.lower())
+    for rule in rules:
+        hits = [value for value, text in options if rule(value, text)]
+        if len(hits) == 1 or (hits and rule is not rules[-1]):
+            return hits[0]
+        if len(hits) > 1:
+            raise _no_option(label, wanted, options, "matches several options")
+    raise _no_option(label, wanted, options, "matches no option")
+
+
+def _no_option(label: str, wanted: str, options: list[list[str]], why: str) -> BusinessError:
+    listed = ", ".join(text for value, text in options if value)
+    return BusinessError(f"'{label}': {wanted!r} {why}; the options are: {listed}",
+                         code="FIELD_INVALID", field=label, value=wanted)
 
 
 def pick_radio(options: list[tuple[str, str]], wanted: str, label: str) -> int:

@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 
 from playwright.async_api import Locator, Page
 
-from bots.kernel.errors import BusinessError
 from bots.web.clicks import Clicked, click_and_wait
 from bots.web.controls import fill_control
+from bots.web.controls import pick_option as pick_option  # kept where callers found it
 from bots.web.find_ahead import find_ahead, forget_ahead
 from bots.web.guard import (
     check_arrival,
@@ -111,26 +111,6 @@ async def fill_all(where: Where, fields: dict[str, FieldValue]) -> dict[str, str
 
 def _escaped(value: FieldValue) -> bool:
     return isinstance(value, FormattedValue) and bool(value.selector or value.frame)
-
-
-def pick_option(options: list[list[str]], wanted: str, label: str = "") -> str:
-    """The option value for a code or a text: exact code, exact text, then text containing it."""
-    key = wanted.strip().lower()
-    rules = (lambda v, t: v == wanted.strip(), lambda v, t: v.lower() == key,
-             lambda v, t: label_key(t) == label_key(wanted), lambda v, t: key in t.lower())
-    for rule in rules:
-        hits = [value for value, text in options if rule(value, text)]
-        if len(hits) == 1 or (hits and rule is not rules[-1]):
-            return hits[0]
-        if len(hits) > 1:
-            raise _no_option(label, wanted, options, "matches several options")
-    raise _no_option(label, wanted, options, "matches no option")
-
-
-def _no_option(label: str, wanted: str, options: list[list[str]], why: str) -> BusinessError:
-    listed = ", ".join(text for value, text in options if value)
-    return BusinessError(f"'{label}': {wanted!r} {why}; the options are: {listed}",
-                         code="FIELD_INVALID", field=label, value=wanted)
 
 
 async def read(where: Where, label: str) -> str:
