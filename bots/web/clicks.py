@@ -96,16 +96,19 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
             clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
                                       seen, settling=button.wait_for is None, frame=frame)
         if button.wait_for:
-            clicked.refused = not await waited_for(page, button.wait_for, seconds, after)
+            scopes = [page.main_frame, *([frame] if frame and frame != page.main_frame else [])]
+            clicked.refused = not await waited_for(page, button.wait_for, seconds, after, scopes)
         clicked.dialogs = list(seen.messages)
     return clicked
 
 
-async def waited_for(page: Page, wait: WaitFor, seconds: float, after: str) -> bool:
-    """The button's wait_for after its click: True when it held, False when red error text
-    came instead; a TIMEOUT says the click happened (``details['clicked']``)."""
+async def waited_for(page: Page, wait: WaitFor, seconds: float, after: str,
+                     scopes: list[Frame]) -> bool:
+    """The button's wait_for after its click, on the page and in the button's frame: True
+    when it held, False when red error text came instead; a TIMEOUT says the click happened
+    (``details['clicked']``)."""
     try:
-        return await wait_for(page, wait, seconds, after, or_red_errors=True)
+        return await wait_for(page, wait, seconds, after, scope=scopes, or_red_errors=True)
     except TransientError as error:
         error.details["clicked"] = True
         raise

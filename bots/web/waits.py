@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -35,16 +35,19 @@ RED_POLL_S = 0.15  # how often a wait also looks for red error text (one evaluat
 
 
 async def wait_for(page: Page, wait: WaitFor, timeout_s: float, after: str = "", *,
-                   scope: Frame | None = None, or_red_errors: bool = False) -> bool:
+                   scope: Frame | Sequence[Frame] | None = None,
+                   or_red_errors: bool = False) -> bool:
     """Wait until `wait` holds, up to its own timeout or `timeout_s`; else TIMEOUT naming it.
 
     `after` says what came before, for the message: "clicking 'Save' (the click happened)";
-    `scope` is the frame whose texts and elements count (default: the page's main frame).
+    `scope` is the frame (or frames) whose texts and elements count (default: the page's main
+    frame): a text or element appears in any of them, and goes from all of them.
     With `or_red_errors`, red error text on the page ends the wait too (a submit refused
     instead of confirmed: the caller's rejection check says why): then False.
     """
     seconds = wait.timeout_s or timeout_s
-    holds = _holds(page, wait, seconds, scope or page.main_frame)
+    scopes = [scope] if isinstance(scope, Frame) else list(scope or [page.main_frame])
+    holds = _holds(page, wait, seconds, scopes)
     async with translated(f"waiting for {wait.describe()}"):
         try:
             if not or_red_errors:
@@ -55,12 +58,19 @@ async def wait_for(page: Page, wait: WaitFor, timeout_s: float, after: str = "",
             raise wait_timed_out(wait.describe(), seconds, after) from None
 
 
-async def _holds(page: Page, wait: WaitFor, seconds: float, scope: Frame) -> bool:
+async def _holds(page: Page, wait: WaitFor, seconds: float, scopes: list[Frame]) -> bool:
     if wait.url:
         await _url(page, wait.url, wait.state == "gone", seconds)
+    elif wait.state == "gone":
+        for scope in scopes:
+            await _visible(scope, wait).wait_for(state="hidden", timeout=seconds * 1000)
     else:
-        await _visible(scope, wait).wait_for(
-            state="hidden" if wait.state == "gone" else "visible", timeout=seconds * 1000)
+        await _first(*(_appears(scope, wait, seconds) for scope in scopes))
+    return True
+
+
+async def _appears(scope: Frame, wait: WaitFor, seconds: float) -> bool:
+    await _visible(scope, wait).wait_for(state="visible", timeout=seconds * 1000)
     return True
 
 

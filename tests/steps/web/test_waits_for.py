@@ -13,7 +13,7 @@ from playwright.async_api import Browser
 from bots.kernel.errors import BusinessError, TransientError
 from bots.web.clicks import click_and_wait
 from bots.web.guard import check_not_expired, check_not_rejected, red_errors
-from bots.web.targets import Button, WaitFor
+from bots.web.targets import Button, Found, WaitFor
 from bots.web.waits import wait_for
 from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
 from tests.steps.web.web_helpers import Run
@@ -145,3 +145,13 @@ def test_red_error_text_ends_the_wait_for_a_confirmation(run: Run, spa: WaitSite
 def test_a_confirmation_that_comes_is_no_refusal(run: Run, spa: WaitSite) -> None:
     button = Button.model_validate({"text": "Save slowly", "wait_for": {"text": "Saved"}})
     assert not run(click_and_wait(spa.page, spa.text("Save slowly"), button)).refused
+
+
+def test_a_buttons_wait_looks_in_its_frame_too(run: Run, site: WaitSite) -> None:
+    run(site.open("frames.html"))
+    frame = site.page.frame_locator("iframe[name=inner]")
+    found = Found(locator=frame.get_by_role("button", name="Post inside"), kind="button",
+                  how="text")
+    button = Button.model_validate({"text": "Post inside", "frame": "inner",
+                                    "wait_for": {"text": "claim=C-7", "timeout_s": 2}})
+    assert not run(click_and_wait(site.page, found, button)).refused
