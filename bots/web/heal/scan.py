@@ -75,16 +75,20 @@ SCAN_SCRIPT = """
     }
     return cellLabel(el) || siblingLabel(el) || el.placeholder || el.title || '';
   };
-  const nearOf = (el) => {
-    const all = Array.from(document.querySelectorAll('h1, h2, h3, h4, legend'));
-    let near = '';
-    for (const heading of all) {
-      if (heading.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) {
-        near = text(heading);
+  // the nearest text before (step -1) or after (step 1), climbing a few containers: the
+  // same "near" bots.web.find puts in a fingerprint, so the two compare
+  const nearText = (node, step) => {
+    for (let depth = 0; node && depth < 3; depth++, node = node.parentElement) {
+      for (let s = step < 0 ? node.previousSibling : node.nextSibling; s;
+           s = step < 0 ? s.previousSibling : s.nextSibling) {
+        const said = s.nodeType === 3 ? s.textContent.replace(/\\s+/g, ' ').trim()
+          : s.nodeType === 1 && !['SCRIPT', 'STYLE'].includes(s.tagName) ? text(s) : '';
+        if (said) return said.slice(0, 80);
       }
     }
-    return near.slice(0, 120);
+    return '';
   };
+  const nearOf = (el) => nearText(el, -1) || nearText(el, 1);
   const visible = (el) => el.getClientRects().length > 0
     && getComputedStyle(el).visibility !== 'hidden';
   const out = [];

@@ -2,7 +2,7 @@
 
 A candidate must be of the same kind (a date field never heals onto a select). Its score
 (0..1) weighs how its label reads against the remembered label and the recipe's name, the
-heading it sits under, where it is, and its id/name/placeholder when those still say
+text nearest to it, where it is, and its id/name/placeholder when those still say
 something. Only the best candidate, above THRESHOLD and MARGIN ahead of the next, is taken.
 """
 
@@ -22,7 +22,7 @@ BUTTON_WEIGHTS = {"label": 0.5, "kind": 0.15, "near": 0.15, "position": 0.1, "at
                   "frame": 0.1}
 TEXT_TYPES = frozenset({"text", "email", "tel", "search", "url", "number", ""})
 LABEL_KEYS = ("label", "label_text", "text", "accessible_name", "aria_label")
-NEAR_KEYS = ("near", "nearby", "nearby_text", "heading")
+NEAR_KEYS = ("near", "nearby", "nearby_text")
 ATTRIBUTE_KEYS = ("id", "name_attr", "name_attribute", "placeholder")
 
 
