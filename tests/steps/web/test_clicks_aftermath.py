@@ -140,3 +140,9 @@ def test_an_image_the_click_shows_is_not_waited_for(run: Run, site: WaitSite) ->
     _, seconds = click(run, site, "Show the logo")
     assert seconds < 0.5
     assert run(site.page.evaluate("document.querySelector('img').complete")) is False  # loading
+
+
+def test_a_link_to_a_download_does_not_wait_for_a_page(run: Run, site: WaitSite) -> None:
+    run(site.open("navigate.html"))
+    _, seconds = click(run, site, "Download the claim")
+    assert seconds < 2 and site.page.url.endswith("/navigate.html")

@@ -2,9 +2,10 @@
 (http://wait.test) through ``context.route``, with answers that can be delayed and hits counted.
 
 Routes: ``/<page>.html`` (a file), ``/api/save?ms=N`` (answers after N ms), ``/posted`` (the
-posted form's echo), ``/slow-post`` (answers after 5 s); anything else is a 404. A redirect's
-next request is not routed by Playwright: redirects are tested on a real server
-(``test_clicks_server``). Each test gets a fresh context and page; a module shares a Chromium.
+posted form's echo), ``/slow-post`` (answers after 5 s), ``/download`` (a file to save);
+anything else is a 404. A redirect's next request is not routed by Playwright: redirects are
+tested on a real server (``test_clicks_server``). Each test gets a fresh context and page; a
+module shares a Chromium.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class WaitSite:
                 await self._pause(5 if parts.path == "/slow-post" else 0)
                 await route.fulfill(body=f"<h1>Posted</h1><p>{route.request.post_data}</p>",
                                     content_type="text/html")
+            elif parts.path == "/download":
+                await route.fulfill(body=b"%PDF-1.4", content_type="application/pdf", headers={
+                    "Content-Disposition": "attachment; filename=claim.pdf"})
             elif parts.path.endswith(".html") and (PAGES / parts.path.lstrip("/")).is_file():
                 await route.fulfill(path=PAGES / parts.path.lstrip("/"))
             else:
