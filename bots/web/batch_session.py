@@ -34,7 +34,7 @@ from bots.chaos import maybe_crash_later
 from bots.web.config import WebConfig
 from bots.web.guard import translated
 from bots.web.login import sign_on
-from bots.web.session import BrowserPool, ItemSession
+from bots.web.session import BrowserPool, ItemSession, new_page
 
 Replay = Callable[["ItemSession"], Awaitable[None]]  # makes a new page like the first one
 
@@ -102,7 +102,7 @@ class BatchPages:
 
     async def _open(self) -> BatchPage:
         context = await self._browser.new_context(self.config)
-        lent = BatchPage(context, await _new_page(context))
+        lent = BatchPage(context, await new_page(context, self.config))
         self._all.append(lent)
         self.opened += 1
         lent.page.on("crash", lambda _page: setattr(lent, "crashed", True))
@@ -115,11 +115,6 @@ class BatchPages:
             await self.discard(lent)
             raise
         return lent
-
-
-async def _new_page(context: BrowserContext) -> Page:
-    async with translated("opening a page"):
-        return await context.new_page()
 
 
 async def _signed_on(page: Page, config: WebConfig) -> None:

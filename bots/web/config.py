@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import Field, field_validator
 
 from bots.kernel import StepParams
+from bots.web.targets import DialogAnswer
 
 
 class LoginConfig(StepParams):
@@ -59,6 +60,10 @@ class WebConfig(StepParams):
                             "order and is never reset or renavigated between them (one page "
                             "per concurrent item); before_items web steps run on it first and "
                             "are replayed on every further page the batch opens.")
+    dialogs: DialogAnswer = Field(
+        "accept", description="How to answer a browser dialog (alert, confirm) that a button "
+                              "does not answer itself with dialog: (accept: clicking Submit and "
+                              "being asked 'Are you sure?' means yes).")
     reuse_sessions: bool = Field(
         True, description="Hand the signed-on browser context of an item that ended done to "
                           "the next item instead of signing on again for each one; set false "

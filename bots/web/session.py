@@ -24,6 +24,7 @@ from bots.chaos import maybe_crash_later
 from bots.kernel import StepContext
 from bots.kernel.errors import ApplicationError
 from bots.web.browser import find_browser, headed, launch_args
+from bots.web.clicks import set_page_defaults
 from bots.web.config import WebConfig
 from bots.web.evidence import capture_page
 from bots.web.guard import translated
@@ -194,8 +195,7 @@ class ItemSession:
 
     async def _new_page(self) -> tuple[BrowserContext, Page]:
         context = self._context = await self._pool.new_context(self.config)  # reset() closes it
-        async with translated("opening a page"):
-            return context, await context.new_page()
+        return context, await new_page(context, self.config)
 
     async def _signed_on(self, page: Page) -> None:
         try:
@@ -213,6 +213,15 @@ class ItemSession:
         if login is None or self._page is None:
             return False
         return urlsplit(self._page.url).path == urlsplit(self.config.url(login.url)).path
+
+
+async def new_page(context: BrowserContext, config: WebConfig) -> Page:
+    """A new page whose clicks wait as long as the recipe's navigation timeout and answer
+    dialogs as its ``web.dialogs`` says."""
+    async with translated("opening a page"):
+        page = await context.new_page()
+    set_page_defaults(page, timeout_s=config.timeouts.navigation_s, dialogs=config.dialogs)
+    return page
 
 
 def web_of(ctx: StepContext) -> ItemSession:

@@ -13,7 +13,7 @@ from structlog.testing import capture_logs
 from bots.kernel.errors import TransientError
 from bots.web.clicks import Clicked, click_and_wait, set_page_defaults
 from bots.web.dialogs import desk_for
-from bots.web.targets import Button, DialogAnswer
+from bots.web.targets import Button, DialogAnswer, Found
 from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
 from tests.steps.web.web_helpers import Run
 
@@ -119,3 +119,19 @@ def test_the_page_defaults_set_where_it_is_made_apply_to_its_clicks(run: Run,
     with pytest.raises(TransientError, match="the page to settle"):
         click(run, site, "Save forever")
     assert time.perf_counter() - began < 1.5
+
+
+
+def test_a_page_the_session_makes_answers_as_the_web_section_says(run: Run,
+                                                                  site: WaitSite) -> None:
+    from bots.web.config import WebConfig
+    from bots.web.session import new_page
+
+    config = WebConfig.model_validate({"base_url": "http://wait.test", "dialogs": "dismiss"})
+    page = run(new_page(site.page.context, config))  # the context's routes serve it too
+    run(page.goto("http://wait.test/dialogs.html"))
+    delete = Found(locator=page.get_by_role("button", name="Delete", exact=True),
+                   kind="button", how="text")
+    clicked = run(click_and_wait(page, delete, Button.model_validate({"text": "Delete"})))
+    assert clicked.dialogs == ["Delete claim C-42?"]
+    assert run(page.inner_text("#answer")) == "kept"
