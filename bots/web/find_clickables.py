@@ -104,6 +104,22 @@ function searchFrame(arg) {
           seen: frames.map(f => f.name || f.title || f.id || f.src).filter(Boolean)};
 }
 
+// a loaded page, network-idle when the wait began (arg.idle), whose DOM has not changed for
+// arg.quietMs, at least arg.minMs into the wait: what is not there yet will not come
+const WATCH = Symbol.for('bots.find.quiet');
+function settledWithout(arg) {
+  if (!arg.idle || document.readyState !== 'complete') return false;
+  if (!window[WATCH]) {
+    const watch = window[WATCH] = {last: performance.now(), started: {}};
+    new MutationObserver(records => {
+      if (records.some(r => r.attributeName !== MARK)) watch.last = performance.now();
+    }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  const watch = window[WATCH], now = performance.now();
+  watch.started[arg.token] = watch.started[arg.token] || now;
+  return now - watch.started[arg.token] >= arg.minMs && now - watch.last >= arg.quietMs;
+}
+
 function search(arg) {
   if (arg.op === 'button') return searchButton(arg);
   if (arg.op === 'fields') return searchFields(arg);
@@ -114,7 +130,8 @@ function search(arg) {
 LIB = FIELD_LIB + BUTTONS_JS
 
 SEARCH_JS = "(arg) => {" + LIB + "\nreturn search(arg);\n}"
-READY_JS = "(arg) => {" + LIB + "\nreturn search(arg).status !== 'none';\n}"
+READY_JS = ("(arg) => {" + LIB + "\nreturn search(arg).status !== 'none' ? 'found' : "
+            "settledWithout(arg) ? 'settled' : false;\n}")
 SELECTED_JS = ("(els, arg) => {" + LIB + "\nreturn arg.op === 'button' ? "
                "selectedButton(els, arg) : selectedField(els, arg);\n}")
 RADIOS_JS = "(box, arg) => {" + LIB + "\nreturn radioOptions(box, arg);\n}"

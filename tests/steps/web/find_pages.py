@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ ORIGIN = "http://find.test"
 
 async def _serve(route: Route) -> None:
     name = route.request.url.removeprefix(ORIGIN + "/").split("?")[0] or "index.html"
+    if name == "slow.json":  # a slow answer the page waits for before drawing a field
+        await asyncio.sleep(2.5)
+        await route.fulfill(body='{"label": "Late"}', content_type="application/json")
+        return
     page = PAGES / name
     if page.is_file():
         await route.fulfill(body=page.read_text(encoding="utf-8"), content_type="text/html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,10 +30,10 @@ def found_id(run: Run, page: Any, name: str, **escape: str) -> tuple[str, str]:
 @pytest.mark.parametrize(("label", "control", "how"), [
     ("First Name", "r7x1", "sibling-label"),  # the RPA challenge's <label><input>, no for
     ("Company", "company", "sibling-label"),  # label beside the input's wrapper
-    ("Fax", "fax", "sibling-label"),
-    ("Nickname", "floating", "sibling-label"),
+    ("Fax", "fax", "sibling-label"),  # an aria-hidden icon between them is no label
+    ("Nickname", "floating", "sibling-label"),  # a floating label after its input
     ("Alias", "alias", "wrapping-label"),  # a hint after the input inside the label
-    ("Region", "region", "placeholder"),  # a select's empty first option  # a floating label after its input  # an aria-hidden icon between them is no label
+    ("Region", "region", "placeholder"),  # a select's empty first option
     ("E-mail", "mail", "label-for"),  # trailing '*' dropped
     ("phone", "phone", "wrapping-label"),  # any case, trailing ':' dropped
     ("Notes", "notes", "aria-labelledby"),
@@ -130,3 +131,19 @@ def test_a_field_rendered_late_is_waited_for(run: Run, pool: BrowserPool) -> Non
         run(late.evaluate("""() => setTimeout(() => document.body.insertAdjacentHTML('beforeend',
             '<div><label>Late field</label><input id=late></div>'), 300)"""))
         assert found_id(run, late, "Late field") == ("late", "sibling-label")
+
+
+def test_on_a_settled_page_a_missing_field_is_known_well_before_the_timeout(
+        run: Run, pool: BrowserPool) -> None:
+    for context in context_for_pages(run, pool, timeout_ms=8000):
+        settled = opened(run, context, "labels.html")
+        started = time.monotonic()
+        with pytest.raises(ControlMissing, match="No field labelled 'Surname'"):
+            run(find_field(settled, "Surname"))
+        assert time.monotonic() - started < 4.5
+
+
+def test_a_field_drawn_after_a_slow_answer_is_waited_for(run: Run, pool: BrowserPool) -> None:
+    for context in context_for_pages(run, pool, timeout_ms=8000):
+        slow = opened(run, context, "slow.html")
+        assert found_id(run, slow, "Late field") == ("late", "sibling-label")
