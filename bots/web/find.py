@@ -7,8 +7,10 @@ sibling labels, aria, placeholders, table cells left and above, ``<dt>``/``<dd>`
 open shadow roots included), marks the element it chose with a fresh token and returns its
 fingerprint; the ``Found``'s locator is that mark, so the fill or click is the only other call.
 Only when nothing is found yet (a page still rendering) does it wait, polling in the page up to
-the action timeout (so a control the screen lacks costs that timeout before ControlMissing). A
-form's fields are found together before they are filled (``bots.web.find_ahead``).
+the action timeout; a settled page (loaded, network idle, DOM unchanged for a second) gives up
+after about 2 s (``bots.web.find_search``). A form's fields are found together before they are
+filled (``bots.web.find_ahead``). Widgets drawn from divs count by their ARIA role (checkbox,
+switch, radio in a radiogroup, textbox, searchbox).
 
 ``selector:`` takes whatever Playwright's locators take (CSS, ``xpath=...`` or ``//...``,
 ``role=...``, ``text=...``, ``css=...``); its matches must be one visible control (several
