@@ -24,6 +24,7 @@ from bots.web.guard import (
     check_status,
     translated,
 )
+from bots.web.reading import read_value
 from bots.web.rejections import ErrorCode
 from bots.web.screen import Screen
 from bots.web.targets import ButtonRef, Found, as_button
@@ -32,9 +33,9 @@ from bots.web.values import FieldValue, FormattedValue
 
 UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CELL = "*[self::td or self::th]"
-CONTROL = "*[self::input[not(@type='hidden')] or self::select or self::textarea]"
 
 Where = Page | Screen
+READ_WAIT_S = 2.0  # a result drawn a moment after its page (client-rendered confirmations)
 # kinds whose filling leaves the rest of the form as it was (typing; no choice made)
 TYPED = {"input:text", "input:email", "input:tel", "input:number", "input:password",
          "input:search", "input:url", "textarea", "contenteditable"}
@@ -114,17 +115,11 @@ def _escaped(value: FieldValue) -> bool:
 
 
 async def read(where: Where, label: str) -> str:
-    """The value shown next to a label: the next cell's text, or a control's current value."""
-    screen = screen_of(where)
-    cells = screen.page.locator(f"xpath={label_cell_xpath(label)}/following-sibling::{CELL}[1]")
-    async with translated(f"reading '{label}'"):
-        for index in range(await cells.count()):
-            cell = cells.nth(index)
-            if not await cell.locator(f"xpath=.//{CONTROL}").count():
-                return str(await cell.inner_text()).strip()
-    field = await control(screen, label)
-    async with translated(f"reading '{label}'"):
-        return str(await field.input_value()).strip()
+    """The value shown for a label (``bots.web.reading``: the next cell, the one row under a
+    header, dt/dd, "Label: value", a control's value); several result rows under the label
+    are SEVERAL_MATCHES, never the heading read as a value."""
+    page = screen_of(where).page
+    return await read_value(page, label, wait_s=READ_WAIT_S)
 
 
 async def page_text(page: Page) -> str:

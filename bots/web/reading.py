@@ -75,6 +75,10 @@ def one_value(url: str, label: str, answer: dict[str, Any]) -> str:
     values = list(dict.fromkeys(found["value"] for found in answer["found"]))
     if len(values) > 1 and "" in values:  # an empty box beside a shown value: the value
         values.remove("")
+    shown = list(dict.fromkeys(found["value"] for found in answer["found"]
+                               if found["value"] and not found.get("editable")))
+    if len(values) > 1 and len(shown) == 1:  # a box to type in beside the value shown: the value
+        values = shown
     if len(values) == 1:
         return str(values[0])
     if values:

@@ -49,7 +49,9 @@ const found = [], used = new Set(), several = [];
 const add = (how, el, value) => {
   if (el && used.has(el)) return;
   if (el) used.add(el);
-  found.push({how, value, at: el ? describe(el) : ''});
+  const editable = !!el && (el.matches('input, select, textarea') ||
+    !!el.querySelector('input:not([type=hidden]), select, textarea'));
+  found.push({how, value, at: el ? describe(el) : '', editable});
 };
 const CELL = 'td, th, [role=cell], [role=gridcell], [role=columnheader], [role=rowheader]';
 const TABLE = 'table, [role=grid], [role=table], [role=treegrid]';

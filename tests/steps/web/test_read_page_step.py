@@ -57,6 +57,16 @@ def test_a_search_with_several_hits_reads_as_rows(call: Call, ctx: StepContext,
         call(read_page, {"read": {"reference": "Claim Reference"}}, ctx)
 
 
+def test_a_search_step_reading_one_value_among_several_hits_is_several_matches(
+        call: Call, ctx: StepContext, app: LegacyApp) -> None:
+    key_claims(call, ctx, "BOT-DUP", times=2)  # it read the column's heading before
+    with pytest.raises(BusinessError, match="found several records") as raised:
+        call(search_record, SEARCH | {"read": {"reference": "Claim Reference"}}, ctx)
+    assert raised.value.code == "SEVERAL_MATCHES"
+    assert sorted(raised.value.details["candidates"]) == sorted(
+        claim["reference"] for claim in app.claims())
+
+
 def test_one_hit_reads_by_label_and_as_one_row(call: Call, ctx: StepContext,
                                                app: LegacyApp) -> None:
     key_claims(call, ctx, "BOT-DUP", times=1)
