@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from bots.ledger import Ledger
 from fixtures.practice_app import PracticeApp, launch
+from fixtures.recipe_copy import recipe_copy
 from tests.e2e.practice_runner import CREDENTIALS, ROOT, run_recipe
 
 pytestmark = pytest.mark.browser
@@ -67,6 +68,7 @@ def test_every_request_registered_once_with_every_value(practice, tmp_path):
     assert worklist["requests"][-1]["Status"] == "On hold"
     del expected[ON_HOLD]
 
+    assert practice.vendor_sessions()["sign_ons"] == 1  # one signed-on page served the batch
     vendors = practice.vendors()
     assert sorted(v["request"] for v in vendors) == sorted(expected)  # each exactly once
     for vendor in vendors:
@@ -95,3 +97,20 @@ def test_a_wiped_state_folder_registers_nothing_twice(practice, tmp_path):
     ledger = Ledger(f"sqlite:///{tmp_path / 'wiped' / 'bots.sqlite'}")
     found = {row["name"].split()[-1]: row["reference"] for row in ledger.find_items()}
     assert found == {**registered, ON_HOLD: None}  # the portal's own references, via the check
+
+
+def test_two_workers_each_sign_on_their_own_page_and_register_each_request_once(practice,
+                                                                                tmp_path):
+    def two_workers(data: Any) -> None:
+        data["sources"][0]["sheet"]["path"] = str(WORKBOOK)
+        data["settings"]["concurrency"] = 2
+
+    practice.reset()
+    recipe = recipe_copy(tmp_path, "vendor-onboarding", two_workers)
+    result = run_recipe(practice, tmp_path / "state", str(recipe))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (result.summary["done"], result.summary["exceptions"]) == (
+        3, {"REQUEST_NOT_PENDING": 1})
+    assert sorted(v["request"] for v in practice.vendors()) == ["REQ-1001", "REQ-1002",
+                                                                 "REQ-1003"]
+    assert practice.vendor_sessions()["sign_ons"] == 2  # a page per worker, each signed on
