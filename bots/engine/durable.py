@@ -35,7 +35,8 @@ from bots.recipe import Recipe
 
 APP_VERSION = "bots-1"  # fixed, so that a new build still recovers an old build's workflows
 LAUNCH_TRIES = 3
-RESULT_POLL_S = 0.1  # DBOS's default (1 s) would add most of a second to every short item
+RESULT_POLL_S = 0.02  # a queue's poll; DBOS's default (1 s), even 0.1, showed between items
+LISTENER_POLL_S = 0.1
 
 
 def queue_name(recipe: str) -> str:
@@ -99,7 +100,10 @@ def _launch(database_url: str, executor: str, listen: Sequence[str]) -> None:
 def _launch_once(database_url: str, executor: str, listen: Sequence[str]) -> None:
     config: Any = {"name": "bots", "system_database_url": psycopg_url(database_url),
                    "log_level": "WARNING", "run_admin_server": False,
-                   "executor_id": executor, "application_version": APP_VERSION}
+                   "executor_id": executor, "application_version": APP_VERSION,
+                   # its listener sleeps this long between polls, and DBOS.destroy joins it:
+                   # the default 1 s added up to a second to the end of every run
+                   "notification_listener_polling_interval_sec": LISTENER_POLL_S}
     DBOS(config=config)
     DBOS.listen_queues(list(listen))
     DBOS.launch()
