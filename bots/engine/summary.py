@@ -19,7 +19,8 @@ EXIT_INTERRUPTED = 130  # stopped by SIGINT/SIGTERM after finishing or parking c
 EXIT_CODES = {
     EXIT_OK: "every item done, or routed to the exception queue for a business reason",
     EXIT_APPLICATION: "some items failed for a system reason (see `exceptions`)",
-    EXIT_RECIPE: "the recipe or configuration is wrong; nothing ran",
+    EXIT_RECIPE: "the recipe or configuration is wrong (nothing ran), or it does not match the "
+                 "screens (the run stopped)",
     EXIT_CRASH: "the runner crashed; run it again to resume",
     EXIT_LOCKED: "another run of this recipe is in progress",
     EXIT_TEMPFAIL: "the target system is unavailable; retry later",
