@@ -28,14 +28,18 @@ DialogAnswer = Literal["accept", "dismiss"]
 class WaitFor(StepParams):
     """What shows that a click has done its work, when the page does not navigate."""
 
-    text: str | None = Field(None, description="Text that appears (or goes, with state: gone).")
-    selector: str | None = Field(None, description="An element that appears (or goes).")
-    url: str | None = Field(None, description="A URL the page reaches: a glob such as "
-                                              "'**/claim/done*' or a part of the URL.")
-    state: Literal["appear", "gone"] = Field("appear", description="Wait for the text or "
-                                             "element to appear (default) or to go.")
-    timeout_s: float | None = Field(None, gt=0, description="How long to wait; default: the "
-                                    "web section's navigation timeout.")
+    text: str | None = Field(
+        default=None, description="Text that appears (or goes, with state: gone).")
+    selector: str | None = Field(default=None, description="An element that appears (or goes).")
+    url: str | None = Field(
+        default=None, description="A URL the page reaches: a glob such as '**/claim/done*' "
+                                  "or a part of the URL.")
+    state: Literal["appear", "gone"] = Field(
+        default="appear", description="Wait for the text or element to appear (default) or "
+                                      "to go.")
+    timeout_s: float | None = Field(
+        default=None, gt=0, description="How long to wait; default: the web section's "
+                                        "navigation timeout.")
 
     @model_validator(mode="after")
     def _one_thing(self) -> WaitFor:
@@ -56,15 +60,19 @@ class WaitFor(StepParams):
 class Button(StepParams):
     """A button or link to click: by its text, or a selector; then what to wait for."""
 
-    text: str | None = Field(None, description="Its text, value, aria-label or title.")
-    selector: str | None = Field(None, description="CSS, xpath=..., role=... or text=... "
-                                                   "selector, when the text is not usable.")
-    frame: str | None = Field(None, description="The iframe it is in (name, title or CSS).")
-    wait_for: WaitFor | None = Field(None, description="What shows the click worked, when the "
-                                     "page does not navigate; default: a navigation if one "
-                                     "starts, else the page settling.")
-    dialog: DialogAnswer | None = Field(None, description="Answer a browser dialog (alert, "
-                                        "confirm) the click opens; default: web.dialogs.")
+    text: str | None = Field(default=None, description="Its text, value, aria-label or title.")
+    selector: str | None = Field(
+        default=None, description="CSS, xpath=..., role=... or text=... selector, when the "
+                                  "text is not usable.")
+    frame: str | None = Field(
+        default=None, description="The iframe it is in (name, title or CSS).")
+    wait_for: WaitFor | None = Field(
+        default=None, description="What shows the click worked, when the page does not "
+                                  "navigate; default: a navigation if one starts, else the page "
+                                  "settling.")
+    dialog: DialogAnswer | None = Field(
+        default=None, description="Answer a browser dialog (alert, confirm) the click opens; "
+                                  "default: web.dialogs.")
 
     @model_validator(mode="after")
     def _named(self) -> Button:

@@ -32,11 +32,12 @@ class FormattedValue(StepParams):
     """
 
     value: Any = Field(description="The value, usually a reference to an earlier step's output.")
-    format: str | None = Field(None, description="One of: " + ", ".join(FORMATS) + ".")
-    selector: str | None = Field(None, description="CSS, xpath=..., role=... or text=... "
-                                                   "selector of the control, instead of its label.")
-    frame: str | None = Field(None, description="The iframe the control is in (name, title or "
-                                                "CSS selector).")
+    format: str | None = Field(default=None, description="One of: " + ", ".join(FORMATS) + ".")
+    selector: str | None = Field(
+        default=None, description="CSS, xpath=..., role=... or text=... selector of the "
+                                  "control, instead of its label.")
+    frame: str | None = Field(
+        default=None, description="The iframe the control is in (name, title or CSS selector).")
 
     @field_validator("format")
     @classmethod

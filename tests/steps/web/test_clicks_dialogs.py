@@ -34,7 +34,7 @@ def click(run: Run, site: WaitSite, name: str, dialog: DialogAnswer | None = Non
           default: DialogAnswer | None = None) -> Clicked:
     button = Button(text=name, dialog=dialog)
     found = site.text(name)
-    return run(click_and_wait(site.page, found, button, dialogs=default))  # type: ignore
+    return run(click_and_wait(site.page, found, button, dialogs=default))
 
 
 def answer(run: Run, site: WaitSite) -> str:

@@ -40,7 +40,12 @@ def submits_seen(ctx: StepContext, app: LegacyApp, run: Any) -> tuple[StepContex
     posted (the wizard's pages before the last) and how many claims the app had."""
     posted: list[str] = []
     page = run(web_of(ctx).page())  # signed on: the sign-on's post is not counted
-    page.on("request", lambda request: request.method == "POST" and posted.append(request.url))
+
+    def note_post(request: Any) -> None:
+        if request.method == "POST":
+            posted.append(request.url)
+
+    page.on("request", note_post)
     seen: list[Any] = []
     return dataclasses.replace(ctx, on_submit=lambda: seen.append((len(posted),
                                                                    len(app.claims())))), seen
