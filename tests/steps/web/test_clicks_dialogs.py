@@ -15,7 +15,7 @@ from bots.web.clicks import Clicked, click_and_wait, set_page_defaults
 from bots.web.dialogs import desk_for
 from bots.web.targets import Button, DialogAnswer, Found
 from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
-from tests.steps.web.web_helpers import Run
+from tests.steps.web.web_helpers import Run, on_the_loop
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +87,7 @@ def test_a_dialog_opened_by_a_timer_after_the_click_is_answered(run: Run,
 
 
 def test_a_dialog_outside_any_click_gets_the_pages_default(run: Run, site: WaitSite) -> None:
-    desk_for(site.page, "dismiss")
+    run(on_the_loop(lambda: desk_for(site.page, "dismiss")))
     run(site.page.evaluate("() => setTimeout(() => document.getElementById('answer')"
                            ".textContent = confirm('Now?') ? 'yes' : 'no', 0)"))
     run(site.page.wait_for_function("document.getElementById('answer').textContent !== 'none'"))
@@ -111,7 +111,7 @@ def test_a_page_that_asks_before_it_is_left(run: Run, site: WaitSite, answer_wit
 
 def test_the_page_defaults_set_where_it_is_made_apply_to_its_clicks(run: Run,
                                                                     site: WaitSite) -> None:
-    set_page_defaults(site.page, timeout_s=0.4, dialogs="dismiss")
+    run(on_the_loop(lambda: set_page_defaults(site.page, timeout_s=0.4, dialogs="dismiss")))
     click(run, site, "Delete")
     assert answer(run, site) == "kept"
     run(site.open("spa.html"))

@@ -18,6 +18,7 @@ from bots.web.session import web_of
 from bots.web.targets import ControlMissing, Found
 from fixtures.legacy_app import LegacyApp
 from tests.steps.web.test_web_steps import claim_params
+from tests.steps.web.web_helpers import on_the_loop
 
 Call = Callable[..., Any]
 
@@ -45,7 +46,7 @@ def submits_seen(ctx: StepContext, app: LegacyApp, run: Any) -> tuple[StepContex
         if request.method == "POST":
             posted.append(request.url)
 
-    page.on("request", note_post)
+    run(on_the_loop(lambda: page.on("request", note_post)))
     seen: list[Any] = []
     return dataclasses.replace(ctx, on_submit=lambda: seen.append((len(posted),
                                                                    len(app.claims())))), seen

@@ -20,3 +20,9 @@ def web_config(url: str, password: str = PASSWORD, **extra: Any) -> WebConfig:
                   "submit": "Sign On", "failure_text": "Invalid user ID or password."},
         "timeouts": {"navigation_s": 5, "action_s": 1.5},
         "isolate_network": True, **extra})
+
+
+async def on_the_loop(call: Callable[[], Any]) -> Any:
+    """Call a sync Playwright method that subscribes to page events (``page.on``) on the
+    browser's loop: outside it, after another test's ``asyncio.run``, there is no loop."""
+    return call()
