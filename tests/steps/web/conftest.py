@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.async_api import Browser
 
 from bots.kernel import StepContext, StepType, WorkItem
 from bots.web import BrowserPool, ItemSession
 from fixtures.legacy_app import LegacyApp, launch
+from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
 from tests.steps.web.web_helpers import PASSWORD, USER, Run, web_config
 
 
@@ -68,3 +70,15 @@ def call(run: Run) -> Callable[..., Any]:
         return run(step_type.function(step_type.params.model_validate(params), ctx))
 
     return call_step
+
+
+@pytest.fixture(scope="module")
+def wait_browser(run: Run) -> Iterator[Browser]:
+    """A Chromium of its own for a module of click and wait tests (pages on http://wait.test)."""
+    yield from browser_for_module(run)
+
+
+@pytest.fixture
+def site(run: Run, wait_browser: Browser) -> Iterator[WaitSite]:
+    """A fresh context and page on the wait site, for one test."""
+    yield from site_for_test(run, wait_browser)

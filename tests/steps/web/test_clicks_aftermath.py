@@ -5,28 +5,17 @@ loads again is no 30 s timeout)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from playwright.async_api import Browser
 
 from bots.kernel.errors import TransientError
 from bots.web.clicks import click_and_wait
 from bots.web.targets import Button, Found
-from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
+from tests.steps.web.wait_app import WaitSite
 from tests.steps.web.web_helpers import Run
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def browser(run: Run) -> Iterator[Browser]:
-    yield from browser_for_module(run)
-
-
-@pytest.fixture
-def site(run: Run, browser: Browser) -> Iterator[WaitSite]:
-    yield from site_for_test(run, browser)
 
 
 def click(run: Run, site: WaitSite, text: str, **button: object) -> tuple[object, float]:

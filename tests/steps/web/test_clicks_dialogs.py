@@ -4,30 +4,19 @@ proves which answer it got; their messages come back with the click (real Chromi
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from playwright.async_api import Browser
 from structlog.testing import capture_logs
 
 from bots.kernel.errors import TransientError
 from bots.web.clicks import Clicked, click_and_wait, set_page_defaults
 from bots.web.dialogs import desk_for
 from bots.web.targets import Button, DialogAnswer, Found
-from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
+from tests.steps.web.wait_app import WaitSite
 from tests.steps.web.web_helpers import Run, on_the_loop
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def browser(run: Run) -> Iterator[Browser]:
-    yield from browser_for_module(run)
-
-
-@pytest.fixture
-def site(run: Run, browser: Browser) -> Iterator[WaitSite]:
-    yield from site_for_test(run, browser)
 
 
 def click(run: Run, site: WaitSite, name: str, dialog: DialogAnswer | None = None,

@@ -3,28 +3,16 @@ that becomes ready a moment later is waited for and clicked (real Chromium)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.async_api import Browser
 
 from bots.kernel.errors import ApplicationError
 from bots.web.clicks import click_and_wait
 from bots.web.targets import Button
-from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
+from tests.steps.web.wait_app import WaitSite
 from tests.steps.web.web_helpers import Run
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def browser(run: Run) -> Iterator[Browser]:
-    yield from browser_for_module(run)
-
-
-@pytest.fixture
-def site(run: Run, browser: Browser) -> Iterator[WaitSite]:
-    yield from site_for_test(run, browser)
 
 
 def click(run: Run, site: WaitSite, css: str, name: str) -> None:

@@ -13,7 +13,6 @@ from playwright.async_api import Browser, Page
 
 from bots.web.clicks import click_and_wait
 from bots.web.targets import Button, Found
-from tests.steps.web.wait_app import browser_for_module
 from tests.steps.web.web_helpers import Run
 
 pytestmark = pytest.mark.browser
@@ -61,14 +60,9 @@ def server() -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser(run: Run) -> Iterator[Browser]:
-    yield from browser_for_module(run)
-
-
 @pytest.fixture
-def page(run: Run, browser: Browser, server: str) -> Iterator[Page]:
-    context = run(browser.new_context())
+def page(run: Run, wait_browser: Browser, server: str) -> Iterator[Page]:
+    context = run(wait_browser.new_context())
     opened = run(context.new_page())
     run(opened.goto(f"{server}/form"))
     yield opened

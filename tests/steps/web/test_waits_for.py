@@ -4,31 +4,20 @@ with non-breaking spaces read plainly, and the page checks on a page that never 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser
 
 from bots.kernel.errors import BusinessError, TransientError
 from bots.web.clicks import click_and_wait
 from bots.web.guard import check_not_expired, check_not_rejected, red_errors
 from bots.web.targets import Button, Found, WaitFor
 from bots.web.waits import wait_for
-from tests.steps.web.wait_app import WaitSite, browser_for_module, site_for_test
+from tests.steps.web.wait_app import WaitSite
 from tests.steps.web.web_helpers import Run
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def browser(run: Run) -> Iterator[Browser]:
-    yield from browser_for_module(run)
-
-
-@pytest.fixture
-def site(run: Run, browser: Browser) -> Iterator[WaitSite]:
-    yield from site_for_test(run, browser)
 
 
 @pytest.fixture
