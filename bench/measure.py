@@ -157,3 +157,22 @@ def _read(stream: Any) -> str:
     stream.seek(0)
     text: str = stream.read()
     return text
+
+
+def step_totals(stdout: str) -> dict[str, float]:
+    """The summed duration of each recipe step over the run, from the runner's JSON log lines."""
+    totals: dict[str, float] = {}
+    for line in stdout.splitlines():
+        event = _json_object(line)
+        if event.get("event") == "step.finished" and "step_id" in event:
+            step = str(event["step_id"])
+            totals[step] = totals.get(step, 0.0) + float(event.get("duration_s") or 0)
+    return totals
+
+
+def _json_object(line: str) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/run_bench.py` as well as `python -m bench.run_bench`
     sys.path.insert(0, str(ROOT))
 
-from bench.measure import MeasureError, run_measured  # noqa: E402
+from bench.measure import MeasureError, run_measured, step_totals  # noqa: E402
 from bench.report import machine_facts, medians, ratios, render, sample_metrics  # noqa: E402
 from fixtures.legacy_app.launch import LegacyApp, launch  # noqa: E402
 
@@ -94,25 +94,6 @@ def phase_times(side: str, summary: dict[str, Any], stdout: str) -> dict[str, fl
     phases = dict(summary.get("phases_s", {})) if side == "baseline" else step_totals(stdout)
     phases["outside"] = summary["duration_s"] - sum(phases.values())
     return {name: round(seconds, 3) for name, seconds in phases.items()}
-
-
-def step_totals(stdout: str) -> dict[str, float]:
-    """The summed duration of each recipe step over the run, from the runner's JSON log lines."""
-    totals: dict[str, float] = {}
-    for line in stdout.splitlines():
-        event = _json_object(line)
-        if event.get("event") == "step.finished" and "step_id" in event:
-            step = str(event["step_id"])
-            totals[step] = totals.get(step, 0.0) + float(event.get("duration_s") or 0)
-    return totals
-
-
-def _json_object(line: str) -> dict[str, Any]:
-    try:
-        value = json.loads(line)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def plan(concurrencies: list[int]) -> list[tuple[str, int]]:

@@ -26,9 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/spa_form.py` as well as `python -m bench.spa_form`
     sys.path.insert(0, str(ROOT))
 
-from bench.measure import MeasureError, run_measured  # noqa: E402
+from bench.measure import MeasureError, run_measured, step_totals  # noqa: E402
 from bench.report import machine_facts  # noqa: E402
-from bench.run_bench import step_totals  # noqa: E402
 from fixtures.practice_app import PracticeApp, launch  # noqa: E402
 
 ROWS, FIELDS = 10, 70
