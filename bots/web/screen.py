@@ -44,7 +44,7 @@ class Screen:
         try:
             found = await find_field(self.page, name, selector=selector, frame=frame)
         except ControlMissing as missing:
-            found = await self._healed("field", name, missing, selector)
+            found = await self._healed("field", name, missing)
         self.used.append(("field", name, found))
         return found
 
@@ -53,12 +53,11 @@ class Screen:
         try:
             found = await find_button(self.page, button)
         except ControlMissing as missing:
-            found = await self._healed("button", button.name, missing, button.selector)
+            found = await self._healed("button", button.name, missing)
         self.used.append(("button", button.name, found))
         return found
 
-    async def _healed(self, what: str, name: str, missing: ControlMissing,
-                      selector: str | None) -> Found:
+    async def _healed(self, what: str, name: str, missing: ControlMissing) -> Found:
         if self.memory is None or missing.ambiguous:
             raise missing
         return await self.memory.heal(self.page, what, name, missing)
