@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from bench.spa_baseline import rows_of
-from bots.web.browser import find_browser, launch_args
 from fixtures.practice_app import PracticeApp, launch
 from fixtures.practice_app.challenge_store import ChallengeStore, expected_rows
 
@@ -28,25 +27,6 @@ CREDENTIALS = {"PRACTICE_USER": "buyer", "PRACTICE_PASSWORD": "pw-practice-1"}
 def practice() -> Iterator[PracticeApp]:
     with launch(env=CREDENTIALS) as app:
         yield app
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=find_browser(playwright.chromium.executable_path), headless=True,
-            args=launch_args("127.0.0.1", isolate_network=True))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser, practice: PracticeApp) -> Iterator[Page]:
-    practice.reset()
-    context = browser.new_context()
-    context.set_default_timeout(5_000)
-    yield context.new_page()
-    context.close()
 
 
 def layout(page: Page) -> list[tuple[str, str, str, bool]]:

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
-from bots.web.browser import find_browser, launch_args
 from fixtures.practice_app import PracticeApp, launch
 
 pytestmark = pytest.mark.browser
@@ -27,25 +26,6 @@ CREDENTIALS = {"PRACTICE_USER": "buyer", "PRACTICE_PASSWORD": "pw-practice-2"}
 def practice() -> Iterator[PracticeApp]:
     with launch(env=CREDENTIALS) as app:
         yield app
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=find_browser(playwright.chromium.executable_path), headless=True,
-            args=launch_args("127.0.0.1", isolate_network=True))
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser, practice: PracticeApp) -> Iterator[Page]:
-    practice.reset()
-    context = browser.new_context()
-    context.set_default_timeout(5_000)
-    yield context.new_page()
-    context.close()
 
 
 def sign_on(page: Page, url: str, password: str = CREDENTIALS["PRACTICE_PASSWORD"]) -> None:
