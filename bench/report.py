@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import platform
 import statistics
 import subprocess
+from pathlib import Path
 from typing import Any
 
 from bots.web.browser import find_browser
@@ -144,3 +146,11 @@ def _scaling_line(runs: dict[str, Any]) -> str:
     steps = [f"c{run['concurrency']} {run['median']['items_per_s'] / base:.2f}x"
              for run in runs.values() if run["side"] == "toolkit"]
     return "toolkit items/s relative to concurrency 1: " + ", ".join(steps)
+
+
+def publish(results: dict[str, Any], out: Path, table: str) -> None:
+    """Write the results as JSON to `out` and print the table and where they went."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table)
+    print(f"\nresults: {out}")

@@ -13,7 +13,6 @@ claims. Nothing here asserts a time; the numbers are printed and written as JSON
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import secrets
 import sys
@@ -26,7 +25,14 @@ if str(ROOT) not in sys.path:  # `python bench/run_bench.py` as well as `python 
     sys.path.insert(0, str(ROOT))
 
 from bench.measure import MeasureError, run_measured, step_totals  # noqa: E402
-from bench.report import machine_facts, medians, ratios, render, sample_metrics  # noqa: E402
+from bench.report import (  # noqa: E402
+    machine_facts,
+    medians,
+    publish,
+    ratios,
+    render,
+    sample_metrics,
+)
 from fixtures.legacy_app.launch import LegacyApp, launch  # noqa: E402
 
 FILES, CLAIMS = 18, 7
@@ -165,10 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     facts["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
     results = results_of(args, facts, runs)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(render(results))
-    print(f"\nresults: {args.out}")
+    publish(results, args.out, render(results))
     return 0
 
 

@@ -14,7 +14,6 @@ ratio toolkit/baseline of the medians is printed (aim: at most 1.2); no time is 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -27,7 +26,7 @@ if str(ROOT) not in sys.path:  # `python bench/spa_form.py` as well as `python -
     sys.path.insert(0, str(ROOT))
 
 from bench.measure import MeasureError, run_measured, step_totals  # noqa: E402
-from bench.report import machine_facts  # noqa: E402
+from bench.report import machine_facts, publish  # noqa: E402
 from fixtures.practice_app import PracticeApp, launch  # noqa: E402
 
 ROWS, FIELDS = 10, 70
@@ -149,10 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results = {"machine": facts, "repeat": args.repeat, "samples": samples,
                **summarise(samples)}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(render(results))
-    print(f"\nresults: {args.out}")
+    publish(results, args.out, render(results))
     return 0
 
 
