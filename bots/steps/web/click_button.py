@@ -14,11 +14,9 @@ from typing import Any
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
-from bots.web.forms import open_page, submit
-from bots.web.heal import memory_for
+from bots.web.forms import submit
 from bots.web.rejections import ErrorCode
-from bots.web.screen import Screen
-from bots.web.session import web_of
+from bots.web.step_screen import step_screen
 from bots.web.targets import ButtonRef
 
 EXAMPLE = """\
@@ -55,10 +53,7 @@ class Params(StepParams):
 @step("web.click_button", Params, needs=("web",), example=EXAMPLE)
 async def click_button(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Press buttons or links in order, each waiting for what really happens."""
-    web = web_of(ctx)
-    screen = Screen(await web.page(), memory_for(ctx))
-    if params.url is not None:
-        await open_page(screen.page, web.url(params.url))
+    screen = await step_screen(ctx, params.url)
     dialogs: list[str] = []
     for ref in params.click:
         clicked = await submit(screen, ref, errors=params.errors)

@@ -17,12 +17,11 @@ from pydantic import Field
 from bots.kernel import StepContext, StepParams, step
 from bots.steps.web.read_page import ReadSpec, read_one
 from bots.web.evidence import capture_page
-from bots.web.forms import fill_all, open_page, read, submit
-from bots.web.heal import memory_for
+from bots.web.forms import fill_all, read, submit
 from bots.web.rejections import ErrorCode
 from bots.web.repeat import RepeatBlock, add_rows
 from bots.web.screen import Screen
-from bots.web.session import web_of
+from bots.web.step_screen import step_screen
 from bots.web.targets import ButtonRef
 from bots.web.values import FieldValue
 
@@ -113,10 +112,7 @@ class Params(StepParams):
       marks_submit=True)
 async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Fill a form page by page, submit it and read the confirmation (dry run: no submit)."""
-    web = web_of(ctx)
-    screen = Screen(await web.page(), memory_for(ctx))
-    if params.url is not None:
-        await open_page(screen.page, web.url(params.url))
+    screen = await step_screen(ctx, params.url)
     typed: dict[str, Any] = {}
     for number, form_page in enumerate(params.pages, start=1):
         typed |= await _fill_page(screen, form_page, params.errors)

@@ -15,12 +15,11 @@ from pydantic import Field, field_validator
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
 from bots.steps.web.read_page import ReadSpec, read_one
-from bots.web.forms import fill_all, open_page, page_text, read, submit
+from bots.web.forms import fill_all, page_text, read, submit
 from bots.web.guard import check_not_rejected
-from bots.web.heal import memory_for
 from bots.web.rejections import ErrorCode, stable_code
 from bots.web.screen import Screen
-from bots.web.session import web_of
+from bots.web.step_screen import step_screen
 from bots.web.targets import ButtonRef
 from bots.web.text import plain
 from bots.web.values import FieldValue
@@ -112,10 +111,7 @@ class Params(StepParams):
 @step("web.search_record", Params, needs=("web",), example=EXAMPLE)
 async def search_record(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Search a web screen by labelled fields and read the found record's values."""
-    web = web_of(ctx)
-    screen = Screen(await web.page(), memory_for(ctx))
-    if params.url is not None:
-        await open_page(screen.page, web.url(params.url))
+    screen = await step_screen(ctx, params.url)
     await fill_all(screen, params.fields)
     await submit(screen, params.submit, reject_red=False)
     if params.not_found and _shows(params.not_found.text, await page_text(screen.page)):

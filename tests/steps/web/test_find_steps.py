@@ -90,7 +90,7 @@ def test_a_successful_step_remembers_its_controls(call: Call, ctx: StepContext,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     journal = Journal()
     memory: ControlMemory = journal
-    monkeypatch.setattr("bots.steps.web.search_record.memory_for", lambda _ctx: memory)
+    monkeypatch.setattr("bots.web.step_screen.memory_for", lambda _ctx: memory)
     call(search_record, {"url": "/policy/inquiry", "fields": {"Policy Number": "POL-100234"},
                          "submit": "Inquire", "read": {"holder": "Policy Holder"}}, ctx)
     assert journal.remembered == [("field", "Policy Number", "table-cell-left"),
