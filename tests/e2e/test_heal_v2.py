@@ -6,8 +6,8 @@ claims through healing: every valid claim exactly once, `healed` events, one pro
 control. `--no-heal` on version 2 is SCREEN_MISMATCH. Once every proposal is accepted, run 3
 keys new claims on version 2 without healing anything.
 
-The copy's screen names are claims-intake's own; only its web action timeout is shorter (2 s):
-a control the recipe's way does not find is waited for up to that timeout before it is healed.
+The copy is claims-intake as shipped (its inbox aside): on a settled page a control the
+recipe's way does not find is known missing in about 2 s, then healed.
 """
 
 from __future__ import annotations
