@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from bots.kernel.errors import BusinessError
-from bots.normalize import normalize_amount, normalize_date, normalize_policy_number
 from bots.pdf.document import Document
 from bots.pdf.locate import Found, locate
 from bots.pdf.rules import FieldRule, LayoutRules
+from bots.pdf.value_types import flat
 
 
 def extract(document: Document, layouts: list[LayoutRules]) -> dict[str, Any]:
@@ -46,11 +46,6 @@ def _field(document: Document, layout: LayoutRules, name: str, rules: list[Field
     for output in converted:
         provenance[output] = found.provenance()
     return dict(converted)
-
-
-def flat(text: str) -> str:
-    """Text with case and spacing folded, for comparing wordings."""
-    return " ".join(text.split()).casefold()
 
 
 def choose_layout(document: Document, layouts: list[LayoutRules]) -> LayoutRules:
@@ -93,36 +88,10 @@ def convert(document: Document, layout: LayoutRules, name: str, rule: FieldRule,
             found: Found) -> dict[str, str]:
     """The normalized output value(s) of one field; FIELD_INVALID when it will not normalize."""
     try:
-        return normalized(name, rule, found.text)
+        return rule.convert(name, found.text)
     except ValueError as error:
         raise BusinessError(
             f"{document.path.name} (layout {layout.name}): field {name!r} on page {found.page} "
             f"reads {found.text!r}, which is not a valid {rule.type}: {error}. Correct the value "
             f"by hand, or fix the layout's rule", code="FIELD_INVALID", file=str(document.path),
             field=name, layout=layout.name, text=found.text, page=found.page) from None
-
-
-def normalized(name: str, rule: FieldRule, text: str) -> dict[str, str]:
-    """Normalize raw text by the rule's type (raises ValueError)."""
-    if rule.type == "date":
-        return {name: normalize_date(text, dayfirst=rule.dayfirst)}
-    if rule.type == "policy_number":
-        return {name: normalize_policy_number(text)}
-    if rule.type == "amount":
-        amount, currency = normalize_amount(text, decimal=rule.decimal)
-        currency = currency or rule.default_currency
-        if not currency:
-            raise ValueError("no currency on the document and the rule has no default_currency")
-        return {name: f"{amount:.2f}", rule.currency_field: currency}
-    if rule.type == "choice":
-        return {name: choose(rule.choices, text)}
-    return {name: " ".join(text.split())}
-
-
-def choose(choices: dict[str, str], text: str) -> str:
-    """The code for a wording (or the code itself), ignoring case and spacing."""
-    wanted = flat(text)
-    for wording, code in choices.items():
-        if wanted in (flat(wording), flat(code)):
-            return code
-    raise ValueError(f"not one of the known wordings ({', '.join(map(repr, choices))})")

@@ -22,12 +22,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bots.pdf.table_rule import TableRule
+from bots.pdf.value_types import ValueRule
 
-FieldType = Literal["text", "date", "amount", "policy_number", "choice"]
 
-
-class FieldRule(BaseModel):
-    """Where one output field's value sits and how to normalize it."""
+class FieldRule(ValueRule):
+    """Where one output field's value sits (and, from ValueRule, how to normalize it)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -51,21 +50,6 @@ class FieldRule(BaseModel):
     max_gap: float = Field(24.0, gt=0, description=(
         "Largest horizontal gap (points) between two words of one value; a wider gap starts "
         "another column."))
-    type: FieldType = Field("text", description=(
-        "How to normalize: text, date (ISO), amount ('1250.00' plus a currency field), "
-        "policy_number ('POL-100234') or choice (wording -> code via `choices`)."))
-    dayfirst: bool | None = Field(None, description=(
-        "Dates: read 03/04/2026 as day first (true) or month first (false). Default: dots are "
-        "day first, slashes month first."))
-    decimal: Literal[".", ","] | None = Field(None, description=(
-        "Amounts: the decimal mark, when the document's figures are ambiguous."))
-    default_currency: str = Field("", description=(
-        "Amounts: the currency when the value carries none, e.g. EUR."))
-    currency_field: str = Field("currency", description=(
-        "Amounts: the output field that receives the currency code."))
-    choices: dict[str, str] = Field(default_factory=dict, description=(
-        "Choice: wording on the document -> code, e.g. {'Escape of water': WTR}; matched "
-        "ignoring case and spacing. A value equal to a code is accepted too."))
     required: bool = Field(True, description="A missing value stops the item (else it is null).")
     missing_code: str = Field("FIELD_MISSING", description=(
         "Exception code when a required value is missing, e.g. POLICY_MISSING."))
@@ -81,10 +65,6 @@ class FieldRule(BaseModel):
             raise ValueError("give exactly one of `label`, `form_field` or `table`")
         if self.table and self.type != "text":
             raise ValueError("a table's cells are typed by `table.types`, not by `type`")
-        if (self.type == "choice") != bool(self.choices):
-            raise ValueError("`choices` goes with `type: choice` (and type choice needs them)")
-        if self.default_currency and self.type != "amount":
-            raise ValueError("`default_currency` only applies to `type: amount`")
         return self
 
     def describe(self) -> str:
