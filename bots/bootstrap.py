@@ -1,9 +1,10 @@
 """First-run setup with the standard library only: a virtual environment and a browser.
 
 `python3 runner.py ...` works on a machine that has only Python 3.11: the first call creates
-`.venv`, installs the project into it, installs a headless Chromium from Debian's packages when
-it runs as root and none is found, and then re-runs itself inside `.venv`. Later calls go
-straight to the venv (and reinstall only when pyproject.toml changed).
+`.venv`, installs the project into it, installs a headless Chromium and the Tesseract OCR engine
+(with the language packs of the documents we read) from Debian's packages when it runs as root
+and they are not found, and then re-runs itself inside `.venv`. Later calls go straight to the
+venv (and reinstall only when pyproject.toml changed).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ VENV_PYTHON = VENV / "bin" / "python"
 SYSTEM_BROWSERS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium",
                    "/usr/bin/google-chrome", "/usr/bin/chromium-browser")
 DEBIAN_PACKAGES = ("chromium-headless-shell", "fonts-dejavu-core")
+# scans without a text layer are read by Tesseract (bots/pdf/ocr.py); one pack per language
+OCR_LANGUAGES = ("eng", "deu", "fra", "nld", "spa", "ita")
+OCR_PACKAGES = ("tesseract-ocr", *(f"tesseract-ocr-{lang}" for lang in OCR_LANGUAGES))
 
 
 def in_project_venv() -> bool:
@@ -53,6 +57,7 @@ def setup() -> None:
     for old in VENV.glob(".bots-installed-*"):
         old.unlink()
     _ensure_browser()
+    ensure_ocr()
     setup_marker().touch()
     say("setup complete")
 
@@ -73,6 +78,26 @@ def _ensure_browser() -> None:
     if os.environ.get("BOTS_BROWSER") or any(Path(p).exists() for p in SYSTEM_BROWSERS):
         return
     _apt_install(DEBIAN_PACKAGES, why="no Chromium was found")
+
+
+def ensure_ocr() -> None:
+    """Install Tesseract and its language packs when a language pack is missing.
+
+    OCR is optional (only scans need it), so a user who may not install packages gets the
+    command to run and a working setup; scans then stop as NO_TEXT_LAYER saying the same."""
+    if all(Path(path).exists() for path in _ocr_language_files()):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        say("OCR for scanned PDFs is not installed; to add it run: sudo apt-get install -y "
+            + " ".join(OCR_PACKAGES))
+        return
+    _apt_install(OCR_PACKAGES, why="the OCR engine for scanned PDFs (Tesseract) is missing")
+
+
+def _ocr_language_files() -> list[str]:
+    """Where Debian's tesseract-ocr-LANG packages put their trained data."""
+    folder = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata"
+    return [f"{folder}/{lang}.traineddata" for lang in OCR_LANGUAGES]
 
 
 def _apt_install(packages: tuple[str, ...], *, why: str) -> None:
