@@ -106,7 +106,11 @@ CODES: dict[str, str] = {
     "EMPTY_FILE": "The file is empty.",
     "CORRUPT_PDF": "The PDF is damaged and cannot be read.",
     "ENCRYPTED_PDF": "The PDF is password-protected; ask the sender for an open copy.",
-    "NO_TEXT_LAYER": "The PDF is a scan with no text layer; key it by hand or OCR it first.",
+    "NO_TEXT_LAYER": "The PDF is a scan with no text layer and OCR is off or not installed "
+                     "(`runner.py setup` installs it); key it by hand.",
+    "OCR_FAILED": "The OCR engine failed or timed out on a scanned page.",
+    "EINVOICE_MISMATCH": "The PDF's text disagrees with its embedded e-invoice XML.",
+    "EINVOICE_INVALID": "The embedded e-invoice XML is damaged or lacks a value a rule names.",
     "UNKNOWN_LAYOUT": "No layout rule set in the recipe recognizes this document.",
     "FIELD_MISSING": "A required field was not found on the document.",
     "FIELD_INVALID": "A field was found but its value could not be normalized.",

@@ -20,13 +20,14 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 @dataclass(frozen=True)
 class Word:
-    """One word and its box on the page."""
+    """One word and its box on the page (and, read by OCR, how sure the engine was)."""
 
     text: str
     x0: float
     top: float
     x1: float
     bottom: float
+    confidence: float = 1.0  # 0 to 1: a text layer's words are sure; OCR words carry theirs
 
     @property
     def height(self) -> float:
@@ -91,9 +92,10 @@ def group_lines(number: int, width: float, height: float,
 
 
 def as_word(raw: Mapping[str, Any]) -> Word:
-    """A pdfplumber word dict as a Word, its text cleaned of control and invisible characters."""
+    """A word dict (pdfplumber's, or OCR's with a ``confidence``) as a Word, its text cleaned
+    of control and invisible characters."""
     return Word(clean_text(str(raw["text"])), float(raw["x0"]), float(raw["top"]),
-                float(raw["x1"]), float(raw["bottom"]))
+                float(raw["x1"]), float(raw["bottom"]), float(raw.get("confidence", 1.0)))
 
 
 def union_box(words: Iterable[Word]) -> Box:
