@@ -8,7 +8,8 @@ from typing import Any
 
 from bots.engine.summary import EXIT_CODES
 
-COMMANDS = ("run", "check", "exceptions", "steps", "demo", "setup", "review", "sla", "heal")
+COMMANDS = ("run", "check", "exceptions", "steps", "demo", "setup", "review", "sla", "heal",
+            "pdf", "try")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -64,7 +65,25 @@ def parser() -> argparse.ArgumentParser:
     sla.add_argument("--recipe", help="only this recipe")
     sla.add_argument("--json", action="store_true", help="JSON for machines")
     _heal_parser(commands)
+    _author_parsers(commands)
     return main
+
+
+def _author_parsers(commands: Any) -> None:
+    """`pdf show` and `try`: the tools of people writing extraction rules (docs/documents.md)."""
+    pdf = commands.add_parser("pdf", help="see a PDF as the extraction rules see it")
+    pdf.add_argument("action", choices=("show",))
+    pdf.add_argument("file", help="the PDF")
+    pdf.add_argument("--page", type=int, help="only this page (1 is the first, -1 the last)")
+    pdf.add_argument("--json", action="store_true", help="JSON for machines")
+    pdf.add_argument("--png", metavar="OUT", help="also draw the page (the first shown) with "
+                     "its word boxes and line numbers to OUT")
+    tried = commands.add_parser("try", help="run one pdf step's rules on one file: values, "
+                                "provenance, confidence, every problem; nothing recorded")
+    tried.add_argument("recipe", help="a recipe name (recipes/NAME.yaml) or a recipe file")
+    tried.add_argument("file", help="the PDF to try the rules on")
+    tried.add_argument("--step", help="the step's id (default: the recipe's first pdf step)")
+    tried.add_argument("--json", action="store_true", help="JSON for machines")
 
 
 def _heal_parser(commands: Any) -> None:
@@ -98,8 +117,8 @@ def dispatch(args: argparse.Namespace) -> int:
         from bots.commands.check import check
 
         return check(args.recipe)
-    if args.command == "exceptions":
-        return _exceptions(args)
+    if args.command in ("exceptions", "heal", "pdf", "try"):
+        return _with_actions(args)
     if args.command == "steps":
         from bots.commands.steps import list_steps, reference
 
@@ -115,8 +134,6 @@ def dispatch(args: argparse.Namespace) -> int:
         from bots.commands.review import review
 
         return review(host=args.host, port=args.port)
-    if args.command == "heal":
-        return _heal(args)
     if args.command == "sla":
         from bots.commands.sla import sla
 
@@ -124,6 +141,25 @@ def dispatch(args: argparse.Namespace) -> int:
     from bots.commands.setup import report_setup
 
     return report_setup()
+
+
+def _with_actions(args: argparse.Namespace) -> int:
+    """The commands whose first argument is an action or that have helpers of their own."""
+    if args.command == "exceptions":
+        return _exceptions(args)
+    if args.command == "heal":
+        return _heal(args)
+    return _author(args)
+
+
+def _author(args: argparse.Namespace) -> int:
+    if args.command == "pdf":
+        from bots.commands.pdf_show import show_pdf
+
+        return show_pdf(args.file, page=args.page, as_json=args.json, png=args.png)
+    from bots.commands.try_step import try_step
+
+    return try_step(args.recipe, args.file, step_id=args.step, as_json=args.json)
 
 
 def _heal(args: argparse.Namespace) -> int:

@@ -1,0 +1,59 @@
+"""`pdf show FILE --png OUT`: one page drawn with a box round every word and its line numbers.
+
+Word boxes are in PDF points from the page's top-left corner (as the rules see them), so they
+scale straight onto pypdfium2's bitmap. The page is drawn at the review page's scale, capped in
+pixels (bots/review/render.py), so a huge page cannot fill the memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFont
+
+from bots.kernel.errors import BotError
+from bots.pdf.document import Document
+from bots.pdf.lines import Page
+from bots.review.render import render_scale
+
+WORD_COLOUR = (30, 110, 220)
+NUMBER_COLOUR = (200, 30, 30)
+MARGIN = 36  # pixels on the left for the line numbers
+
+
+def draw_page(document: Document, number: int, out: Path) -> None:
+    """Write page `number` (1-based) of the document as a PNG with word boxes and line numbers."""
+    image, scale = rasterize(document.path, number)
+    page = next(page for page in document.pages if page.number == number)
+    canvas = Image.new("RGB", (image.width + MARGIN, image.height), "white")
+    canvas.paste(image, (MARGIN, 0))
+    mark_words(ImageDraw.Draw(canvas), page, scale)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        canvas.save(out, format="PNG")
+    except OSError as error:
+        raise BotError(f"cannot write {out}: {error}; choose another --png path",
+                       code="STEP_FAILED") from error
+
+
+def rasterize(path: Path, number: int) -> tuple[Image.Image, float]:
+    """The page as an RGB image and the scale it was drawn at (pixels per point)."""
+    document = pdfium.PdfDocument(str(path))
+    try:
+        pdf_page = document[number - 1]
+        scale = render_scale(*pdf_page.get_size())
+        return pdf_page.render(scale=scale).to_pil().convert("RGB"), scale
+    finally:
+        document.close()
+
+
+def mark_words(draw: ImageDraw.ImageDraw, page: Page, scale: float) -> None:
+    """A thin box round each word and the line's number in the left margin."""
+    font = ImageFont.load_default(size=max(8, int(8 * scale)))
+    for index, line in enumerate(page.lines, 1):
+        for word in line.words:
+            draw.rectangle((MARGIN + word.x0 * scale, word.top * scale,
+                            MARGIN + word.x1 * scale, word.bottom * scale),
+                           outline=WORD_COLOUR, width=1)
+        draw.text((2, line.top * scale), f"L{index}", fill=NUMBER_COLOUR, font=font)

@@ -1,0 +1,154 @@
+"""`pdf show FILE`: a document as the extraction rules see it, for people writing rules.
+
+The rules read lines in reading order (bots/pdf/lines.py), each word with its box in points
+from the page's top-left corner, and the AcroForm fields by name. This command prints exactly
+that, from the same ``load_document`` a run uses, so that what an author sees here is what a
+`label:` or `form_field:` rule will meet. A file a run would refuse is refused here with the
+same one-line message (exit 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from bots.commands.common import fail, print_json, say
+from bots.kernel.errors import BotError
+from bots.pdf.document import Document, load_document
+from bots.pdf.lines import Line, Page, Word
+
+EXIT_OK, EXIT_BAD_FILE = 0, 2
+COLUMN_GAP = 24.0  # the rules' default `max_gap`: a wider gap starts another column
+EINVOICE_ATTRIBUTES = ("einvoice", "e_invoice", "embedded_invoice")  # helper E's, if present
+
+
+def show_pdf(file: str, *, page: int | None = None, as_json: bool = False,
+             png: str | None = None) -> int:
+    """Print a PDF's lines, words, form fields (and embedded invoice); draw a page if asked."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the author's
+    try:
+        document = load_document(Path(file))
+        pages = pick_pages(document, page)
+        if png:
+            from bots.commands.pdf_png import draw_page
+
+            draw_page(document, pages[0].number, Path(png))
+    except BotError as error:
+        fail(error.message)
+        return EXIT_BAD_FILE
+    data = describe(document, pages)
+    if as_json:
+        print_json(data)
+    else:
+        say(as_text(data))
+    if png:
+        say(f"drew page {pages[0].number} with its word boxes and line numbers to {png}",
+            err=True)
+    return EXIT_OK
+
+
+def pick_pages(document: Document, number: int | None) -> list[Page]:
+    """Every page, or only page `number` (1 is the first, -1 the last)."""
+    if number is None:
+        return document.pages
+    count = len(document.pages)
+    index = number - 1 if number > 0 else count + number
+    if not 0 <= index < count:
+        raise BotError(f"{document.path.name}: no page {number}; it has {count} page(s)",
+                       code="FIELD_INVALID")
+    return [document.pages[index]]
+
+
+def describe(document: Document, pages: list[Page]) -> dict[str, Any]:
+    """The document as plain data: pages with numbered lines and words, form fields."""
+    data: dict[str, Any] = {
+        "file": str(document.path), "page_count": len(document.pages),
+        "pages": [page_data(page) for page in pages],
+        "form_fields": [form_data(name, value) for name, value in document.form.items()]}
+    invoice = embedded_invoice(document)
+    if invoice is not None:
+        data["einvoice"] = invoice
+    return data
+
+
+def page_data(page: Page) -> dict[str, Any]:
+    """One page: its size and its lines, numbered from 1 in reading order."""
+    return {"number": page.number, "width": round(page.width, 1),
+            "height": round(page.height, 1),
+            "lines": [line_data(index, line) for index, line in enumerate(page.lines, 1)]}
+
+
+def line_data(index: int, line: Line) -> dict[str, Any]:
+    return {"line": index, "text": line.text, "top": round(line.top, 1),
+            "words": [word_data(word) for word in line.words]}
+
+
+def word_data(word: Word) -> dict[str, Any]:
+    """A word's text and box; its OCR confidence when the reader gave one."""
+    data: dict[str, Any] = {"text": word.text, "x0": round(word.x0, 1),
+                            "top": round(word.top, 1), "x1": round(word.x1, 1),
+                            "bottom": round(word.bottom, 1)}
+    confidence = getattr(word, "confidence", None)
+    if confidence is not None:
+        data["confidence"] = confidence
+    return data
+
+
+def form_data(key: str, field: Any) -> dict[str, Any]:
+    """One form field: the names a `form_field:` rule may use, its kind, value and place."""
+    full = getattr(field, "full_name", None) or getattr(field, "name", key)
+    short = getattr(field, "short_name", None) or str(full).rsplit(".", 1)[-1]
+    return {"full_name": str(full), "short_name": str(short),
+            "kind": str(getattr(field, "kind", "") or "-"), "value": field.value,
+            "page": field.page, "box": [round(number, 1) for number in field.box]}
+
+
+def embedded_invoice(document: Document) -> Any:
+    """The structured invoice carried in the PDF, when the reader extracts one."""
+    for attribute in EINVOICE_ATTRIBUTES:
+        found = getattr(document, attribute, None)
+        if found is not None:
+            return found if isinstance(found, dict | list | str) else repr(found)
+    return None
+
+
+def as_text(data: dict[str, Any]) -> str:
+    """The description for people: each line's text, then its words at their x positions."""
+    out = [f"{data['file']}: {data['page_count']} page(s). Positions in points from the "
+           "page's top-left corner; ' | ' marks a gap wider than 24 pt (a new column)."]
+    for page in data["pages"]:
+        out.append(f"\n== page {page['number']} ({page['width']} x {page['height']} pt), "
+                   f"{len(page['lines'])} line(s)")
+        out += [text_line(line) for line in page["lines"]]
+    out += form_text(data["form_fields"])
+    if "einvoice" in data:
+        out.append(f"\n== embedded e-invoice\n{data['einvoice']}")
+    return "\n".join(out)
+
+
+def text_line(line: dict[str, Any]) -> str:
+    """'L3  top 120.5  Policy No.: POL-1 \n      x 72.0 Policy, 101.2 No.:, ...'."""
+    words = line["words"]
+    spans = [words[0]["text"]]
+    for before, word in zip(words, words[1:], strict=False):
+        spans.append((" | " if word["x0"] - before["x1"] > COLUMN_GAP else " ") + word["text"])
+    positions = ", ".join(f"{word['x0']} {word['text']}" + confidence_mark(word)
+                          for word in words)
+    return f"L{line['line']:<3} top {line['top']:<7} {''.join(spans)}\n      x {positions}"
+
+
+def confidence_mark(word: dict[str, Any]) -> str:
+    return f" ({word['confidence']})" if "confidence" in word else ""
+
+
+def form_text(fields: list[dict[str, Any]]) -> list[str]:
+    """The form fields as a table: full name, short name, kind, page, value."""
+    if not fields:
+        return ["\n== no form fields"]
+    width = max(len(field["full_name"]) for field in fields)
+    out = [f"\n== {len(fields)} form field(s): use the full or the short name in `form_field:`",
+           f"{'FULL NAME':<{width}}  {'SHORT NAME':<16} {'KIND':<9} PAGE  VALUE"]
+    out += [f"{field['full_name']:<{width}}  {field['short_name']:<16} {field['kind']:<9} "
+            f"{field['page']:<5} {field['value']!r}" for field in fields]
+    return out

@@ -1,0 +1,137 @@
+"""`pdf show`: a PDF as the rules see it (lines in reading order, word positions, form fields),
+a page drawn with its word boxes, and a bad file refused with a run's one-line message."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from reportlab.pdfgen.canvas import Canvas
+
+from bots.cli import main
+from bots.commands.pdf_png import MARGIN, WORD_COLOUR
+
+ROOT = Path(__file__).resolve().parents[1]
+HEIGHT = 842.0  # reportlab's A4 page: y from the bottom, pdfplumber's top from the top
+
+
+def drawn(tmp_path: Path, pages: list[list[tuple[float, float, str]]],
+          name: str = "drawn.pdf") -> Path:
+    """A PDF with text at (x, y from the bottom) per page, drawn in the order given."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True, pagesize=(595.0, HEIGHT))
+    for texts in pages:
+        canvas.setFont("Helvetica", 10)
+        for x, y, text in texts:
+            canvas.drawString(x, y, text)
+        canvas.showPage()
+    canvas.save()
+    path = tmp_path / name
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def form(tmp_path: Path) -> Path:
+    """A fillable form: a text field and a ticked checkbox."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True, pagesize=(595.0, HEIGHT))
+    canvas.drawString(60, 760, "Policy number")
+    canvas.acroForm.textfield(name="policy_no", value="POL-105209", x=200, y=750, width=150,
+                              height=20)
+    canvas.acroForm.checkbox(name="injured", checked=True, x=200, y=700, size=14)
+    canvas.save()
+    path = tmp_path / "form.pdf"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def show(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["pdf", "show", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lines_come_in_reading_order_with_word_positions(tmp_path, capsys):
+    # drawn bottom line first: the content stream's order is not the order a person reads
+    path = drawn(tmp_path, [[(60, 600, "Total: 12.00"), (60, 760, "Invoice INV-7"),
+                             (300, 760, "Date: 2026-01-05")]])
+    code, out, _ = show(capsys, str(path), "--json")
+    assert code == 0
+    [page] = json.loads(out)["pages"]
+    texts = [line["text"] for line in page["lines"]]
+    assert texts == ["Invoice INV-7 Date: 2026-01-05", "Total: 12.00"]
+    first = page["lines"][0]["words"]
+    assert [word["text"] for word in first] == ["Invoice", "INV-7", "Date:", "2026-01-05"]
+    assert first[0]["x0"] == 60.0 and first[2]["x0"] == 300.0
+    assert first[0]["top"] == pytest.approx(HEIGHT - 760 - 8, abs=1.5)
+
+
+def test_text_marks_a_column_gap_and_numbers_lines(tmp_path, capsys):
+    path = drawn(tmp_path, [[(60, 760, "Invoice INV-7"), (300, 760, "Date: 2026-01-05")]])
+    code, out, _ = show(capsys, str(path))
+    assert code == 0
+    assert "L1" in out and "Invoice INV-7 | Date: 2026-01-05" in out
+    assert "60.0 Invoice" in out and "300.0 Date:" in out
+    assert "no form fields" in out
+
+
+def test_page_option_shows_one_page_counted_from_either_end(tmp_path, capsys):
+    path = drawn(tmp_path, [[(60, 760, "first page")], [(60, 760, "second page")]])
+    _, out, _ = show(capsys, str(path), "--page", "-1", "--json")
+    assert [page["number"] for page in json.loads(out)["pages"]] == [2]
+    code, _, err = show(capsys, str(path), "--page", "3")
+    assert code == 2 and "no page 3; it has 2 page(s)" in err
+
+
+def test_form_fields_with_names_and_values(tmp_path, capsys):
+    code, out, _ = show(capsys, str(form(tmp_path)), "--json")
+    assert code == 0
+    fields = {field["short_name"]: field for field in json.loads(out)["form_fields"]}
+    assert fields["policy_no"]["value"] == "POL-105209"
+    assert fields["policy_no"]["full_name"] == "policy_no" and fields["policy_no"]["page"] == 1
+    assert fields["injured"]["value"] not in ("", "Off")  # ticked
+    _, text, _ = show(capsys, str(form(tmp_path)))
+    assert "policy_no" in text and "'POL-105209'" in text and "FULL NAME" in text
+
+
+def test_png_draws_word_boxes_and_line_numbers(tmp_path, capsys):
+    path = drawn(tmp_path, [[(60, 760, "Invoice INV-7")]])
+    out = tmp_path / "pages" / "page.png"
+    code, _, err = show(capsys, str(path), "--png", str(out))
+    assert code == 0 and "page.png" in err
+    image = Image.open(out).convert("RGB")
+    assert image.width > 595 and image.height > HEIGHT  # drawn above 1 pixel per point
+    scale = image.height / HEIGHT
+    top = round((HEIGHT - 760 - 9) * scale)
+    row = [image.getpixel((x, y)) for y in range(top - 6, top + 6)
+           for x in range(MARGIN + int(58 * scale), MARGIN + int(62 * scale))]
+    assert WORD_COLOUR in row  # the box round "Invoice" starts at x 60
+    margin = [image.getpixel((x, y)) for x in range(MARGIN) for y in range(top - 4, top + 14)]
+    assert any(pixel != (255, 255, 255) for pixel in margin)  # its line number "L1"
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"Hello, this is a note", "the file is plain text, not a PDF"),
+    (b"", "the file is empty"),
+    (b"%PDF-1.4\n1 0 obj <<", "the PDF is damaged"),
+])
+def test_a_bad_file_is_one_line_and_exit_2(tmp_path, capsys, content, expected):
+    path = tmp_path / "claim.pdf"
+    path.write_bytes(content)
+    code, out, err = show(capsys, str(path))
+    assert code == 2 and out == ""
+    [line] = err.strip().splitlines()
+    assert line.startswith("error: claim.pdf: ") and expected in line
+
+
+def test_a_missing_file_from_the_shell_has_no_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "runner.py", "pdf", "show",
+                             str(tmp_path / "gone.pdf")], cwd=ROOT, text=True,
+                            capture_output=True, check=False, timeout=60)
+    assert result.returncode == 2
+    assert "gone.pdf: file not found" in result.stderr and "Traceback" not in result.stderr
