@@ -1,0 +1,124 @@
+"""`try RECIPE FILE [--step ID]`: one pdf step's rules on one file, for people writing rules.
+
+The step runs exactly as in a batch (its parameters resolved and validated the same way, the
+recipe's input limits), but on FILE, outside the engine: no ledger, no state folder, no
+browser, no DBOS. It prints the layout chosen (or why none fits), each field's value with its
+provenance and confidence, and every problem the step reported with the values it had read.
+Exit 0 when every field was read, 1 when there were problems, 2 for a bad recipe or file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bots.commands.common import fail, print_json, report_recipe_error, say
+from bots.commands.try_report import as_text, outcome_data
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BotError, BusinessError, RecipeError
+from bots.kernel.refs import resolve
+from bots.recipe import Recipe, load_recipe
+from bots.recipe.phases import Step
+from bots.secrets import EnvScope
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+# a file the step cannot read at all: the file is wrong, not the rules
+FILE_CODES = frozenset({"FILE_MISSING", "EMPTY_FILE", "NOT_A_PDF", "ENCRYPTED_PDF",
+                        "CORRUPT_PDF", "DOCUMENT_TOO_LONG", "FILE_TOO_LARGE", "TOO_MANY_PAGES",
+                        "CONTENT_TOO_LARGE", "IMAGE_TOO_LARGE", "NO_TEXT_LAYER"})
+
+
+class Refused(Exception):
+    """The recipe, the step or the file cannot be tried; the message says what to do."""
+
+
+def try_step(recipe_name: str, file: str, *, step_id: str | None = None,
+             as_json: bool = False) -> int:
+    """Run one pdf step of a recipe on one file and report what it read; the exit code."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the author's
+    try:
+        recipe = load_recipe(recipe_name)
+        step = pick_step(recipe, step_id)
+        result, error = run_on(recipe, step, Path(file))
+    except RecipeError as wrong:
+        report_recipe_error(wrong)
+        return EXIT_BAD_INPUT
+    except Refused as refused:
+        fail(str(refused))
+        return EXIT_BAD_INPUT
+    if error is not None and error.code in FILE_CODES:
+        fail(error.message)
+        return EXIT_BAD_INPUT
+    data = outcome_data(recipe.name, step, file, result, error)
+    if as_json:
+        print_json(data)
+    else:
+        say(as_text(data))
+    return EXIT_OK if data["ok"] else EXIT_PROBLEMS
+
+
+def pick_step(recipe: Recipe, step_id: str | None) -> Step:
+    """The step named `step_id`, else the recipe's first step whose type starts with `pdf.`."""
+    pdf_steps = [step for step in recipe.steps if step.type.name.startswith("pdf.")]
+    if step_id is None:
+        if not pdf_steps:
+            raise Refused(f"recipe {recipe.name} has no pdf step to try (its steps: "
+                          f"{', '.join(step.id for step in recipe.steps)})")
+        return pdf_steps[0]
+    chosen = next((step for step in recipe.steps if step.id == step_id), None)
+    if chosen is None:
+        raise Refused(f"recipe {recipe.name} has no step {step_id!r}; its pdf steps: "
+                      f"{', '.join(step.id for step in pdf_steps) or 'none'}")
+    if chosen not in pdf_steps:
+        raise Refused(f"step {step_id!r} is a {chosen.type.name} step; `try` runs pdf steps "
+                      f"only (this recipe's: {', '.join(s.id for s in pdf_steps) or 'none'})")
+    return chosen
+
+
+def run_on(recipe: Recipe, step: Step, path: Path) -> tuple[Any, BotError | None]:
+    """The step's output on `path`, or the BotError it raised (with what it had read)."""
+    if not path.is_file():
+        raise Refused(f"{path}: no such file")
+    item = work_item(path)
+    with tempfile.TemporaryDirectory(prefix="bots-try-") as scratch:
+        ctx = StepContext(run_id="try", item=item, step_id=step.id, recipe=recipe.name,
+                          limits=recipe.model.settings.limits, state_dir=Path(scratch),
+                          evidence_dir=Path(scratch) / "evidence")
+        try:
+            params = parameters(recipe, step, item)
+            return call(step, params, ctx), None
+        except BotError as error:
+            return None, error
+
+
+def work_item(path: Path) -> WorkItem:
+    """The file as the work item a folder source would make of it."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return WorkItem(key=digest, name=path.name, path=str(path.resolve()))
+
+
+def parameters(recipe: Recipe, step: Step, item: WorkItem) -> Any:
+    """The step's `with:` resolved for this item and validated by the step's schema."""
+    scope = {"item": item.as_refs(), "env": EnvScope(recipe.model.secrets)}
+    try:
+        return step.type.params.model_validate(resolve(step.spec.with_, scope))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise Refused(f"step {step.id!r}: '{where}' is not valid: {first['msg']}") from error
+    except BusinessError as error:  # a reference to another step's output, unknown here
+        raise Refused(f"step {step.id!r}: {error.message}; `try` knows ${{item.*}} and "
+                      "${env.*} only") from error
+
+
+def call(step: Step, params: Any, ctx: StepContext) -> Any:
+    """Run the step function once, sync or async, as the engine would."""
+    if step.type.is_async:
+        return asyncio.run(step.type.function(params, ctx))
+    return step.type.function(params, ctx)

@@ -1,0 +1,147 @@
+"""`try RECIPE FILE`: one pdf step's rules on one file, with values, provenance and every
+problem; nothing recorded; exit 0 / 1 / 2 for read / problems / a bad recipe or file."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+
+from bots.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RECIPE = """\
+recipe: try-test
+source: {folder: inbox}
+steps:
+  - id: invoice
+    uses: pdf.extract_fields
+    with:
+      path: ${item.path}
+      layouts:
+        - name: globex
+          when: ["Globex"]
+          fields:
+            number: {label: "Invoice No.:"}
+            issued: {label: "Date:", type: date, dayfirst: true}
+            total: {label: "Total:", type: amount}
+            buyer: {label: "Buyer:", missing_code: BUYER_MISSING}
+  - id: rules
+    uses: data.check_rules
+    with:
+      rules:
+        - {code: AMOUNT_OVER_LIMIT, name: Total, value: "${invoice.total}", at_most: 1000}
+"""
+
+
+def pdf(tmp_path: Path, lines: list[str], name: str = "invoice.pdf") -> Path:
+    """A one-page PDF with one text line per entry, labels and values a column apart."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True)
+    canvas.setFont("Helvetica", 10)
+    for index, line in enumerate(lines):
+        label, _, value = line.partition("|")
+        canvas.drawString(60, 780 - 20 * index, label)
+        canvas.drawString(200, 780 - 20 * index, value)
+    canvas.save()
+    path = tmp_path / name
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+GOOD = ["Globex Corporation|", "Invoice No.:|INV-2026-001", "Date:|05.01.2026",
+        "Total:|EUR 250.00", "Buyer:|Initech GmbH"]
+
+
+@pytest.fixture
+def recipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # a state folder would appear here: none may
+    monkeypatch.setenv("BOTS_STATE_DIR", str(tmp_path / "state"))
+    path = tmp_path / "try-test.yaml"
+    path.write_text(RECIPE, encoding="utf-8")
+    return path
+
+
+def tried(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:
+    code = main(["try", *args, "--json"])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if out.strip() else {}), err
+
+
+def test_every_field_read_with_provenance_and_nothing_recorded(tmp_path, recipe, capsys):
+    code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)))
+    assert code == 0 and data["ok"] and data["layout"] == "globex"
+    assert data["values"] == {"number": "INV-2026-001", "issued": "2026-01-05",
+                              "total": "250.00", "currency": "EUR", "buyer": "Initech GmbH"}
+    where = data["provenance"]["number"]
+    assert where["page"] == 1 and where["box"][0] == 200.0 and "Invoice No.:" in where["rule"]
+    assert data["problems"] == [] and data["step"] == "invoice"
+    assert not (tmp_path / "state").exists() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "invoice.pdf", "try-test.yaml"]
+
+
+def test_every_problem_is_shown_with_what_was_read(tmp_path, recipe, capsys):
+    lines = ["Globex Corporation|", "Invoice No.:|INV-2026-002", "Date:|31.02.2026",
+             "Total:|EUR 99.00"]  # an impossible date, and no buyer
+    code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, lines)))
+    assert code == 1 and not data["ok"]
+    assert data["values"]["number"] == "INV-2026-002" and data["values"]["total"] == "99.00"
+    problems = {problem["code"]: problem for problem in data["problems"]}
+    assert set(problems) == {"FIELD_INVALID", "BUYER_MISSING"}  # both, not only the first
+    assert problems["FIELD_INVALID"]["field"] == "issued" and "31.02.2026" in problems[
+        "FIELD_INVALID"]["message"]
+    assert data["values"]["issued"] is None and data["fields_read"] == 3
+
+
+def test_text_report_names_layout_fields_and_verdict(tmp_path, recipe, capsys):
+    code = main(["try", str(recipe), str(pdf(tmp_path, GOOD[:-1]))])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "layout: globex" in out and "'INV-2026-001'" in out
+    assert "page 1 box [200.0" in out and "by label 'Invoice No.:' right" in out
+    assert "BUYER_MISSING" in out and "problems above" in out
+
+
+def test_no_layout_says_why(tmp_path, recipe, capsys):
+    code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, ["Initech Ltd|", *GOOD[1:]])))
+    assert code == 1 and data["layout"] is None
+    [problem] = data["problems"]
+    assert problem["code"] == "UNKNOWN_LAYOUT" and "globex needs 'Globex'" in problem["message"]
+
+
+def test_a_step_that_is_not_a_pdf_step_is_refused(tmp_path, recipe, capsys):
+    code, _, err = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)), "--step", "rules")
+    assert code == 2 and "'rules' is a data.check_rules step" in err
+    code, _, err = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)), "--step", "nope")
+    assert code == 2 and "no step 'nope'; its pdf steps: invoice" in err
+
+
+def test_a_bad_file_is_the_runs_message_and_exit_2(tmp_path, recipe, capsys):
+    text = tmp_path / "note.pdf"
+    text.write_text("not a pdf at all", encoding="utf-8")
+    code, data, err = tried(capsys, str(recipe), str(text))
+    assert code == 2 and data == {}
+    assert "note.pdf: the file is plain text, not a PDF" in err
+    code, _, err = tried(capsys, str(recipe), str(tmp_path / "gone.pdf"))
+    assert code == 2 and "gone.pdf: no such file" in err
+
+
+def test_a_bad_recipe_lists_its_problems_and_exit_2(tmp_path, recipe, capsys):
+    recipe.write_text(RECIPE.replace("missing_code:", "misssing_code:"), encoding="utf-8")
+    code, _, err = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)))
+    assert code == 2 and "problem" in err and "misssing_code" in err
+
+
+def test_the_shipped_claims_recipe_from_the_shell():
+    result = subprocess.run([sys.executable, "runner.py", "try", "claims-intake",
+                             "fixtures/claims/claim-11-acme-no-policy.pdf"], cwd=ROOT, text=True,
+                            capture_output=True, check=False, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "layout: acme" in result.stdout and "POLICY_MISSING" in result.stdout
+    assert "'Maria Keller'" in result.stdout and "Traceback" not in result.stderr
