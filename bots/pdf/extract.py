@@ -1,8 +1,10 @@
 """Apply a layout's rules to a loaded document: pick the layout, find and normalize each field.
 
 The result is a flat dict of normalized values (dates ISO, amounts "1250.00" plus a currency
-field, policy numbers "POL-100234", choices as codes), ``_layout`` and ``_provenance``. A value
-that is missing or does not normalize raises the BusinessError its rule names.
+field, policy numbers "POL-100234", choices as codes), ``_layout``, ``_provenance`` and
+``_confidence`` (field -> score and reasons). Every field is read even when some fail: the
+problems are raised together, as one BusinessError (bots/pdf/problems.py) that keeps what was
+read for the reviewer.
 """
 
 from __future__ import annotations
@@ -10,46 +12,114 @@ from __future__ import annotations
 from typing import Any
 
 from bots.kernel.errors import BusinessError
+from bots.pdf.confidence import TYPE_DOUBT, scored
 from bots.pdf.document import Document
 from bots.pdf.locate import Found, locate
+from bots.pdf.problems import Problem, combined, problem_of
 from bots.pdf.rules import FieldRule, LayoutRules
+from bots.pdf.templates import compute_order, names_in, render
 from bots.pdf.value_types import flat
 
 
 def extract(document: Document, layouts: list[LayoutRules]) -> dict[str, Any]:
     """Every field of the first layout that recognizes the document, with provenance."""
     layout = choose_layout(document, layouts)
-    values: dict[str, Any] = {}
-    provenance: dict[str, Any] = {}
-    problems: list[BusinessError] = []
-    for name, rules in layout.fields.items():
-        try:
-            values |= _field(document, layout, name, rules, provenance)
-        except BusinessError as problem:  # read the rest: a person fixes one value, not all
-            problems.append(problem)
-            values[name] = None
-    result = {**values, "_layout": layout.name, "_provenance": provenance}
+    result, problems = read_layout(document, layout)
     if problems:
-        problems[0].details["partial"] = result
-        raise problems[0]
+        raise combined(document.path, layout.name, problems, result)
     return result
 
 
-def _field(document: Document, layout: LayoutRules, name: str, rules: list[FieldRule],
-           provenance: dict[str, Any]) -> dict[str, Any]:
-    """One field's normalized output value(s), recording where each was found."""
-    found, rule = first_found(document, rules)
-    if found is None:
-        check_optional(document, layout, name, rules)
-        return {name: None}
-    converted = convert(document, layout, name, rule, found)
-    for output in converted:
-        provenance[output] = found.provenance()
-    return dict(converted)
+def read_layout(document: Document, layout: LayoutRules) -> tuple[dict[str, Any], list[Problem]]:
+    """Every field of a layout read (never raising for one field), and the problems met."""
+    reading = Reading(document, layout)
+    order = compute_order({name: [rule.template for rule in rules if rule.template is not None]
+                           for name, rules in layout.fields.items()})
+    for name in order:
+        reading.field(name, layout.fields[name])
+    problems = [problem for name in layout.fields for problem in reading.problems.get(name, [])]
+    return reading.result(), problems
+
+
+class Reading:
+    """The values, side outputs, provenance, doubts and problems of one layout's fields."""
+
+    def __init__(self, document: Document, layout: LayoutRules) -> None:
+        self.document, self.layout = document, layout
+        self.values: dict[str, Any] = {}
+        self.side: dict[str, Any] = {}  # outputs a field gives besides itself (a currency)
+        self.provenance: dict[str, Any] = {}
+        self.doubts: dict[str, tuple[tuple[str, float], ...]] = {}
+        self.problems: dict[str, list[Problem]] = {}
+
+    def field(self, name: str, rules: list[FieldRule]) -> None:
+        """Read one field; a failure is recorded as a problem and the field left None."""
+        self.values[name] = None
+        try:
+            found, rule = self.first_found(name, rules)
+            if found is None:
+                check_optional(self.document, self.layout, name, rules)
+                return
+            self.keep(name, found, *convert(self.document, self.layout, name, rule, found))
+        except BusinessError as error:  # read the rest: a person fixes one value, not all
+            self.problems[name] = [problem_of(error, name)]
+
+    def first_found(self, name: str, rules: list[FieldRule]) -> tuple[Found | None, FieldRule]:
+        """The value found by the first alternative rule that finds one."""
+        for rule in rules:
+            found = self.from_template(rule) if rule.template is not None else locate(
+                self.document, rule)
+            if found is not None:
+                return found, rule
+        return None, rules[0]
+
+    def from_template(self, rule: FieldRule) -> Found | None:
+        """A template's text from the fields already read, with their doubts."""
+        assert rule.template is not None
+        text, missing = render(rule.template, self.values)
+        if text is None or missing:
+            return None
+        doubts = tuple(doubt for name in names_in(rule.template)
+                       for doubt in self.doubts.get(name, ()))
+        return Found(text, 0, (0.0, 0.0, 0.0, 0.0), text, rule.describe(), doubts)
+
+    def keep(self, name: str, found: Found, outputs: dict[str, str], doubts: list[str]) -> None:
+        """Record a field's converted outputs: its own value, and side outputs (a currency)."""
+        found = found.doubting(*((doubt, TYPE_DOUBT) for doubt in doubts))
+        for output, value in outputs.items():
+            if output == name:
+                self.values[name] = value
+            else:
+                self.side[output] = value
+            self.provenance[output] = found.provenance()
+            self.doubts[output] = found.doubts
+
+    def result(self) -> dict[str, Any]:
+        """The values (a field's own rule beats another field's side output), _layout,
+        _provenance and _confidence."""
+        values = dict(self.values)
+        for output, value in self.side.items():
+            if values.get(output) is None:
+                values[output] = value
+            elif values[output] != value:
+                self.disagree(output, value)
+        confidence = {output: scored(self.doubts.get(output, ())) for output, value
+                      in values.items() if value is not None and output in self.doubts}
+        provenance = {output: source for output, source in self.provenance.items()
+                      if values.get(output) is not None}
+        return {**values, "_layout": self.layout.name, "_provenance": provenance,
+                "_confidence": confidence}
+
+    def disagree(self, output: str, other: object) -> None:
+        """A field read by its own rule that another field's value contradicts (the currency
+        field says EUR, the amount carries $): both are doubtful."""
+        reason = f"another field's value implies {other!r}"
+        self.doubts[output] = (*self.doubts.get(output, ()), (reason, 0.5))
 
 
 def choose_layout(document: Document, layouts: list[LayoutRules]) -> LayoutRules:
-    """The first layout whose `when` texts all appear in the document."""
+    """The first layout whose `when` texts all appear in the document, read as a person
+    reads it (lines top to bottom, words left to right, whatever the PDF's drawing order)."""
     text = flat(document.text)
     for layout in layouts:
         if all(flat(marker) in text for marker in layout.when):
@@ -61,15 +131,6 @@ def choose_layout(document: Document, layouts: list[LayoutRules]) -> LayoutRules
         f"{document.path.name}: no layout recognizes this document (it begins {first_line!r}); "
         f"known layouts: {known}. Add a layout for this insurer to the recipe or key it by hand",
         code="UNKNOWN_LAYOUT", file=str(document.path), begins=first_line)
-
-
-def first_found(document: Document, rules: list[FieldRule]) -> tuple[Found | None, FieldRule]:
-    """The value found by the first alternative rule that finds one."""
-    for rule in rules:
-        found = locate(document, rule)
-        if found is not None:
-            return found, rule
-    return None, rules[0]
 
 
 def check_optional(document: Document, layout: LayoutRules, name: str,
@@ -85,13 +146,24 @@ def check_optional(document: Document, layout: LayoutRules, name: str,
 
 
 def convert(document: Document, layout: LayoutRules, name: str, rule: FieldRule,
-            found: Found) -> dict[str, str]:
-    """The normalized output value(s) of one field; FIELD_INVALID when it will not normalize."""
+            found: Found) -> tuple[dict[str, str], list[str]]:
+    """The normalized output value(s) of one field and the type's doubts about them;
+    FIELD_INVALID when the text will not normalize."""
     try:
-        return rule.convert(name, found.text)
+        return converted(rule, name, found.text)
     except ValueError as error:
+        where = f" on page {found.page}" if found.page else ""
         raise BusinessError(
-            f"{document.path.name} (layout {layout.name}): field {name!r} on page {found.page} "
+            f"{document.path.name} (layout {layout.name}): field {name!r}{where} "
             f"reads {found.text!r}, which is not a valid {rule.type}: {error}. Correct the value "
             f"by hand, or fix the layout's rule", code="FIELD_INVALID", file=str(document.path),
             field=name, layout=layout.name, text=found.text, page=found.page) from None
+
+
+def converted(rule: FieldRule, name: str, text: str) -> tuple[dict[str, str], list[str]]:
+    """The type's conversion, with its doubts when value_types offers them."""
+    with_doubts = getattr(rule, "convert_with_doubts", None)
+    if with_doubts is None:
+        return rule.convert(name, text), []
+    conversion = with_doubts(name, text)
+    return dict(conversion.values), [str(doubt) for doubt in conversion.doubts]

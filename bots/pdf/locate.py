@@ -1,149 +1,139 @@
-"""Find a field's raw value on a document by its label (right of it or below it) or form field.
+"""Find a field's raw value on a document: by its label (right, left, below or above it), by
+a pattern, from a form field, or as the layout's constant.
 
 The answer keeps its evidence: the page, the box around the value's words, the whole text
-line it came from and the rule that found it, so that an analyst can see why the bot read
-what it read.
+line(s) it came from and the rule that found it, so that an analyst can see why the bot read
+what it read; and its doubts (a fuzzy label, a value far from its label, a wrap), from which
+its confidence is computed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
+from bots.pdf.directions import Doubt, read_rows
 from bots.pdf.document import Document
-from bots.pdf.lines import Box, Line, Page, Word, run_from, union_box
+from bots.pdf.find_label import LabelHit, comparable, label_hits, pages_for
+from bots.pdf.find_pattern import Text, cut_until, joined, pattern_anywhere, pick
+from bots.pdf.lines import Box, union_box
 from bots.pdf.rules import FieldRule
 
-COLUMN_SLACK = 3.0  # points a value may start left of its label and still be in its column
+__all__ = ["Found", "comparable", "locate", "pages_for"]  # tables.py compares labels alike
+
+FAR = 10.0  # a value starting more label heights than this from its label is less sure
 
 
 @dataclass(frozen=True)
 class Found:
-    """A raw value and where it came from."""
+    """A raw value, where it came from, and what makes it less than sure."""
 
     text: str
-    page: int
+    page: int  # 0: not from a page (a constant, a template)
     box: Box
     source: str  # the text line (or form value) the value was read from
     rule: str  # e.g. "label 'Policy No.:' right"
+    doubts: tuple[Doubt, ...] = ()
 
     def provenance(self) -> dict[str, object]:
         """The ledger's record of where the value came from."""
+        if not self.page:
+            return {"text": self.source, "rule": self.rule}
         return {"page": self.page, "box": list(self.box), "text": self.source, "rule": self.rule}
 
-
-@dataclass(frozen=True)
-class LabelHit:
-    """Where a label was found: its page, line and the words it spans."""
-
-    page: Page
-    line_index: int
-    words: list[Word]
-
-    @property
-    def line(self) -> Line:
-        """The line the label is on."""
-        return self.page.lines[self.line_index]
+    def doubting(self, *doubts: Doubt) -> Found:
+        """The same value with more doubts."""
+        return replace(self, doubts=(*self.doubts, *doubts))
 
 
 def locate(document: Document, rule: FieldRule) -> Found | None:
-    """The first value the rule finds, or None when it finds no (non-empty) value."""
+    """The first value the rule finds, or None when it finds no (non-empty) value.
+
+    Template rules are computed by the caller, after the fields they name.
+    """
+    if rule.value is not None:
+        return Found(rule.value, 0, (0.0, 0.0, 0.0, 0.0), rule.value, rule.describe())
     if rule.form_field:
-        return from_form(document, rule.form_field)
+        found = from_form(document, rule.form_field)
+        return picked_from_form(found, rule) if found and rule.pattern else found
+    if not rule.label:
+        return anywhere(document, rule) if rule.pattern else None
+    return by_label(document, rule)
+
+
+def by_label(document: Document, rule: FieldRule) -> Found | None:
+    """The value beside the first hit of the rule's labels that has one."""
     for label in rule.label:
         for hit in label_hits(document, rule, label):
-            found = value_right(hit, rule) if rule.where == "right" else value_below(hit, rule)
+            found = near(hit, rule)
             if found:
                 page = f" page {rule.page}" if rule.page is not None else ""
-                return Found(found.text, found.page, found.box, found.source,
-                             f"label {label!r} {rule.where}{page}")
+                pattern = f" pattern {rule.pattern!r}" if rule.pattern else ""
+                return replace(found, rule=f"label {label!r} {rule.where}{pattern}{page}")
     return None
+
+
+def near(hit: LabelHit, rule: FieldRule) -> Found | None:
+    """The value one label hit points at, with its doubts; None when there is none."""
+    rows, doubts = read_rows(hit, rule)
+    if not rows:
+        return None
+    text = joined(rows)
+    if rule.until:
+        text, _matched, mid_word = cut_until(text, rule.until)
+        if mid_word:
+            doubts.append(("`until` cut the value inside a word", 0.6))
+    if rule.pattern:
+        picked = pick(rule.pattern, text.text)
+        if picked is None or not picked[0]:
+            return None
+        text = Text(picked[0], text.words_between(picked[1], picked[2]), [])
+    if not text.text.strip() or not text.words:
+        return None
+    doubts += label_doubts(hit, text, rule)
+    source = "\n".join(line.text for line in hit.page.lines
+                       if any(row[0] in line.words for row in rows))
+    return Found(text.text, hit.page.number, union_box(text.words), source, "", tuple(doubts))
+
+
+def label_doubts(hit: LabelHit, text: Text, rule: FieldRule) -> list[Doubt]:
+    """A fuzzy label, and a value far from its label when the rule set no reach."""
+    doubts: list[Doubt] = []
+    if hit.similarity < 1:
+        doubts.append((f"label matched fuzzily ({' '.join(w.text for w in hit.words)!r}, "
+                       f"similarity {hit.similarity:.2f})", 0.85))
+    label, value = union_box(hit.words), union_box(text.words)
+    height = label[3] - label[1]
+    distance = max(value[0] - label[2], label[0] - value[2], value[1] - label[3],
+                   label[1] - value[3])
+    if rule.within is None and distance > FAR * height:
+        doubts.append((f"the value is {distance:.0f} pt from its label", 0.9))
+    return doubts
+
+
+def anywhere(document: Document, rule: FieldRule) -> Found | None:
+    """The first match of a label-less pattern, in reading order."""
+    match = pattern_anywhere(document, rule)
+    if match is None:
+        return None
+    return Found(match.value, match.page, union_box(match.words), match.source, rule.describe())
 
 
 def from_form(document: Document, name: str) -> Found | None:
     """A filled-in AcroForm field as a found value."""
-    field = document.form.get(name)
-    if field is None or not field.value.strip():
+    form: Any = document.form  # a name -> value mapping, or a Form that finds by full name
+    field = form.field(name) if hasattr(form, "field") else form.get(name)
+    if field is None or not str(field.value).strip():
         return None
     x0, top, x1, bottom = (round(number, 1) for number in field.box)
     return Found(field.value, field.page, (x0, top, x1, bottom), field.value,
                  f"form_field {name!r}")
 
 
-def pages_for(document: Document, rule: FieldRule) -> list[Page]:
-    """The pages a rule looks at: all, or the one its `page` hint names."""
-    if rule.page is None:
-        return document.pages
-    index = rule.page - 1 if rule.page > 0 else len(document.pages) + rule.page
-    return [document.pages[index]] if 0 <= index < len(document.pages) else []
-
-
-def comparable(word: str) -> str:
-    """A word as labels are compared: case-folded, without a trailing colon."""
-    return word.casefold().rstrip(":")
-
-
-def label_hits(document: Document, rule: FieldRule, label: str) -> Iterator[LabelHit]:
-    """Every place the label's words appear in a row, in reading order."""
-    wanted = [comparable(word) for word in label.split()]
-    for page in pages_for(document, rule):
-        for index, line in enumerate(page.lines):
-            tokens = [comparable(word.text) for word in line.words]
-            for start in range(len(tokens) - len(wanted) + 1):
-                if tokens[start:start + len(wanted)] == wanted:
-                    hit = LabelHit(page, index, line.words[start:start + len(wanted)])
-                    if in_region(hit, rule):
-                        yield hit
-
-
-def in_region(hit: LabelHit, rule: FieldRule) -> bool:
-    """Whether the label lies inside the rule's region hint (fractions of the page)."""
-    if rule.region is None:
-        return True
-    x0, top, x1, bottom = union_box(hit.words)
-    left, upper, right, lower = rule.region
-    width, height = hit.page.width, hit.page.height
-    return (x0 >= left * width and x1 <= right * width
-            and top >= upper * height and bottom <= lower * height)
-
-
-def value_right(hit: LabelHit, rule: FieldRule) -> Found | None:
-    """The words after the label on its line, up to the next column gap."""
-    after = [word for word in hit.line.words if word.x0 >= hit.words[-1].x1 - 0.5
-             and word not in hit.words]
-    if not after:
+def picked_from_form(found: Found, rule: FieldRule) -> Found | None:
+    """A form field's value cut down to what the rule's pattern picks from it."""
+    assert rule.pattern is not None
+    picked = pick(rule.pattern, found.text)
+    if picked is None or not picked[0]:
         return None
-    words = run_from(after, 0, rule.max_gap)
-    return found_in(hit.page.number, words, hit.line.text)
-
-
-def value_below(hit: LabelHit, rule: FieldRule) -> Found | None:
-    """The words under the label, in its column, on up to ``rule.lines`` lines."""
-    label_box = union_box(hit.words)
-    reach = 3 * (label_box[3] - label_box[1]) + 4  # farther down is the next row's label
-    bottom = label_box[3]
-    chosen: list[Word] = []
-    sources: list[str] = []
-    for line in hit.page.lines[hit.line_index + 1:]:
-        if line.top - bottom > reach or len(sources) == rule.lines:
-            break
-        words = column_words(line, label_box, rule.max_gap)
-        if words:
-            chosen += words
-            sources.append(line.text)
-            bottom, reach = line.bottom, 1.5 * (line.bottom - line.top)
-    if not chosen:
-        return None
-    return found_in(hit.page.number, chosen, "\n".join(sources))
-
-
-def column_words(line: Line, label_box: Box, max_gap: float) -> list[Word]:
-    """The run of words on a line that starts under the label's span."""
-    left, right = label_box[0] - COLUMN_SLACK, label_box[2]
-    starts = [i for i, word in enumerate(line.words) if word.x1 > left and word.x0 < right]
-    return run_from(line.words, starts[0], max_gap) if starts else []
-
-
-def found_in(page: int, words: list[Word], source: str) -> Found:
-    """A Found for some words (the rule is filled in by the caller)."""
-    return Found(" ".join(word.text for word in words), page, union_box(words), source, "")
+    return replace(found, text=picked[0], rule=rule.describe())

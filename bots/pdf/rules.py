@@ -10,19 +10,27 @@ A rule set is data, written in a recipe (see the `claim` step of recipes/claims-
         amount:                       # alternatives, tried in order
           - {label: "Total claimed", where: right, page: -1, type: amount}
           - {label: "Amount Claimed", where: below, type: amount}
+        invoice: {pattern: 'Invoice\\s+(?:No|n°)\\.?\\s*(\\S+)'}     # anywhere, first match
+        currency: {value: EUR}                                     # a constant
+        name: {template: "${first_name} ${last_name}"}             # other fields joined
 
-Rules find values by their labels (and optional page/region hints), never by one layout's
-fixed coordinates, so that a form moving a box does not break extraction.
+Rules find values by their labels (and optional page/region hints), by patterns, or from the
+layout's own constants and fields, never by one layout's fixed coordinates, so that a form
+moving a box does not break extraction.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bots.pdf.table_rule import TableRule
+from bots.pdf.templates import check_templates
 from bots.pdf.value_types import ValueRule
+
+Where = Literal["right", "left", "below", "above"]
 
 
 class FieldRule(ValueRule):
@@ -33,20 +41,45 @@ class FieldRule(ValueRule):
     label: list[str] = Field(default_factory=list, description=(
         "Label text(s) printed next to the value, e.g. 'Policy No.:'; the first label found "
         "wins. Matched word by word, ignoring case and trailing colons."))
-    where: Literal["right", "below"] = Field("right", description=(
-        "'right': the value follows the label on the same line; 'below': the value is on the "
-        "line(s) under the label, starting in the label's column."))
+    label_match: Literal["exact", "fuzzy"] = Field("exact", description=(
+        "'fuzzy' also accepts a label with a small misspelling or OCR slip ('Pol1cy No'), "
+        "at a lower confidence, when the exact label is nowhere, e.g. label_match: fuzzy."))
+    where: Where = Field("right", description=(
+        "'right': the value follows the label on the same line; 'left': it precedes the label "
+        "on the same line ('EUR 120.00 Total'); 'below': the line(s) under the label, starting "
+        "in the label's column; 'above': the line over the label, in its column (a signature "
+        "line), e.g. where: below."))
+    within: float | None = Field(None, gt=0, description=(
+        "How far (points) from the label the value may start, e.g. within: 120; farther words "
+        "are another field's. Default: right/left anywhere on the line, below/above three "
+        "label heights."))
     form_field: str | None = Field(None, description=(
         "Name of an AcroForm field to read instead of a label (fillable PDFs)."))
     table: TableRule | None = Field(None, description=(
         "Read a line-item table instead of one value: the field becomes a list of row "
         "dicts (see bots/pdf/table_rule.py for its keys)."))
+    pattern: str | None = Field(None, description=(
+        "A regular expression the value must match; its group named `value`, else its first "
+        "group, else the whole match is the value. With a label it is searched in the text "
+        "the label points at; alone, the first match in reading order on the rule's pages "
+        "and region, e.g. pattern: 'Invoice\\s+(?:No|n°)\\.?\\s*(\\S+)'."))
+    value: str | None = Field(None, description=(
+        "A constant this layout always has, e.g. currency: {value: EUR}."))
+    template: str | None = Field(None, description=(
+        "The value joined from other fields of the same layout, computed after them, e.g. "
+        "'${first_name} ${last_name}' or '${dollars}.${cents}' with type: amount."))
     page: int | None = Field(None, description=(
         "Only look on this page: 1 is the first, -1 the last. Default: every page."))
     region: tuple[float, float, float, float] | None = Field(None, description=(
         "Only labels inside this part of the page, as fractions [x0, top, x1, bottom]; "
         "[0, 0, 1, 0.5] is the top half."))
-    lines: int = Field(1, ge=1, le=20, description="For 'below': how many lines the value spans.")
+    lines: int | None = Field(None, ge=1, le=20, description=(
+        "How many lines the value spans (below/above: lines under the label; right: the "
+        "label's line plus continuation lines in the value's column), e.g. lines: 2. Default "
+        "1; a continuation the rule did not allow for is read when unambiguous, else a doubt."))
+    until: str | None = Field(None, description=(
+        "A text or regular expression that ends the value (it and what follows are dropped); "
+        "the value may then run over up to 20 lines, e.g. until: 'Phone|Tel'."))
     max_gap: float = Field(24.0, gt=0, description=(
         "Largest horizontal gap (points) between two words of one value; a wider gap starts "
         "another column."))
@@ -59,23 +92,47 @@ class FieldRule(ValueRule):
     def _one_label_is_a_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("pattern", "until")
+    @classmethod
+    def _a_valid_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"{value!r} is not a valid regular expression: {error}") from None
+        return value
+
     @model_validator(mode="after")
     def _check_consistent(self) -> FieldRule:
-        if sum((bool(self.label), bool(self.form_field), self.table is not None)) != 1:
-            raise ValueError("give exactly one of `label`, `form_field` or `table`")
+        sources = (bool(self.label), bool(self.form_field), self.table is not None,
+                   self.value is not None, self.template is not None)
+        if sum(sources) > 1 or not (any(sources) or self.pattern):
+            raise ValueError("give exactly one of `label`, `form_field`, `table`, `value` or "
+                             "`template` (or `pattern` alone, to search anywhere)")
+        if self.pattern and (self.table or self.value is not None or self.template):
+            raise ValueError("`pattern` goes with `label` or `form_field`, or alone")
         if self.table and self.type != "text":
             raise ValueError("a table's cells are typed by `table.types`, not by `type`")
         return self
 
     def describe(self) -> str:
         """How this rule finds its value, for provenance and messages."""
-        if self.form_field:
-            return f"form_field {self.form_field!r}"
         if self.table:
             return self.table.describe()
-        labels = " | ".join(repr(label) for label in self.label)
-        page = f" page {self.page}" if self.page is not None else ""
-        return f"label {labels} {self.where}{page}"
+        pattern = f" pattern {self.pattern!r}" if self.pattern else ""
+        return self._source() + pattern + (f" page {self.page}" if self.page is not None else "")
+
+    def _source(self) -> str:
+        """The part of the description that says where the text comes from."""
+        if self.form_field:
+            return f"form_field {self.form_field!r}"
+        if self.value is not None:
+            return f"value {self.value!r}"
+        if self.template is not None:
+            return f"template {self.template!r}"
+        if not self.label:
+            return "anywhere"
+        return f"label {' | '.join(repr(label) for label in self.label)} {self.where}"
 
 
 class LayoutRules(BaseModel):
@@ -85,8 +142,9 @@ class LayoutRules(BaseModel):
 
     name: str = Field(description="Short layout name, reported as `_layout`, e.g. acme.")
     when: list[str] = Field(min_length=1, description=(
-        "Text(s) the document must all contain (ignoring case and spacing) to use this layout: "
-        "an insurer's name, a form number."))
+        "Text(s) the document must all contain (ignoring case and spacing), in the order a "
+        "person reads (lines top to bottom, words left to right), to use this layout: an "
+        "insurer's name, a form number."))
     fields: dict[str, list[FieldRule]] = Field(min_length=1, description=(
         "Output field name -> a rule, or a list of alternative rules tried in order (the first "
         "that finds a value wins; `required`/`missing_code` come from the first)."))
@@ -115,4 +173,6 @@ class LayoutRules(BaseModel):
         if mixed:
             raise ValueError(f"field(s) {', '.join(mixed)} mix `table` rules with value rules; "
                              "a field is either a table or one value")
+        check_templates({name: [rule.template for rule in rules if rule.template is not None]
+                         for name, rules in value.items()})
         return value

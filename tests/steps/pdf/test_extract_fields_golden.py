@@ -68,6 +68,8 @@ def check_fields(document: Path, fields: dict[str, Any]) -> None:
     """Exactly the expected values, and a provenance entry locating each of them."""
     output = run(document)
     provenance = output.pop("_provenance")
+    confidence = output.pop("_confidence", {})  # our own forms: nothing sent to review
+    assert all(entry["score"] >= 0.8 for entry in confidence.values()), confidence
     assert output == fields
     assert set(provenance) == {name for name, value in fields.items()
                                if not name.startswith("_") and value is not None}

@@ -168,8 +168,8 @@ def test_unknown_layout_lists_what_each_layout_needs() -> None:
      "exactly one"),
     ({"name": "a", "when": "A", "fields": {"x": {"label": "X", "type": "choice"}}},
      "`choices`"),
-    ({"name": "a", "when": "A", "fields": {"x": {"label": "X", "where": "left"}}},
-     "'right' or 'below'"),
+    ({"name": "a", "when": "A", "fields": {"x": {"label": "X", "where": "inside"}}},
+     "'right', 'left', 'below' or 'above'"),
     ({"name": "a", "when": [], "fields": {"x": {"label": "X"}}}, "at least 1"),
     ({"name": "a", "when": "A", "fields": {"x": []}}, "empty list of rules"),
 ])

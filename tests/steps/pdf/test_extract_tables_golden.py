@@ -57,6 +57,8 @@ def test_golden(expected_file: Path) -> None:
         return
     output = run(document)
     provenance = output.pop("_provenance")
+    confidence = output.pop("_confidence", {})  # our own forms: nothing sent to review
+    assert all(entry["score"] >= 0.8 for entry in confidence.values()), confidence
     assert output == expected["fields"]
     assert set(provenance) == {name for name in output if not name.startswith("_")}
     check_value_provenance(document, provenance)
