@@ -43,6 +43,8 @@ def form(tmp_path: Path) -> Path:
     canvas.drawString(60, 760, "Policy number")
     canvas.acroForm.textfield(name="policy_no", value="POL-105209", x=200, y=750, width=150,
                               height=20)
+    canvas.acroForm.textfield(name="claim.holder[0]", value="Elena Garcia", x=200, y=720,
+                              width=150, height=20)
     canvas.acroForm.checkbox(name="injured", checked=True, x=200, y=700, size=14)
     canvas.save()
     path = tmp_path / "form.pdf"
@@ -94,7 +96,9 @@ def test_form_fields_with_names_and_values(tmp_path, capsys):
     fields = {field["short_name"]: field for field in json.loads(out)["form_fields"]}
     assert fields["policy_no"]["value"] == "POL-105209"
     assert fields["policy_no"]["full_name"] == "policy_no" and fields["policy_no"]["page"] == 1
-    assert fields["injured"]["value"] not in ("", "Off")  # ticked
+    assert fields["injured"]["kind"] == "checkbox" and fields["injured"]["checked"] is True
+    holder = fields["holder"]  # a qualified name: the rule may use either
+    assert holder["full_name"] == "claim.holder[0]" and holder["value"] == "Elena Garcia"
     _, text, _ = show(capsys, str(form(tmp_path)))
     assert "policy_no" in text and "'POL-105209'" in text and "FULL NAME" in text
 

@@ -65,7 +65,7 @@ def describe(document: Document, pages: list[Page]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "file": str(document.path), "page_count": len(document.pages),
         "pages": [page_data(page) for page in pages],
-        "form_fields": [form_data(name, value) for name, value in document.form.items()]}
+        "form_fields": [form_data(field) for field in form_fields(document)]}
     invoice = embedded_invoice(document)
     if invoice is not None:
         data["einvoice"] = invoice
@@ -95,13 +95,22 @@ def word_data(word: Word) -> dict[str, Any]:
     return data
 
 
-def form_data(key: str, field: Any) -> dict[str, Any]:
+def form_fields(document: Document) -> list[Any]:
+    """The document's form fields in page order (a mapping by name in older readers)."""
+    form: Any = document.form
+    return list(form.values()) if isinstance(form, dict) else list(form)
+
+
+def form_data(field: Any) -> dict[str, Any]:
     """One form field: the names a `form_field:` rule may use, its kind, value and place."""
-    full = getattr(field, "full_name", None) or getattr(field, "name", key)
-    short = getattr(field, "short_name", None) or str(full).rsplit(".", 1)[-1]
-    return {"full_name": str(full), "short_name": str(short),
+    full = str(field.name)
+    short = getattr(field, "short_name", None) or full.rsplit(".", 1)[-1]
+    data = {"full_name": full, "short_name": str(short),
             "kind": str(getattr(field, "kind", "") or "-"), "value": field.value,
             "page": field.page, "box": [round(number, 1) for number in field.box]}
+    if getattr(field, "checked", None) is not None:
+        data["checked"] = field.checked
+    return data
 
 
 def embedded_invoice(document: Document) -> Any:
