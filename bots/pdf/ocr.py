@@ -45,9 +45,11 @@ class OcrSettings(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["eng"], min_length=1, description=(
         "Tesseract language codes the documents are written in, e.g. [eng, deu]; setup "
         "installs eng, deu, fra, nld, spa and ita. Each extra language costs time."))
-    min_confidence: float = Field(default=0.6, ge=0, le=1, description=(
-        "A field read from an OCR word whose confidence is below this (0 to 1) is a doubt: "
-        "the item goes to review as LOW_CONFIDENCE instead of being keyed, e.g. 0.6."))
+    min_confidence: float | None = Field(default=None, ge=0, le=1, description=(
+        "A field read from an OCR word whose confidence (0 to 1) is below this is a doubt: "
+        "its confidence is multiplied by that word's, so below the step's min_confidence the "
+        "item goes to review as LOW_CONFIDENCE, never keyed; e.g. 0.9. Default: the step's "
+        "min_confidence."))
     dpi: int = Field(default=300, ge=100, le=600, description=(
         "Resolution pages are rendered at for OCR; 300 suits printed forms."))
     timeout_s: float = Field(default=120, gt=0, description="Longest one page's OCR may take.")

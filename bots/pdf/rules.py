@@ -26,6 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bots.pdf.einvoice_rule import EInvoiceRule
 from bots.pdf.table_rule import TableRule
 from bots.pdf.templates import check_templates
 from bots.pdf.value_types import ValueRule
@@ -148,6 +149,12 @@ class LayoutRules(BaseModel):
     fields: dict[str, list[FieldRule]] = Field(min_length=1, description=(
         "Output field name -> a rule, or a list of alternative rules tried in order (the first "
         "that finds a value wins; `required`/`missing_code` come from the first)."))
+    einvoice: EInvoiceRule | None = Field(default=None, description=(
+        "Read the fields from the e-invoice XML the PDF carries (Factur-X, ZUGFeRD 2, "
+        "XRechnung CII, Order-X), exactly and with confidence 1; the text rules in `fields` "
+        "then cross-check it. `einvoice: {}` reads the CII defaults, e.g. "
+        "`einvoice: {fields: {amount: total}, on_mismatch: report}`. A PDF without XML is "
+        "read from its text as usual."))
 
     @field_validator("when", mode="before")
     @classmethod
