@@ -114,6 +114,12 @@ CODES: dict[str, str] = {
     "UNKNOWN_LAYOUT": "No layout rule set in the recipe recognizes this document.",
     "FIELD_MISSING": "A required field was not found on the document.",
     "FIELD_INVALID": "A field was found but its value could not be normalized.",
+    "FORM_FIELD_AMBIGUOUS": "A rule's form field name fits several AcroForm fields; use one "
+                            "full name (runner.py pdf show lists them).",
+    "FORM_CHOICE_CONFLICT": "Several checkboxes of a group that stands for one value are "
+                            "ticked; check the form and key the value by hand.",
+    "LOW_CONFIDENCE": "Fields were read with too little confidence to key them unchecked; a "
+                      "person checks the doubtful fields (their reasons are listed).",
     "POLICY_MISSING": "The claim carries no policy number.",
     "POLICY_NOT_FOUND": "The policy number is not in the policy register.",
     "POLICY_NOT_ON_SCREEN": "The legacy inquiry screen does not know the policy.",

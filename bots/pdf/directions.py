@@ -112,8 +112,12 @@ def left(hit: LabelHit, rule: FieldRule) -> Rows:
         return []
     if rule.pattern:
         return [before]
-    run = run_from(list(reversed(before)), 0, rule.max_gap)
-    return [list(reversed(run))]
+    run = [before[-1]]
+    for word in reversed(before[:-1]):
+        if run[0].x0 - word.x1 > rule.max_gap:
+            break
+        run.insert(0, word)
+    return [run]
 
 
 def below(hit: LabelHit, rule: FieldRule) -> Rows:

@@ -17,6 +17,10 @@ from bots.normalize import clean_text
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
+# PDFium reports a hyphen that ends a line as U+0002 or U+FFFE; it is a hyphen a person sees,
+# and the wrap of "Okonkwo-" onto the next line is only recognized by it
+LINE_END_HYPHENS = str.maketrans({"\u0002": "-", "\ufffe": "-"})
+
 
 @dataclass(frozen=True)
 class Word:
@@ -94,7 +98,8 @@ def group_lines(number: int, width: float, height: float,
 def as_word(raw: Mapping[str, Any]) -> Word:
     """A word dict (pdfplumber's, or OCR's with a ``confidence``) as a Word, its text cleaned
     of control and invisible characters."""
-    return Word(clean_text(str(raw["text"])), float(raw["x0"]), float(raw["top"]),
+    text = str(raw["text"]).translate(LINE_END_HYPHENS)
+    return Word(clean_text(text), float(raw["x0"]), float(raw["top"]),
                 float(raw["x1"]), float(raw["bottom"]), float(raw.get("confidence", 1.0)))
 
 

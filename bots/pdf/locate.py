@@ -10,18 +10,18 @@ its confidence is computed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from bots.pdf.directions import Doubt, read_rows
 from bots.pdf.document import Document
 from bots.pdf.find_label import LabelHit, comparable, label_hits, pages_for
 from bots.pdf.find_pattern import Text, cut_until, joined, pattern_anywhere, pick
-from bots.pdf.lines import Box, union_box
+from bots.pdf.lines import Box, Word, union_box
 from bots.pdf.rules import FieldRule
 
 __all__ = ["Found", "comparable", "locate", "pages_for"]  # tables.py compares labels alike
 
 FAR = 10.0  # a value starting more label heights than this from its label is less sure
+OCR_SURE = 0.9  # OCR words at least this sure cost a value nothing
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def locate(document: Document, rule: FieldRule) -> Found | None:
     """
     if rule.value is not None:
         return Found(rule.value, 0, (0.0, 0.0, 0.0, 0.0), rule.value, rule.describe())
+    if rule.form_fields:
+        return from_form_group(document, rule.form_fields)
     if rule.form_field:
         found = from_form(document, rule.form_field)
         return picked_from_form(found, rule) if found and rule.pattern else found
@@ -90,7 +92,7 @@ def near(hit: LabelHit, rule: FieldRule) -> Found | None:
         text = Text(picked[0], text.words_between(picked[1], picked[2]), [])
     if not text.text.strip() or not text.words:
         return None
-    doubts += label_doubts(hit, text, rule)
+    doubts += label_doubts(hit, text, rule) + ocr_doubts(text.words)
     source = "\n".join(line.text for line in hit.page.lines
                        if any(row[0] in line.words for row in rows))
     return Found(text.text, hit.page.number, union_box(text.words), source, "", tuple(doubts))
@@ -111,23 +113,48 @@ def label_doubts(hit: LabelHit, text: Text, rule: FieldRule) -> list[Doubt]:
     return doubts
 
 
+def ocr_doubts(words: list[Word]) -> list[Doubt]:
+    """A value whose words OCR read unsurely is as sure as its least sure word."""
+    least = min((word.confidence for word in words), default=1.0)
+    if least >= OCR_SURE:
+        return []
+    return [(f"OCR read a word of it with confidence {least:.2f}", least)]
+
+
 def anywhere(document: Document, rule: FieldRule) -> Found | None:
     """The first match of a label-less pattern, in reading order."""
     match = pattern_anywhere(document, rule)
     if match is None:
         return None
-    return Found(match.value, match.page, union_box(match.words), match.source, rule.describe())
+    return Found(match.value, match.page, union_box(match.words), match.source, rule.describe(),
+                 tuple(ocr_doubts(match.words)))
 
 
 def from_form(document: Document, name: str) -> Found | None:
-    """A filled-in AcroForm field as a found value."""
-    form: Any = document.form  # a name -> value mapping, or a Form that finds by full name
-    field = form.field(name) if hasattr(form, "field") else form.get(name)
-    if field is None or not str(field.value).strip():
+    """An AcroForm field (by full, tail or short name) as a found value: a ticked checkbox is
+    'true'; an empty field or unticked box is no value, so the next alternative is tried."""
+    field = document.form.field(name)
+    if field is None or not field.is_on:
         return None
-    x0, top, x1, bottom = (round(number, 1) for number in field.box)
-    return Found(field.value, field.page, (x0, top, x1, bottom), field.value,
+    text = "true" if field.kind == "checkbox" else field.value
+    return Found(text, field.page, rounded(field.box), field.value or text,
                  f"form_field {name!r}")
+
+
+def from_form_group(document: Document, codes: dict[str, str]) -> Found | None:
+    """The code of the one ticked box of a group; None when none is ticked."""
+    ticked = document.form.one_ticked(list(codes))
+    if ticked is None:
+        return None
+    name, field = ticked
+    return Found(codes[name], field.page, rounded(field.box), f"{field.name} ticked",
+                 f"form_fields {', '.join(codes)}")
+
+
+def rounded(box: Box) -> Box:
+    """A box rounded to a tenth of a point, as provenance keeps boxes."""
+    x0, top, x1, bottom = (round(number, 1) for number in box)
+    return (x0, top, x1, bottom)
 
 
 def picked_from_form(found: Found, rule: FieldRule) -> Found | None:

@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
+from bots.kernel.errors import BusinessError
+from bots.pdf.confidence import check_confidence, with_low_confidence
 from bots.pdf.document import load_document
 from bots.pdf.limits import InputLimits, limits_for
 from bots.pdf.rules import LayoutRules
@@ -43,6 +45,11 @@ class Params(StepParams):
         "What one document may cost (file size, pages, inflated bytes, image pixels); "
         "default: the recipe's settings.limits. Above a limit the item is an exception with "
         "FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE or IMAGE_TOO_LARGE."))
+    min_confidence: float = Field(0.8, ge=0, le=1, description=(
+        "A field read with less confidence than this (see `_confidence` in the output: a "
+        "fuzzy label, a value far from its label, a cut or wrapped value, a type's doubt) "
+        "sends the item to review as LOW_CONFIDENCE, naming the doubtful fields, never keyed; "
+        "0 turns the check off, e.g. min_confidence: 0.9."))
 
 
 @step("pdf.extract_fields", Params, example=EXAMPLE)
@@ -54,8 +61,14 @@ def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
     provenance a list of {page, box, text, rule}, one per row. Raises BusinessError with
     EMPTY_FILE, FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE, IMAGE_TOO_LARGE, NOT_A_PDF,
     ENCRYPTED_PDF, CORRUPT_PDF, DOCUMENT_TOO_LONG, NO_TEXT_LAYER, UNKNOWN_LAYOUT,
-    FIELD_MISSING (or the rule's missing_code) or FIELD_INVALID.
+    FIELD_MISSING (or the rule's missing_code), FIELD_INVALID or LOW_CONFIDENCE; when several
+    fields fail, one error carries them all (details ``problems``) and what was read
+    (details ``partial``).
     """
     limits = limits_for(params.limits, ctx)
     document = load_document(Path(params.path), params.max_pages, limits)
-    return extract_with_tables(document, params.layouts)
+    try:
+        result = extract_with_tables(document, params.layouts)
+    except BusinessError as error:  # what was read may be doubtful too: all problems at once
+        raise with_low_confidence(error, params.min_confidence) from None
+    return check_confidence(document.path, result, params.min_confidence)
