@@ -1,31 +1,33 @@
-"""Open a claim PDF safely: check what the file is, then read its words and form fields.
+"""Open a claim PDF safely: check what the file is, then read its form fields and, when a
+rule first asks for them, its words.
 
 Every way a file can be unusable becomes a ``BusinessError`` with its stable code here, at the
-edge where pdfminer's and pypdf's exceptions still have a meaning: missing, empty, not a PDF,
+edge where PDFium's and pypdf's exceptions still have a meaning: missing, empty, not a PDF,
 password-protected, damaged, far too long, or a scan without a text layer. What a file may
 cost (size, pages, inflated bytes, image pixels: bots/pdf/limits.py) is checked before the
 parsers see it: the size from the directory entry, the streams by bots/pdf/streams.py.
-Text and form values leave here cleaned of control and invisible characters
-(``bots.normalize.clean_text``).
+The text layer is parsed on first use of ``Document.pages`` (bots/pdf/words.py): rules that
+read only form fields never pay for it (a 30-page form: seconds). Text and form values leave
+here cleaned of control and invisible characters (``bots.normalize.clean_text``).
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
+import pypdfium2 as pdfium
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from bots.kernel.errors import BusinessError
-from bots.normalize import clean_text
+from bots.pdf.form import Form, read_form
 from bots.pdf.limits import InputLimits, check_file_size, check_page_count
 from bots.pdf.lines import Page, group_lines
 from bots.pdf.streams import check_streams
+from bots.pdf.words import PDFIUM_LOCK, page_words
 
 PDF_MAGIC = b"%PDF-"
 SNIFF_BYTES = 1024  # the PDF spec lets the header start anywhere in the first 1024 bytes
@@ -36,23 +38,32 @@ KNOWN_TYPES = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"PK\
 HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
 
-@dataclass(frozen=True)
-class FormValue:
-    """A filled-in AcroForm field and where its widget sits."""
-
-    name: str
-    value: str
-    page: int
-    box: tuple[float, float, float, float]
-
-
-@dataclass
 class Document:
-    """What extraction reads: the lines of text per page and the form field values."""
+    """What extraction reads: the lines of text per page (parsed on first use) and the form.
 
-    path: Path
-    pages: list[Page]
-    form: dict[str, FormValue] = field(default_factory=dict)
+    ``pages`` is a list, or a function that reads it when a rule first needs text.
+    """
+
+    def __init__(self, path: Path, pages: list[Page] | Callable[[], list[Page]],
+                 form: Form | None = None) -> None:
+        self.path = path
+        self._pages = pages if isinstance(pages, list) else None
+        self._read = pages if callable(pages) else None
+        self.form = form if form is not None else Form(path, [])
+
+    @property
+    def pages(self) -> list[Page]:
+        """The text lines of every page, top to bottom (the text layer is parsed now if not
+        yet)."""
+        if self._pages is None:
+            assert self._read is not None
+            self._pages = self._read()
+        return self._pages
+
+    @property
+    def pages_read(self) -> bool:
+        """Whether the text layer has been parsed (form-field-only rules leave it unread)."""
+        return self._pages is not None
 
     @property
     def text(self) -> str:
@@ -61,7 +72,8 @@ class Document:
 
 
 def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = None) -> Document:
-    """Read a PDF's words and form fields, or raise the BusinessError that says why not.
+    """Read a PDF's form fields (its words when first asked for), or raise the BusinessError
+    that says why not.
 
     A document of more than ``max_pages`` pages is refused (DOCUMENT_TOO_LONG) from its page
     count alone, before any page is parsed: a claim form is short, and reading thousands of
@@ -70,14 +82,21 @@ def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = 
     """
     limits = limits or InputLimits()
     data = read_pdf_bytes(path, limits)
-    check_streams(data, path, limits)  # before pypdf or pdfminer inflates anything
+    check_streams(data, path, limits)  # before pypdf or PDFium inflates anything
     reader = open_reader(data, path, max_pages, limits)
-    form = form_values(reader, path)
-    pages = read_pages(data, path, max_pages)
-    if not any(page.lines for page in pages) and not any(v.value for v in form.values()):
-        raise fail(path, "NO_TEXT_LAYER", "has no text layer and no form fields (a scan?); "
-                   "key it by hand or run OCR on it first")
-    return Document(path, pages, form)
+    document = Document(path, lambda: read_pages(data, path, max_pages), form_of(reader, path))
+    check_text_layer(document)
+    return document
+
+
+def check_text_layer(document: Document) -> None:
+    """NO_TEXT_LAYER for a document with neither words nor a filled-in form field. A filled
+    form is content enough: its text layer is then left for the rules to ask for."""
+    if any(field.is_on for field in document.form):
+        return
+    if not any(page.lines for page in document.pages):
+        raise fail(document.path, "NO_TEXT_LAYER", "has no text layer and no form fields "
+                   "(a scan?); key it by hand or run OCR on it first")
 
 
 def fail(path: Path, code: str, what: str, **details: Any) -> BusinessError:
@@ -170,43 +189,34 @@ def damaged(path: Path, error: Exception) -> BusinessError:
 
 
 def read_pages(data: bytes, path: Path, max_pages: int) -> list[Page]:
-    """The text lines of the first ``max_pages`` pages, via pdfplumber."""
-    try:
-        with pdfplumber.open(io.BytesIO(data), password="") as pdf:
-            return [group_lines(page.page_number, float(page.width), float(page.height),
-                                page.extract_words(keep_blank_chars=False))
-                    for page in pdf.pages[:max_pages]]
-    except Exception as error:  # pdfminer raises assorted built-in errors on damaged streams
-        raise damaged(path, error) from error
+    """The text lines of the first ``max_pages`` pages, read with PDFium."""
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as error:
+            raise damaged(path, error) from error
+        try:
+            return [read_page(pdf, index) for index in range(min(len(pdf), max_pages))]
+        except Exception as error:  # a damaged page or content stream
+            raise damaged(path, error) from error
+        finally:
+            pdf.close()
 
 
-def form_values(reader: PdfReader, path: Path) -> dict[str, FormValue]:
-    """Every filled-in widget of the form: name -> value, page and box (top-left origin)."""
-    found: dict[str, FormValue] = {}
+def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
+    """One page's lines from its words (the place where a page without words could be read
+    another way, e.g. by OCR)."""
+    page = pdf[index]
     try:
-        for number, page in enumerate(reader.pages, start=1):
-            top = float(page.mediabox.top)
-            for annotation in page.get("/Annots") or []:
-                widget = annotation.get_object()
-                value = widget_value(widget, number, top)
-                if value and value.name not in found:
-                    found[value.name] = value
+        width, height = page.get_size()
+        return group_lines(index + 1, float(width), float(height), page_words(page))
+    finally:
+        page.close()
+
+
+def form_of(reader: PdfReader, path: Path) -> Form:
+    """The document's AcroForm fields (CORRUPT_PDF when its annotations are damaged)."""
+    try:
+        return Form(path, read_form(reader))
     except Exception as error:  # a damaged annotation dictionary
         raise damaged(path, error) from error
-    return found
-
-
-def widget_value(widget: DictionaryObject, page: int, top: float) -> FormValue | None:
-    """The field behind one widget annotation, or None for other annotations."""
-    if widget.get("/Subtype") != "/Widget":
-        return None
-    parent = widget.get("/Parent")
-    parent = parent.get_object() if parent is not None else {}
-    name = widget.get("/T", parent.get("/T"))
-    value = widget.get("/V", parent.get("/V"))
-    if name is None:
-        return None
-    x0, y0, x1, y1 = (float(number) for number in widget.get("/Rect", [0, 0, 0, 0]))
-    text = clean_text(str(value).lstrip("/")) if value is not None else ""
-    return FormValue(str(name), text, page, (x0, top - max(y0, y1), x1, top - min(y0, y1)))
-

@@ -55,7 +55,15 @@ class FieldRule(ValueRule):
         "are another field's. Default: right/left anywhere on the line, below/above three "
         "label heights."))
     form_field: str | None = Field(None, description=(
-        "Name of an AcroForm field to read instead of a label (fillable PDFs)."))
+        "Name of an AcroForm field to read instead of a label (fillable PDFs): its full name "
+        "('form1[0].page1[0].policyNumber[0]', 'claim.policy'), a tail of it, or its short name "
+        "('policyNumber'); a name that fits two fields is FORM_FIELD_AMBIGUOUS. A ticked "
+        "checkbox reads 'true', a radio group its chosen export value; an unticked box is no "
+        "value (the next alternative is tried; end with `{value: 'false'}` to get false)."))
+    form_fields: dict[str, str] | None = Field(None, description=(
+        "A group of AcroForm checkboxes read as one value: box name -> the code it stands for, "
+        "e.g. {cb_fire: FIR, cb_theft: THF, cb_water: WTR} gives the code of the one ticked "
+        "box; none ticked is no value, two ticked is FORM_CHOICE_CONFLICT naming both."))
     table: TableRule | None = Field(None, description=(
         "Read a line-item table instead of one value: the field becomes a list of row "
         "dicts (see bots/pdf/table_rule.py for its keys)."))
@@ -106,10 +114,10 @@ class FieldRule(ValueRule):
     @model_validator(mode="after")
     def _check_consistent(self) -> FieldRule:
         sources = (bool(self.label), bool(self.form_field), self.table is not None,
-                   self.value is not None, self.template is not None)
+                   self.value is not None, self.template is not None, bool(self.form_fields))
         if sum(sources) > 1 or not (any(sources) or self.pattern):
-            raise ValueError("give exactly one of `label`, `form_field`, `table`, `value` or "
-                             "`template` (or `pattern` alone, to search anywhere)")
+            raise ValueError("give exactly one of `label`, `form_field`, `form_fields`, `table`, "
+                             "`value` or `template` (or `pattern` alone, to search anywhere)")
         if self.pattern and (self.table or self.value is not None or self.template):
             raise ValueError("`pattern` goes with `label` or `form_field`, or alone")
         if self.table and self.type != "text":
@@ -127,6 +135,8 @@ class FieldRule(ValueRule):
         """The part of the description that says where the text comes from."""
         if self.form_field:
             return f"form_field {self.form_field!r}"
+        if self.form_fields:
+            return f"form_fields {', '.join(self.form_fields)}"
         if self.value is not None:
             return f"value {self.value!r}"
         if self.template is not None:
