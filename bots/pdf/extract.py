@@ -9,6 +9,7 @@ read for the reviewer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bots.kernel.errors import BusinessError
@@ -41,13 +42,23 @@ def read_layout(document: Document, layout: LayoutRules) -> tuple[dict[str, Any]
     return reading.result(), problems
 
 
+@dataclass(frozen=True)
+class Side:
+    """An output a field gives besides its own (an amount's currency), and whether it is only
+    the rule's default."""
+
+    value: str
+    defaulted: bool
+    found: Found
+
+
 class Reading:
     """The values, side outputs, provenance, doubts and problems of one layout's fields."""
 
     def __init__(self, document: Document, layout: LayoutRules) -> None:
         self.document, self.layout = document, layout
         self.values: dict[str, Any] = {}
-        self.side: dict[str, Any] = {}  # outputs a field gives besides itself (a currency)
+        self.side: dict[str, Side] = {}  # outputs a field gives besides itself (a currency)
         self.provenance: dict[str, Any] = {}
         self.doubts: dict[str, tuple[tuple[str, float], ...]] = {}
         self.problems: dict[str, list[Problem]] = {}
@@ -60,7 +71,7 @@ class Reading:
             if found is None:
                 check_optional(self.document, self.layout, name, rules)
                 return
-            self.keep(name, found, *convert(self.document, self.layout, name, rule, found))
+            self.keep(name, rule, found, *convert(self.document, self.layout, name, rule, found))
         except BusinessError as error:  # read the rest: a person fixes one value, not all
             self.problems[name] = [problem_of(error, name)]
 
@@ -83,26 +94,29 @@ class Reading:
                        for doubt in self.doubts.get(name, ()))
         return Found(text, 0, (0.0, 0.0, 0.0, 0.0), text, rule.describe(), doubts)
 
-    def keep(self, name: str, found: Found, outputs: dict[str, str], doubts: list[str]) -> None:
+    def keep(self, name: str, rule: FieldRule, found: Found, outputs: dict[str, str],
+             doubts: list[str]) -> None:
         """Record a field's converted outputs: its own value, and side outputs (a currency)."""
         found = found.doubting(*((doubt, TYPE_DOUBT) for doubt in doubts))
         for output, value in outputs.items():
-            if output == name:
-                self.values[name] = value
-            else:
-                self.side[output] = value
-            self.provenance[output] = found.provenance()
-            self.doubts[output] = found.doubts
+            if output != name:  # a default the rule supplied contradicts nothing on the page
+                self.side[output] = Side(value, value == rule.default_currency, found)
+                continue
+            self.values[name] = value
+            self.provenance[name] = found.provenance()
+            self.doubts[name] = found.doubts
 
     def result(self) -> dict[str, Any]:
         """The values (a field's own rule beats another field's side output), _layout,
         _provenance and _confidence."""
         values = dict(self.values)
-        for output, value in self.side.items():
+        for output, side in self.side.items():
             if values.get(output) is None:
-                values[output] = value
-            elif values[output] != value:
-                self.disagree(output, value)
+                values[output] = side.value
+                self.provenance[output] = side.found.provenance()
+                self.doubts[output] = side.found.doubts
+            elif values[output] != side.value and not side.defaulted:
+                self.disagree(output, side.value)
         confidence = {output: scored(self.doubts.get(output, ())) for output, value
                       in values.items() if value is not None and output in self.doubts}
         provenance = {output: source for output, source in self.provenance.items()
