@@ -4,6 +4,7 @@ step run as the engine runs it."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from bots.steps.pdf.extract_fields import Params, extract_fields
 Text = tuple[float, float, str]  # x, y from the bottom, text
 
 
-def drawn(tmp_path: Path, *pages: list[Text], name: str = "drawn.pdf", size: float = 10
+def drawn(tmp_path: Path, *pages: Sequence[Text], name: str = "drawn.pdf", size: float = 10
           ) -> Path:
     """A PDF with each page's texts drawn at their positions, in the order given."""
     buffer = io.BytesIO()
