@@ -36,7 +36,11 @@ def parser() -> argparse.ArgumentParser:
     exceptions.add_argument("action", nargs="?", default="list", choices=(
         "list", "show", "retry", "resolve", "reject", "assign", "comment"))
     exceptions.add_argument("item", nargs="?", help="the item's ID (from the list)")
-    exceptions.add_argument("--recipe", help="list: only this recipe's items")
+    exceptions.add_argument("--recipe", help="list, retry --all: only this recipe's items")
+    exceptions.add_argument("--all", action="store_true", help="retry: every open exception "
+                            "(of --recipe, with a --code), e.g. after a rule change")
+    exceptions.add_argument("--code", action="extend", nargs="+", metavar="CODE",
+                            help="retry --all: only items with this code (several allowed)")
     exceptions.add_argument("--json", action="store_true", help="JSON for machines")
     exceptions.add_argument("--set", action="append", default=[], metavar="STEP.FIELD=VALUE",
                             help="retry: a corrected value (repeatable)")
@@ -162,6 +166,16 @@ def _author(args: argparse.Namespace) -> int:
     return try_step(args.recipe, args.file, step_id=args.step, as_json=args.json)
 
 
+def _retry_all(args: argparse.Namespace) -> int:
+    from bots.commands.exceptions import retry_all
+
+    if args.action != "retry" or args.item or args.set or not args.all:
+        print("usage: python runner.py exceptions retry --all [--recipe R] [--code CODE ...] "
+              "(no ID, no --set: each item is retried as it is)")
+        return 2
+    return retry_all(recipe=args.recipe, codes=args.code, who=args.who, as_json=args.json)
+
+
 def _heal(args: argparse.Namespace) -> int:
     from bots.commands import heal
 
@@ -182,6 +196,8 @@ def _exceptions(args: argparse.Namespace) -> int:
 
     if args.action == "list":
         return list_exceptions(recipe=args.recipe, as_json=args.json)
+    if args.all or args.code:
+        return _retry_all(args)
     if not args.item:
         print(f"usage: python runner.py exceptions {args.action} ID ...")
         return 2

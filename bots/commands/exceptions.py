@@ -1,14 +1,30 @@
-"""`exceptions`: the exception queue, for people (a table) and machines (--json)."""
+"""`exceptions`: the exception queue, for people (a table) and machines (--json); and
+`exceptions retry --all`, which reruns the open exceptions after a rule change."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from bots.commands.common import database_url, fail, print_json, say
-from bots.kernel.errors import CODES
+from bots import log
+from bots.commands.common import (
+    database_url,
+    fail,
+    print_json,
+    report_recipe_error,
+    say,
+    state_dir,
+)
+from bots.engine.batch import RunOptions, new_run_id
+from bots.engine.progress import describe
+from bots.engine.resubmit import retry_item
+from bots.kernel.errors import CODES, BotError, RecipeError
 from bots.ledger import Ledger
+from bots.recipe import load_recipe
+from bots.secrets import load_dotenv
 from bots.terminal import printable
 
 ID_WIDTH = 10  # the first hex digits of an item's key: enough to tell items apart
@@ -32,6 +48,98 @@ def list_exceptions(*, recipe: str | None = None, as_json: bool = False) -> int:
             f"{printable(row['name'])}")
     print(f"\n{len(rows)} item(s). Details: python runner.py exceptions show ID")
     return 0
+
+
+def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who: str = "cli",
+              as_json: bool = False) -> int:
+    """Retry every open exception of `recipe` with one of `codes` (all when none given).
+
+    Each goes through the same path as `exceptions retry ID` (claimed, audited, resumed at
+    the step that failed, a side effect never done twice), one after the other. Exit 0 when
+    every one is done, 1 when some are still exceptions, 2 when one was refused or a recipe
+    does not load (then nothing is retried: run `check` first).
+    """
+    ledger = Ledger(database_url())
+    try:
+        rows = [row for row in ledger.find_items(recipe=recipe, status="exception")
+                if row["review_state"] == "open" and (not codes or row["code"] in codes)]
+    finally:
+        ledger.close()
+    if not rows:
+        print(f"No open exception matches ({_filters(recipe, codes)}); nothing retried.")
+        return 0
+    if not _recipes_load({row["recipe"] for row in rows}):
+        return 2
+    results = _retry_rows(rows, who, as_json)
+    return _total(results, as_json)
+
+
+def _filters(recipe: str | None, codes: list[str] | None) -> str:
+    return f"recipe {recipe or 'any'}, code {' or '.join(codes) if codes else 'any'}"
+
+
+def _recipes_load(names: set[str]) -> bool:
+    """Whether every recipe to rerun loads; each problem printed when one does not."""
+    for name in sorted(names):
+        try:
+            load_recipe(name)
+        except RecipeError as error:
+            report_recipe_error(error)
+            fail(f"recipe {name} does not load, so none of its items was retried; fix it "
+                 f"(python runner.py check {name}) and retry again")
+            return False
+    return True
+
+
+def _retry_rows(rows: list[dict[str, Any]], who: str, as_json: bool) -> list[dict[str, Any]]:
+    """Retry each row in turn, in one process and one log; a line per item as it ends."""
+    load_dotenv(Path(".env"))
+    run_id = new_run_id()
+    folder = state_dir()
+    handle = log.configure(folder / "logs" / f"retry-{run_id}.jsonl", to_stdout=False)
+    options = RunOptions(state_dir=folder, database_url=database_url(), run_id=run_id)
+    results = []
+    try:
+        for row in rows:
+            results.append(_retry_one(row, who, options))
+            if not as_json:
+                _say_result(row, results[-1])
+    finally:
+        if handle:
+            handle.close()
+    return results
+
+
+def _retry_one(row: dict[str, Any], who: str, options: RunOptions) -> dict[str, Any]:
+    """One item retried as `retry ID` does it, on an event loop of its own (DBOS leaves its
+    thread pool shut down on the loop it ran on)."""
+    result = {"id": row["item_key"][:ID_WIDTH], "name": row["name"], "was": row["code"]}
+    try:
+        outcome = asyncio.run(retry_item(row["item_id"], who, {}, options))
+    except BotError as error:  # not open any more, busy in another process, refused
+        return result | {"status": "refused", "code": error.code, "message": error.message}
+    return result | {"status": outcome.status, "code": outcome.code,
+                     "message": describe(outcome)}
+
+
+def _say_result(row: dict[str, Any], result: dict[str, Any]) -> None:
+    refused = "refused: " if result["status"] == "refused" else ""
+    say(f"{result['id']:<{ID_WIDTH}}  {printable(row['name'])}  (was {row['code']}): "
+        f"{refused}{result['message']}")
+
+
+def _total(results: list[dict[str, Any]], as_json: bool) -> int:
+    """The tally of a bulk retry, printed; its exit code."""
+    count = {status: sum(r["status"] == status for r in results)
+             for status in ("done", "exception", "refused")}
+    if as_json:
+        print_json({"items": results, "total": len(results), **count})
+    else:
+        print(f"\nretried {len(results)}: {count['done']} done, {count['exception']} still "
+              f"exceptions, {count['refused']} refused")
+    if count["refused"]:
+        return 2
+    return 1 if count["exception"] else 0
 
 
 def show_exception(item: str, *, as_json: bool = False) -> int:
