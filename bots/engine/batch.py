@@ -26,7 +26,7 @@ from bots.engine.attempts import Stopwatch
 from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import open_book
 from bots.engine.breaker import Breaker, log_trip
-from bots.engine.durable import durable, queue_name, register_queue
+from bots.engine.durable import durable, launched_queue, queue_spec
 from bots.engine.enqueue import Queued, enqueue, outcome_of
 from bots.engine.host import Host, hosting
 from bots.engine.progress import Progress
@@ -69,8 +69,8 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             items, tally = _prepare(recipe, host, options)
             batch.hold_items()
             extra: dict[str, Any] = {}
-            async with durable(options.database_url,
-                               listen=[queue_name(recipe.name)]) as worker, hosting(host):
+            queue = queue_spec(recipe, options.concurrency)
+            async with durable(options.database_url, queues=[queue]) as worker, hosting(host):
                 host.lease = worker.lease
                 if await _before_items(batch, tally, progress, items, options.dry_run):
                     await _items_then_after(recipe, items, options, host, tally, progress,
@@ -139,7 +139,7 @@ def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[Work
 
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,
                    tally: Tally, progress: Progress, lease_lost: asyncio.Event) -> None:
-    queue = await register_queue(recipe, options.concurrency)
+    queue = await launched_queue(queue_spec(recipe, options.concurrency))
     progress.start(recipe.name, len(items))
     waiting = await _enqueue_all(queue, recipe, items, host, options.dry_run)
     breaker = Breaker(recipe.model.settings.circuit_breaker.consecutive_failures)

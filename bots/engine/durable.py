@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import structlog
-from dbos import DBOS, Queue
+from dbos import DBOS, DBOSClient, Queue
 
 from bots.engine.leases import (
     Lease,
@@ -33,6 +33,7 @@ from bots.engine.leases import (
 from bots.engine.pglease import STOP_AFTER_S
 from bots.recipe import Recipe
 
+APP_NAME = "bots"
 APP_VERSION = "bots-1"  # fixed, so that a new build still recovers an old build's workflows
 LAUNCH_TRIES = 3
 RESULT_POLL_S = 0.02  # a queue's poll; DBOS's default (1 s), even 0.1, showed between items
@@ -44,6 +45,23 @@ def queue_name(recipe: str) -> str:
     return f"bots-{recipe}"
 
 
+@dataclass(frozen=True)
+class QueueSpec:
+    """A recipe's queue as this process declares it: its limits, shared by every worker."""
+
+    name: str
+    concurrency: int
+    limiter: dict[str, float] | None = None
+
+
+def queue_spec(recipe: Recipe, concurrency: int | None = None) -> QueueSpec:
+    """The recipe's queue, with its concurrency (the run's, else the recipe's) and rate limit."""
+    settings = recipe.model.settings
+    limiter = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
+               if settings.rate_limit else None)
+    return QueueSpec(queue_name(recipe.name), concurrency or settings.concurrency, limiter)
+
+
 @dataclass
 class Worker:
     """This process as a DBOS worker: its lease, and an event set if it loses the lease."""
@@ -53,11 +71,12 @@ class Worker:
 
 
 @contextlib.asynccontextmanager
-async def durable(database_url: str, *, listen: Sequence[str] = ()) -> AsyncIterator[Worker]:
-    """DBOS launched for this process, dequeuing only from `listen`; stopped on leaving."""
+async def durable(database_url: str, *, queues: Sequence[QueueSpec] = ()
+                  ) -> AsyncIterator[Worker]:
+    """DBOS launched for this process, dequeuing only from `queues`; stopped on leaving."""
     worker = Worker(await asyncio.to_thread(take_lease, database_url, executor_id()))
     try:
-        _launch(database_url, worker.lease.executor, listen)
+        _launch(database_url, worker.lease.executor, queues)
         await asyncio.to_thread(recover_dead_executors, worker.lease)
         watchers = [asyncio.ensure_future(watch_for_dead_workers(worker.lease)),
                     asyncio.ensure_future(watch_own_lease(worker))]
@@ -84,11 +103,11 @@ async def watch_own_lease(worker: Worker, every_s: float = 0.5) -> None:
     worker.lost.set()
 
 
-def _launch(database_url: str, executor: str, listen: Sequence[str]) -> None:
+def _launch(database_url: str, executor: str, queues: Sequence[QueueSpec]) -> None:
     """Launch DBOS; a connection cut during its start (migrations) is met by starting again."""
     for attempt in range(1, LAUNCH_TRIES + 1):
         try:
-            return _launch_once(database_url, executor, listen)
+            return _launch_once(database_url, executor, queues)
         except sa.exc.DBAPIError as error:
             if not error.connection_invalidated or attempt == LAUNCH_TRIES:
                 raise
@@ -97,23 +116,40 @@ def _launch(database_url: str, executor: str, listen: Sequence[str]) -> None:
             time.sleep(attempt)
 
 
-def _launch_once(database_url: str, executor: str, listen: Sequence[str]) -> None:
-    config: Any = {"name": "bots", "system_database_url": psycopg_url(database_url),
+def _launch_once(database_url: str, executor: str, queues: Sequence[QueueSpec]) -> None:
+    _declare(psycopg_url(database_url), queues)
+    config: Any = {"name": APP_NAME, "system_database_url": psycopg_url(database_url),
                    "log_level": "WARNING", "run_admin_server": False,
                    "executor_id": executor, "application_version": APP_VERSION,
                    # its listener sleeps this long between polls, and DBOS.destroy joins it:
                    # the default 1 s added up to a second to the end of every run
                    "notification_listener_polling_interval_sec": LISTENER_POLL_S}
     DBOS(config=config)
-    DBOS.listen_queues(list(listen))
+    DBOS.listen_queues([queue.name for queue in queues])
     DBOS.launch()
 
 
-async def register_queue(recipe: Recipe, concurrency: int | None = None) -> Queue:
-    """The recipe's queue, with its concurrency and rate limit (shared by every process)."""
-    settings = recipe.model.settings
-    limiter: Any = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
-                    if settings.rate_limit else None)
-    return await DBOS.register_queue_async(
-        queue_name(recipe.name), concurrency=concurrency or settings.concurrency,
-        limiter=limiter, polling_interval_sec=RESULT_POLL_S)
+def _declare(system_url: str, queues: Sequence[QueueSpec]) -> None:
+    """The queues in the database before DBOS launches: its queue manager starts a worker for
+    each on its first pass, where a queue registered after launch waits for its next check,
+    up to a second later (it looks for new queues once a second)."""
+    if not queues:
+        return
+    DBOS.migrate(system_url)  # a fresh database has no queue table before this
+    client = DBOSClient(system_database_url=system_url, application_name=APP_NAME)
+    try:
+        for queue in queues:
+            limiter: Any = queue.limiter
+            client.register_queue(queue.name, concurrency=queue.concurrency, limiter=limiter,
+                                  polling_interval_sec=RESULT_POLL_S,
+                                  on_conflict="always_update")
+    finally:
+        client.destroy()
+
+
+async def launched_queue(spec: QueueSpec) -> Queue:
+    """The handle of a queue declared at launch, to enqueue on."""
+    queue = await DBOS.retrieve_queue_async(spec.name)
+    if queue is None:
+        raise RuntimeError(f"queue {spec.name} was not declared at launch")
+    return queue
