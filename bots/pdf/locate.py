@@ -15,12 +15,13 @@ from bots.pdf.directions import Doubt, read_rows
 from bots.pdf.document import Document
 from bots.pdf.find_label import LabelHit, comparable, label_hits, pages_for
 from bots.pdf.find_pattern import Text, cut_until, joined, pattern_anywhere, pick
-from bots.pdf.lines import Box, union_box
+from bots.pdf.lines import Box, Word, union_box
 from bots.pdf.rules import FieldRule
 
 __all__ = ["Found", "comparable", "locate", "pages_for"]  # tables.py compares labels alike
 
 FAR = 10.0  # a value starting more label heights than this from its label is less sure
+OCR_SURE = 0.9  # OCR words at least this sure cost a value nothing
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def near(hit: LabelHit, rule: FieldRule) -> Found | None:
         text = Text(picked[0], text.words_between(picked[1], picked[2]), [])
     if not text.text.strip() or not text.words:
         return None
-    doubts += label_doubts(hit, text, rule)
+    doubts += label_doubts(hit, text, rule) + ocr_doubts(text.words)
     source = "\n".join(line.text for line in hit.page.lines
                        if any(row[0] in line.words for row in rows))
     return Found(text.text, hit.page.number, union_box(text.words), source, "", tuple(doubts))
@@ -112,12 +113,23 @@ def label_doubts(hit: LabelHit, text: Text, rule: FieldRule) -> list[Doubt]:
     return doubts
 
 
+def ocr_doubts(words: list[Word]) -> list[Doubt]:
+    """A value whose words OCR read unsurely is as sure as its least sure word (a text
+    layer's words are 1.0)."""
+    least = min(words, key=lambda word: word.confidence, default=None)
+    if least is None or least.confidence >= OCR_SURE:
+        return []
+    return [(f"OCR read {least.text!r} with confidence {least.confidence:.2f}",
+             least.confidence)]
+
+
 def anywhere(document: Document, rule: FieldRule) -> Found | None:
     """The first match of a label-less pattern, in reading order."""
     match = pattern_anywhere(document, rule)
     if match is None:
         return None
-    return Found(match.value, match.page, union_box(match.words), match.source, rule.describe())
+    return Found(match.value, match.page, union_box(match.words), match.source, rule.describe(),
+                 tuple(ocr_doubts(match.words)))
 
 
 def from_form(document: Document, name: str) -> Found | None:

@@ -9,6 +9,10 @@ from typing import Any
 import pytest
 
 from bots.pdf.confidence import check_confidence, lower, scored
+from bots.pdf.find_label import LabelHit
+from bots.pdf.lines import Line, Page, Word
+from bots.pdf.locate import near
+from bots.pdf.rules import FieldRule
 from tests.steps.pdf.locate_pdfs import drawn, read, refused
 
 PAGE = [(50, 760, "Form 9"), (50, 700, "Pol1cy No:"), (130, 700, "POL-100234"),
@@ -85,3 +89,15 @@ def test_a_cut_value_is_never_keyed_silently_but_passes_with_the_check_off(tmp_p
     assert refused(path, {"c": {"label": "Claimant:"}}).code == "LOW_CONFIDENCE"
     result = read(path, {"c": {"label": "Claimant:"}}, min_confidence=0)
     assert result["_confidence"]["c"]["score"] == 0.6  # still recorded for whoever reads it
+
+
+def test_a_value_from_an_unsure_ocr_word_is_as_sure_as_that_word(tmp_path: Path) -> None:
+    label = Word("Policy:", 50, 100, 85, 110)
+    line = Line(1, [label, Word("POL-1OO234", 90, 100, 150, 110, 0.42)])
+    hit = LabelHit(Page(1, 600, 800, [line]), 0, [label])
+    found = near(hit, FieldRule(label=["Policy:"]))
+    assert found is not None and found.doubts == (
+        ("OCR read 'POL-1OO234' with confidence 0.42", 0.42),)
+    sure = Line(1, [label, Word("POL-100234", 90, 100, 150, 110, 0.95)])
+    found = near(LabelHit(Page(1, 600, 800, [sure]), 0, [label]), FieldRule(label=["Policy:"]))
+    assert found is not None and found.doubts == ()
