@@ -1,9 +1,12 @@
 """Extract a layout's fields when some of them are line-item tables (`table` rules).
 
-Value fields go through bots/pdf/extract.py unchanged; each table field becomes a list of
-row dicts with typed cells, and its provenance a list of {page, box, text, rule}, one per
-row. A table whose header is nowhere raises the rule's missing code (FIELD_MISSING); a cell
-that does not normalize raises FIELD_INVALID naming the row, its page and the column.
+Value fields go through bots/pdf/extract.py; each table field becomes a list of row dicts
+with typed cells, its provenance a list of {page, box, text, rule}, one per row; its
+`totals` become fields of their own and `_checks` says whether the lines add up to them.
+Every problem is kept, not only the first: a missing table (the rule's missing code), a row
+without its key or a cell that does not convert (FIELD_INVALID, naming the row, its page and
+the column) join the value fields' problems in ONE BusinessError (bots/pdf/problems.py) whose
+`partial` keeps every value and every row that was read.
 """
 
 from __future__ import annotations
@@ -11,14 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from bots.kernel.errors import BusinessError
-from bots.normalize import normalize_amount, normalize_date
+from bots.pdf.confidence import lower
 from bots.pdf.document import Document
 from bots.pdf.extract import choose_layout, extract
+from bots.pdf.problems import Problem, combined, problems_in
 from bots.pdf.rules import FieldRule, LayoutRules
-from bots.pdf.table_rule import CellType
+from bots.pdf.table_cells import typed_cell
+from bots.pdf.table_checks import table_checks
+from bots.pdf.table_rule import TableRule
 from bots.pdf.tables import RawRow, Table, read_table
 
 Rows = list[dict[str, Any]]
+CHECK_FAILED = 0.5  # confidence factor for a table or total whose check fails
 
 
 def extract_with_tables(document: Document, layouts: list[LayoutRules]) -> dict[str, Any]:
@@ -27,82 +34,139 @@ def extract_with_tables(document: Document, layouts: list[LayoutRules]) -> dict[
     tables = {name: rules for name, rules in layout.fields.items() if rules[0].table}
     if not tables:
         return extract(document, [layout])
-    plain = {name: rules for name, rules in layout.fields.items() if name not in tables}
-    result: dict[str, Any] = {"_layout": layout.name, "_provenance": {}}
-    if plain:
-        result = extract(document, [layout.model_copy(update={"fields": plain})])
+    result, problems = value_fields(document, layout, set(tables))
     for name, rules in tables.items():
-        rows, provenance = table_field(document, layout, name, rules)
-        result[name] = rows
-        if provenance:
-            result["_provenance"][name] = provenance
+        problems += table_field(document, name, rules, result)
+    if problems:
+        raise combined(document.path, layout.name, problems, result)
     return result
 
 
-def table_field(document: Document, layout: LayoutRules, name: str,
-                rules: list[FieldRule]) -> tuple[Rows | None, list[dict[str, object]]]:
-    """One table field's typed rows and their provenance (None when optional and absent)."""
+def value_fields(document: Document, layout: LayoutRules,
+                 tables: set[str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The layout's value fields read by extract, and their problems (none raised)."""
+    plain = {name: rules for name, rules in layout.fields.items() if name not in tables}
+    if not plain:
+        return {"_layout": layout.name, "_provenance": {}}, []
+    try:
+        return extract(document, [layout.model_copy(update={"fields": plain})]), []
+    except BusinessError as error:
+        partial = error.details.get("partial")
+        if not isinstance(partial, dict):
+            raise
+        return partial, problems_in(error)
+
+
+def table_field(document: Document, name: str, rules: list[FieldRule],
+                result: dict[str, Any]) -> list[Problem]:
+    """Read one table field into the result (rows, totals, checks); its problems."""
+    table, rule = first_table(document, rules)
+    assert rule.table is not None  # LayoutRules forbids mixing table and value rules
+    if not table.rows:
+        result[name] = None
+        return missing(name, rules, table)
+    rows, problems = typed_rows(name, rule, table.rows)
+    result[name] = rows
+    result["_provenance"][name] = [row.provenance(rule.describe()) for row in table.rows]
+    keep_totals(rule.table, table, result)
+    record_checks(name, rule.table, rows, result)
+    return problems
+
+
+def first_table(document: Document, rules: list[FieldRule]) -> tuple[Table, FieldRule]:
+    """The table of the first alternative rule that finds rows (else the last one tried)."""
     for rule in rules:
-        assert rule.table is not None  # LayoutRules forbids mixing table and value rules
-        table = read_table(document, rule.table)
+        assert rule.table is not None
+        table = read_table(document, rule.table, rule)
         if table.rows:
-            rows = [typed_row(document, layout, name, rule, row, number)
-                    for number, row in enumerate(table.rows, start=1)]
-            return rows, [row.provenance(rule.describe()) for row in table.rows]
-    return missing(document, layout, name, rules, table)
+            return table, rule
+    return table, rule
 
 
-def missing(document: Document, layout: LayoutRules, name: str, rules: list[FieldRule],
-            last: Table) -> tuple[None, list[dict[str, object]]]:
-    """None for an optional table; else the rule's missing code, saying what was looked for."""
+def missing(name: str, rules: list[FieldRule], last: Table) -> list[Problem]:
+    """No problem for an optional table; else the rule's missing code, saying what was
+    looked for."""
     if not rules[0].required:
-        return None, []
+        return []
     tried = "; ".join(rule.describe() for rule in rules)
     if last.header_pages:
-        what = f"has its header on page {last.header_pages[0]} but no rows below it ({tried})"
+        what = f"starts on page {last.header_pages[0]} but no rows were read ({tried})"
     else:
-        what = f"not found: no line holds the header labels ({tried})"
-    raise BusinessError(
-        f"{document.path.name} (layout {layout.name}): table {name!r} {what}; check the "
-        f"document and key the lines by hand, or fix the layout's header labels",
-        code=rules[0].missing_code, file=str(document.path), field=name, layout=layout.name)
+        what = f"not found: no line holds the header labels or reads as a row ({tried})"
+    message = (f"table {name!r} {what}; check the document and key the lines by hand, or "
+               f"fix the layout's table rule")
+    return [problem(name, rules[0].missing_code, message)]
 
 
-def typed_row(document: Document, layout: LayoutRules, name: str, rule: FieldRule,
-              row: RawRow, number: int) -> dict[str, Any]:
-    """A row's cells normalized by the rule's column types; FIELD_INVALID names the row."""
-    assert rule.table is not None
+def typed_rows(name: str, rule: FieldRule, raw: list[RawRow]) -> tuple[Rows, list[Problem]]:
+    """Every row with its cells typed (a bad cell None) and a problem per bad cell."""
+    rows: Rows = []
+    problems: list[Problem] = []
+    for number, row in enumerate(raw, start=1):
+        typed, bad = typed_row(name, rule, row, number)
+        rows.append(typed)
+        problems += bad
+    return rows, problems
+
+
+def typed_row(name: str, rule: FieldRule, row: RawRow,
+              number: int) -> tuple[dict[str, Any], list[Problem]]:
+    """A row's cells normalized by the rule's column types; a problem per bad cell."""
+    table = rule.table
+    assert table is not None
     typed: dict[str, Any] = {}
-    for column in rule.table.header:
+    problems: list[Problem] = []
+    for column in table.column_names:
         text = row.cells.get(column, "")
-        kind = rule.table.types.get(column, "text")
+        kind = table.types.get(column, "text")
         try:
-            if column == rule.table.key_column and not text.strip():
-                raise ValueError("a row needs a value in the table's first column")
             typed[column] = typed_cell(text, kind, rule)
+            if typed[column] is None and table.required(column):  # text may be empty
+                raise ValueError(empty_cell(table, column))
         except ValueError as error:
-            raise BusinessError(
-                f"{document.path.name} (layout {layout.name}): table {name!r} row {number} on "
-                f"page {row.page} ({row.text!r}): column {column!r} reads {text!r}, which is "
-                f"not a valid {kind}: {error}. Correct the line by hand, or fix the layout's "
-                f"rule", code="FIELD_INVALID", file=str(document.path), field=name,
-                layout=layout.name, row=number, column=column, text=text,
-                page=row.page) from None
-    return typed
+            typed[column] = None
+            message = (f"table {name!r} row {number} on page {row.page} ({row.text!r}): "
+                       f"column {column!r} reads {text!r}, which is not a valid {kind}: "
+                       f"{error}. Correct the line by hand, or fix the layout's rule")
+            problems.append(problem(name, "FIELD_INVALID", message, page=row.page, row=number,
+                                    column=column, text=text))
+    return typed, problems
 
 
-def typed_cell(text: str, kind: CellType, rule: FieldRule) -> Any:
-    """One cell's normalized value (raises ValueError); text cells may be empty (None)."""
-    text = " ".join(text.split())
-    if kind == "text":
-        return text or None
-    if not text:
-        raise ValueError("the cell is empty")
-    if kind == "date":
-        return normalize_date(text, dayfirst=rule.dayfirst)
-    amount, currency = normalize_amount(text, decimal=rule.decimal)
-    if kind == "amount":
-        return f"{amount:.2f}"
-    if currency or amount != amount.to_integral_value():
-        raise ValueError("expected a whole number, e.g. 12")
-    return int(amount)
+def empty_cell(table: TableRule, column: str) -> str:
+    """Why an empty cell is refused, and what to write if it may be empty."""
+    if column == table.key_column:
+        return f"a row needs a value in the key column {column!r}"
+    return f"the cell is empty (list {column!r} under `optional` if it may be)"
+
+
+def problem(field: str, code: str, message: str, **where: Any) -> Problem:
+    """One table problem in the shape of every extraction problem (bots/pdf/problems.py)."""
+    return {"field": field, "code": code, "message": message, **where,
+            "details": {"field": field, **where}}
+
+
+def keep_totals(rule: TableRule, table: Table, result: dict[str, Any]) -> None:
+    """The table's totals as fields (a value field of the same name that was read wins)."""
+    for name in rule.totals:
+        total = table.totals.get(name)
+        if result.get(name) is not None:
+            continue
+        result[name] = total.amount if total else None
+        if total:
+            result["_provenance"][name] = total.provenance()
+
+
+def record_checks(name: str, rule: TableRule, rows: Rows, result: dict[str, Any]) -> None:
+    """The table's cross-checks in `_checks`; a failing one lowers the table's confidence
+    and its last total's."""
+    totals = {total: result.get(total) for total in rule.totals}
+    checks = table_checks(rule, rows, totals)
+    if not checks:
+        return
+    result.setdefault("_checks", {})[name] = checks
+    for failed in (check for check in checks if not check["ok"]):
+        reason = (f"{failed['check']}: {failed['found']} against {failed['expected']} "
+                  f"printed")
+        for field in (name, list(rule.totals)[-1]):
+            lower(result, field, CHECK_FAILED, reason)

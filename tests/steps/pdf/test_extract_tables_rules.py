@@ -187,7 +187,7 @@ def test_date_cells_are_iso(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("rule", "message"), [
     ({"table": {"header": {"a": "A"}}, "label": "A"}, "exactly one of"),
     ({"table": {"header": {"a": "A"}}, "type": "amount"}, "typed by `table.types`"),
-    ({"table": {"header": {"a": "A"}, "types": {"b": "int"}}}, "not in `header`"),
+    ({"table": {"header": {"a": "A"}, "types": {"b": "int"}}}, "not columns of the table"),
     ({"table": {"header": {"a": []}}}, "have no label"),
     ({"table": {"header": {"a": "A"}, "types": {"a": "float"}}}, "types.a"),
     ({"table": {"header": {"a": "A"}, "colour": "red"}}, "colour"),

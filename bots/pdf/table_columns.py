@@ -1,0 +1,173 @@
+"""Columns of a line-item table and which column each word of a line belongs to.
+
+Two ways to know the columns: a header line (the one that holds a label of every column the
+rule names; header cells the rule does not name bound columns too, and their cells are
+dropped) or `columns:` spans given in points. Under a header, a cell goes to the header cell
+it overlaps most; a cell under no header cell (a short right-aligned number under a
+left-aligned label) goes to the column whose label starts at or left of it, i.e. each column
+reaches from its label's left edge to the next label's: that is where a person looks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bots.pdf.find_label import comparable
+from bots.pdf.lines import Line, Page, Word
+from bots.pdf.table_rule import TableRule
+from bots.pdf.value_types import ValueRule
+
+CELL_GAP = 0.8  # a gap wider than this many word heights separates two cells of a line
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column's printed span (its header cell, or the rule's x span) and its reach.
+
+    ``name`` is None for a header cell the rule ignores. ``reach`` is how far the column's
+    cells may lie when they are under no span: from the label's left edge to the next one's.
+    """
+
+    name: str | None
+    x0: float
+    x1: float
+    reach: tuple[float, float] = (float("-inf"), float("inf"))
+
+    def overlap(self, x0: float, x1: float) -> float:
+        """How far a span overlaps this column (0 when apart)."""
+        return max(0.0, min(self.x1, x1) - max(self.x0, x0))
+
+    def reach_overlap(self, x0: float, x1: float) -> float:
+        """How far a span overlaps this column's reach."""
+        return max(0.0, min(self.reach[1], x1) - max(self.reach[0], x0))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to read one page's lines: the columns, the rule and the cells' typing hints.
+
+    ``first_is_row``: under a header the first line is a row even without its key (typing
+    then refuses it). ``ends_early``: a stop or totals line before any row ends the part
+    (else, on a first page without a header, the rows have not begun yet).
+    """
+
+    columns: list[Column]
+    rule: TableRule
+    hints: ValueRule
+    first_is_row: bool = True
+    ends_early: bool = True
+
+
+def header_hits(page: Page, rule: TableRule) -> Iterator[tuple[int, list[Column]]]:
+    """Each line of a page that is the rule's header, with the columns it defines."""
+    for index, line in enumerate(page.lines):
+        spans = label_spans(line, rule)
+        if spans is not None:
+            yield index, with_reach(header_columns(line, spans))
+
+
+def label_spans(line: Line, rule: TableRule) -> dict[str, tuple[int, int]] | None:
+    """Column name -> the (start, end) word indexes of its label, or None if one is missing."""
+    tokens = [comparable(word.text) for word in line.words]
+    spans: dict[str, tuple[int, int]] = {}
+    for name, labels in rule.header.items():
+        taken = {i for start, end in spans.values() for i in range(start, end)}
+        span = next((found for label in labels
+                     if (found := find_words(tokens, label, taken)) is not None), None)
+        if span is None:
+            return None
+        spans[name] = span
+    return spans
+
+
+def find_words(tokens: list[str], label: str, taken: set[int]) -> tuple[int, int] | None:
+    """Where a label's words appear in a row among tokens not yet taken by another column."""
+    wanted = [comparable(word) for word in label.split()]
+    for start in range(len(tokens) - len(wanted) + 1):
+        end = start + len(wanted)
+        if tokens[start:end] == wanted and taken.isdisjoint(range(start, end)):
+            return start, end
+    return None
+
+
+def header_columns(line: Line, spans: dict[str, tuple[int, int]]) -> list[Column]:
+    """The header's cells left to right, each named by the label inside it (if any).
+
+    A label may be part of a wider header cell ('Price' in 'Unit Price'): the column then
+    spans the whole cell. A cell holding two labels (too tight to tell apart) is split at them.
+    """
+    owner = {i: name for name, (start, end) in spans.items() for i in range(start, end)}
+    columns: list[Column] = []
+    start = 0
+    for cell in cells_of(line.words):
+        indexes = range(start, start + len(cell))
+        start += len(cell)
+        names = list(dict.fromkeys(owner[i] for i in indexes if i in owner))
+        if len(names) <= 1:
+            columns.append(Column(names[0] if names else None, cell[0].x0, cell[-1].x1))
+        else:
+            columns += [Column(name, line.words[spans[name][0]].x0,
+                               line.words[spans[name][1] - 1].x1) for name in names]
+    return columns
+
+
+def with_reach(columns: list[Column]) -> list[Column]:
+    """Header columns whose reach runs from their left edge to the next column's."""
+    edges = [float("-inf")] + [column.x0 for column in columns[1:]] + [float("inf")]
+    return [Column(column.name, column.x0, column.x1, (edges[i], edges[i + 1]))
+            for i, column in enumerate(columns)]
+
+
+def position_columns(rule: TableRule) -> list[Column]:
+    """The rule's `columns:` spans; a word under none of them is outside the table."""
+    return [Column(name, x0, x1, (x0, x1)) for name, (x0, x1) in rule.columns.items()]
+
+
+def cells_of(words: list[Word]) -> list[list[Word]]:
+    """Words of a line grouped into cells: a gap wider than CELL_GAP heights starts a cell."""
+    cells: list[list[Word]] = []
+    for word in words:
+        if cells and word.x0 - cells[-1][-1].x1 <= CELL_GAP * word.height:
+            cells[-1].append(word)
+        else:
+            cells.append([word])
+    return cells
+
+
+def line_cells(line: Line, columns: list[Column]) -> dict[str, str]:
+    """A line's text per named column (cells under ignored columns or outside are dropped)."""
+    found: dict[str, list[str]] = {}
+    for cell in split_cells(cells_of(line.words), columns):
+        column = column_for(cell[0].x0, cell[-1].x1, columns)
+        if column is not None and column.name is not None:
+            found.setdefault(column.name, []).append(" ".join(word.text for word in cell))
+    return {name: " ".join(texts) for name, texts in found.items()}
+
+
+def split_cells(cells: list[list[Word]], columns: list[Column]) -> Iterator[list[Word]]:
+    """Cells cut where their words sit under two different columns (tight columns)."""
+    for cell in cells:
+        piece = [cell[0]]
+        for word in cell[1:]:
+            before, here = under(piece[-1], columns), under(word, columns)
+            if before is not here and before is not None and here is not None:
+                yield piece
+                piece = []
+            piece.append(word)
+        yield piece
+
+
+def under(word: Word, columns: list[Column]) -> Column | None:
+    """The column whose printed span a word overlaps most, if any."""
+    best = max(columns, key=lambda column: column.overlap(word.x0, word.x1))
+    return best if best.overlap(word.x0, word.x1) > 0 else None
+
+
+def column_for(x0: float, x1: float, columns: list[Column]) -> Column | None:
+    """The column a cell belongs to: the span it overlaps most, else the reach it lies in."""
+    best = max(columns, key=lambda column: column.overlap(x0, x1))
+    if best.overlap(x0, x1) > 0:
+        return best
+    reach = max(columns, key=lambda column: column.reach_overlap(x0, x1))
+    return reach if reach.reach_overlap(x0, x1) > 0 else None

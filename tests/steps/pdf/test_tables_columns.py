@@ -1,0 +1,96 @@
+"""Table columns as real invoices print them: right-aligned amounts, no header, tight cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.steps.pdf.tables_pdfs import PageLines, draw, run
+
+# A German supplier's invoice: labels left-aligned, figures right-aligned to the column's end,
+# so no amount sits under its own label (the nearest label is the NEXT column's).
+GERMAN_HEADER = (700, [(40, "Pos"), (70, "Beschreibung"), (300, "Menge"),
+                       (360, "Einzelpreis"), (470, "Betrag")])
+GERMAN = {"table": {"header": {"description": "Beschreibung", "quantity": "Menge",
+                               "unit_price": "Einzelpreis", "amount": "Betrag"},
+                    "types": {"quantity": "int", "unit_price": "amount", "amount": "amount"},
+                    "optional": ["quantity", "unit_price"], "key": "description"},
+          "decimal": ","}
+
+
+def german_row(y: float, pos: str, text: str, qty: str, price: str, amount: str
+               ) -> tuple[float, list[tuple[float, str]]]:
+    """A row whose figures end at each column's right edge."""
+    cells = [(40, pos), (70, text), (350, qty + ">"), (450, price + ">"), (555, amount + ">")]
+    return y, [(x, value) for x, value in cells if value.rstrip(">")]
+
+
+def test_right_aligned_figures_land_under_their_left_aligned_labels(tmp_path: Path) -> None:
+    page: PageLines = [GERMAN_HEADER,
+                       german_row(684, "1", "Kupferrohr 15 mm", "3", "12,50", "37,50"),
+                       german_row(670, "2", "Pressfitting Bogen 90", "1.500", "1,35", "2.025,00"),
+                       (660, [(70, "verzinkt, DIN 2440")]),
+                       german_row(646, "3", "Montage pauschal", "", "", "180,00")]
+    output = run(draw(tmp_path, page), {"lines": GERMAN})
+    assert output["lines"] == [
+        {"description": "Kupferrohr 15 mm", "quantity": 3, "unit_price": "12.50",
+         "amount": "37.50"},
+        {"description": "Pressfitting Bogen 90 verzinkt, DIN 2440", "quantity": 1500,
+         "unit_price": "1.35", "amount": "2025.00"},
+        {"description": "Montage pauschal", "quantity": None, "unit_price": None,
+         "amount": "180.00"}]
+    second = output["_provenance"]["lines"][1]
+    assert second["text"].splitlines() == ["2 Pressfitting Bogen 90 1.500 1,35 2.025,00",
+                                           "verzinkt, DIN 2440"]
+
+
+FRENCH: dict[str, Any] = {"table": {"columns": {"description": [40, 290], "quantity": [290, 350],
+                                "unit_price": [350, 450], "amount": [450, 560]},
+                    "types": {"quantity": "int", "unit_price": "amount", "amount": "amount"}},
+          "decimal": ","}
+
+
+def french_row(y: float, text: str, qty: str, price: str, amount: str
+               ) -> tuple[float, list[tuple[float, str]]]:
+    """A headerless row: text at 40, figures right-aligned at 345, 445 and 555."""
+    return y, [(40, text), (345, qty + ">"), (445, price + ">"), (555, amount + ">")]
+
+
+def test_a_table_without_header_is_read_by_position_below_the_letterhead(tmp_path: Path) -> None:
+    page: PageLines = [
+        (780, [(40, "Facture n° F-2025-118"), (555, "Page 1>")]),
+        (766, [(40, "Client : Dupont SA"), (300, "Réf. 4471"), (555, "14/03/2025>")]),
+        (740, [(25, "•")] + french_row(740, "Câble H07V-U 2,5 mm²", "4", "18,90", "75,60")[1]),
+        (728, [(40, "rouleau de 100 m")]),
+        french_row(714, "Disjoncteur 16 A", "12", "7,45", "89,40"),
+        (600, [(40, "Conditions : paiement à 30 jours"), (555, "2>")])]
+    output = run(draw(tmp_path, page), {"lines": FRENCH})
+    assert output["lines"] == [
+        {"description": "Câble H07V-U 2,5 mm² rouleau de 100 m", "quantity": 4,
+         "unit_price": "18.90", "amount": "75.60"},
+        {"description": "Disjoncteur 16 A", "quantity": 12, "unit_price": "7.45",
+         "amount": "89.40"}]
+    assert output["_provenance"]["lines"][0]["rule"].startswith("table with columns description")
+
+
+def test_start_names_the_line_above_a_headerless_table(tmp_path: Path) -> None:
+    page: PageLines = [
+        (760, [(40, "Sample order"), (345, "1>"), (445, "1,00>"), (555, "1,00>")]),
+        (740, [(40, "Ihre Bestellung:")]),
+        french_row(724, "Schraube M6", "100", "0,12", "12,00")]
+    rule: dict[str, Any] = {**FRENCH, "table": {**FRENCH["table"], "start": "Ihre Bestellung"}}
+    output = run(draw(tmp_path, page), {"lines": rule})
+    assert [line["description"] for line in output["lines"]] == ["Schraube M6"]
+
+
+def test_cells_too_tight_to_part_by_gap_part_by_their_labels(tmp_path: Path) -> None:
+    header = (700, [(70, "Artikel"), (300, "Menge"), (333, "Einheit"), (420, "Preis")])
+    page: PageLines = [header,
+                       (684, [(70, "Dübel 8 mm"), (320, "2"), (330, "Pck"), (440, "4,20>")]),
+                       (670, [(70, "Haken"), (315, "10"), (330, "Stk"), (440, "0,80>")])]
+    rule = {"table": {"header": {"item": "Artikel", "quantity": "Menge", "unit": "Einheit",
+                                 "price": "Preis"},
+                      "types": {"quantity": "int", "price": "amount"}}, "decimal": ","}
+    assert run(draw(tmp_path, page), {"lines": rule})["lines"] == [
+        {"item": "Dübel 8 mm", "quantity": 2, "unit": "Pck", "price": "4.20"},
+        {"item": "Haken", "quantity": 10, "unit": "Stk", "price": "0.80"}]

@@ -1,0 +1,80 @@
+"""Table problems name their row, page and column, join the other fields' problems in one
+error, and keep every value and row that was read; bad table rules are refused at load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from bots.steps.pdf.extract_fields import Params
+from tests.steps.pdf.tables_pdfs import PageLines, draw, refused
+
+HEADER = (700, [(40, "Item"), (200, "Qty>"), (300, "Price>"), (400, "Date>")])
+RULE = {"table": {"header": {"item": "Item", "quantity": "Qty", "price": "Price",
+                             "shipped": "Date"},
+                  "types": {"quantity": "int", "price": "amount", "shipped": "date"},
+                  "optional": ["shipped"]}, "decimal": ".", "dayfirst": True}
+
+
+def row(y: float, item: str, qty: str, price: str, date: str = ""
+        ) -> tuple[float, list[tuple[float, str]]]:
+    """A row under HEADER, figures right-aligned."""
+    cells = [(40, item), (200, qty + ">"), (300, price + ">"), (400, date + ">")]
+    return y, [(x, text) for x, text in cells if text.rstrip(">")]
+
+
+def test_every_bad_cell_is_a_problem_and_the_good_rows_are_kept(tmp_path: Path) -> None:
+    second_page: PageLines = [HEADER, row(684, "C-3", "3", "n/a"), row(670, "D-4", "4", "4.00")]
+    path = draw(tmp_path, [HEADER, row(684, "A-1", "1", "1.00", "03.02.2026"),
+                           row(670, "B-2", "2x", "2.00"), (656, [(200, "5>"), (300, "5.00>")])],
+                second_page)
+    error = refused(path, {"po": {"label": "PO:"}, "lines": RULE})
+    where = [(p["field"], p["code"], p.get("row"), p.get("page"), p.get("column"))
+             for p in error.details["problems"]]
+    assert where == [("po", "FIELD_MISSING", None, None, None),
+                     ("lines", "FIELD_INVALID", 2, 1, "quantity"),  # '2x 5': figures
+                     ("lines", "FIELD_INVALID", 2, 1, "price"),  # without a key join row 2
+                     ("lines", "FIELD_INVALID", 3, 2, "price")]
+    assert error.code == "FIELD_MISSING" and "4 problems" in error.message
+    assert "row 3 on page 2" in error.message and "'n/a'" in error.message
+    rows = error.details["partial"]["lines"]
+    assert rows[0] == {"item": "A-1", "quantity": 1, "price": "1.00", "shipped": "2026-02-03"}
+    assert rows[1] == {"item": "B-2", "quantity": None, "price": None, "shipped": None}
+    assert rows[3]["price"] == "4.00" and len(error.details["partial"]["_provenance"]["lines"]) == 4
+
+
+def test_a_required_empty_cell_says_how_to_allow_it(tmp_path: Path) -> None:
+    error = refused(draw(tmp_path, [HEADER, row(684, "A-1", "", "1.00")]), {"lines": RULE})
+    (problem,) = error.details["problems"]
+    assert (problem["row"], problem["column"]) == (1, "quantity")
+    assert "`optional`" in problem["message"]
+    assert error.details["row"] == 1 and error.details["column"] == "quantity"
+
+
+def test_a_missing_table_keeps_the_fields_that_were_read(tmp_path: Path) -> None:
+    path = draw(tmp_path, [(700, [(40, "PO:"), (100, "PO-77")]), (680, [(40, "No lines here")])])
+    error = refused(path, {"po": {"label": "PO:"}, "lines": RULE})
+    assert error.code == "FIELD_MISSING" and error.details["field"] == "lines"
+    assert error.details["partial"]["po"] == "PO-77"
+    assert error.details["partial"]["lines"] is None
+    assert "no line holds the header labels" in error.message
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"header": {"a": "A"}, "columns": {"a": [0, 10]}}, "not both or neither"),
+    ({"types": {"a": "int"}}, "not both or neither"),
+    ({"columns": {"a": [50, 10]}}, "0 <= x0 < x1"),
+    ({"header": {"a": "A", "b": "B"}, "key": "b", "optional": ["b"]}, "cannot be `optional`"),
+    ({"header": {"a": "A"}, "optional": ["c"]}, "`optional` names column(s) c"),
+    ({"header": {"a": "A", "b": "B"}, "sum": "b"}, "needs `types: {b: amount}`"),
+    ({"header": {"a": "A"}, "totals": {"total": []}}, "have no label"),
+])
+def test_bad_table_rules_are_refused_when_the_recipe_loads(table: dict[str, Any],
+                                                           message: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        Params.model_validate({"path": "x.pdf", "layouts": [
+            {"name": "t", "when": "T", "fields": {"lines": {"table": table}}}]})
+    assert message in str(raised.value)
