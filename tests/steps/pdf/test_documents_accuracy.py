@@ -4,16 +4,20 @@ the toolkit improve, never lower it to make a change pass)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.doc_accuracy import DOCUMENTS, judge, measure
 from bench.doc_outcome import Reading
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BusinessError
+from bots.steps.pdf.extract_fields import Params, extract_fields
 
 # fields right per layout at the last measurement (of: fields in the truth)
-FLOORS = {"letter": 24, "bilingual": 24, "belgian": 14, "checkbox": 18, "acroform": 21,
-          "scan": 0, "invoice": 369, "einvoice": 15}
+FLOORS = {"letter": 24, "bilingual": 24, "belgian": 18, "checkbox": 21, "acroform": 27,
+          "scan": 0, "invoice": 369, "einvoice": 48}
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +57,34 @@ def test_a_wrong_value_counts_as_silent_unless_a_problem_names_it() -> None:
     unreadable = Reading({}, None, 0.0, [{"field": None, "code": "NO_TEXT_LAYER"}])
     assert {v.bucket for v in judge(unreadable, truth)} == {"flagged"}
     assert {v.bucket for v in judge(Reading({}, "x", 0.0), truth)} == {"missing"}
+
+
+def read_with(path: Path, fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """One layout of ``fields`` on ``path``: the values read and the problem codes by field."""
+    params = Params.model_validate({"path": str(path), "layouts": [
+        {"name": "trap", "when": ["Invoice"], "fields": fields}]})
+    ctx = StepContext(run_id="t", item=WorkItem(key="k", name=path.name), step_id="s")
+    try:
+        return extract_fields.function(params, ctx), []
+    except BusinessError as error:
+        problems = error.details.get("problems") or [error.details]
+        return error.details.get("partial") or {}, [
+            f"{problem.get('field')}:{problem.get('code')}" for problem in problems]
+
+
+def test_a_bare_dollar_the_layout_does_not_settle_is_never_a_silent_usd() -> None:
+    path = DOCUMENTS / "invoice-01.pdf"  # '$9,367.65'; only the footer says Canadian dollars
+    unsettled = {"amount_due": {"label": "Total due", "type": "amount"}}
+    values, problems = read_with(path, unsettled)
+    assert values.get("currency") != "USD" or any(p.startswith(("amount_due:", "currency:"))
+                                                  for p in problems), (values, problems)
+    settled = {"amount_due": {"label": "Total due", "type": "amount", "default_currency": "CAD"}}
+    values, problems = read_with(path, settled)
+    assert (values["amount_due"], values["currency"], problems) == ("9367.65", "CAD", [])
+
+
+def test_a_quantity_next_to_a_price_is_never_one_spaced_figure() -> None:
+    path = DOCUMENTS / "invoice-01.pdf"  # 'Autoclave service visit, incl. parts 1 278.61 278.61'
+    values, problems = read_with(path, {"price": {
+        "label": "Autoclave service visit, incl. parts", "type": "amount", "max_gap": 60}})
+    assert values.get("price") != "1278.61" or problems, (values, problems)
