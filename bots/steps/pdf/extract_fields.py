@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
@@ -14,6 +14,8 @@ from bots.pdf.document import load_document
 from bots.pdf.limits import InputLimits, limits_for
 from bots.pdf.rules import LayoutRules
 from bots.pdf.table_fields import extract_with_tables
+from bots.pdf.type_names import check_names, resolve_types
+from bots.values.identifiers import IdentifierRule
 
 EXAMPLE = """\
 - id: claim
@@ -50,6 +52,21 @@ class Params(StepParams):
         "fuzzy label, a value far from its label, a cut or wrapped value, a type's doubt) "
         "sends the item to review as LOW_CONFIDENCE, naming the doubtful fields, never keyed; "
         "0 turns the check off, e.g. min_confidence: 0.9."))
+    identifiers: dict[str, IdentifierRule] = Field(default_factory=dict, description=(
+        "Identifier types the layouts' rules may name in `type`: name -> {pattern, format, "
+        "remove_spaces, ignore_case, upper, example}, e.g. {vat_id: {pattern: "
+        "'([A-Z]{2})\\s*(\\d[\\d ]{7,12})', format: '{1}{2}', remove_spaces: true}}. "
+        "policy_number (POL- and six digits) is predefined and may be redefined here."))
+
+    @field_validator("identifiers")
+    @classmethod
+    def _identifier_names(cls, value: dict[str, IdentifierRule]) -> dict[str, IdentifierRule]:
+        return check_names(value)
+
+    @model_validator(mode="after")
+    def _types_resolve(self) -> Params:
+        resolve_types(self.layouts, self.identifiers)  # a misspelt type is a recipe error
+        return self
 
 
 @step("pdf.extract_fields", Params, example=EXAMPLE)
