@@ -3,12 +3,15 @@ its column; how far (`within`), over how many lines (`lines`, `until`).
 
 Each reader returns the value's rows (the words of each line it spans, top to bottom) and
 its doubts: a value that seems to go on where the rule stopped reading is never cut
-silently. A wrap after a hyphen is read (the hyphen says the value goes on); a line that
-continues the value's column without one is a doubt, unless the rule said how many lines.
+silently. A wrap after a hyphen is read (the hyphen says the value goes on); right of a label,
+a close line that continues the value's column with nothing left of it is a doubt, unless the
+rule said how many lines (under a label, only a hyphen counts: the next close line there is as
+often the next row of a column).
 """
 
 from __future__ import annotations
 
+from bots.pdf.confidence import Doubt
 from bots.pdf.find_label import LabelHit
 from bots.pdf.lines import Box, Line, Word, run_from, union_box
 from bots.pdf.rules import FieldRule
@@ -18,7 +21,6 @@ CLOSE = 0.6  # a gap under this many line heights joins a line to the one above
 UNTIL_LINES = 20  # with `until` and no `lines`, a value may run over this many lines
 
 Rows = list[list[Word]]
-Doubt = tuple[str, float]  # why a value may be wrong, and the factor on its confidence
 
 
 def read_rows(hit: LabelHit, rule: FieldRule) -> tuple[Rows, list[Doubt]]:
@@ -27,8 +29,16 @@ def read_rows(hit: LabelHit, rule: FieldRule) -> tuple[Rows, list[Doubt]]:
         return right(hit, rule)
     if rule.where == "left":
         return left(hit, rule), []
-    rows = below(hit, rule) if rule.where == "below" else above(hit, rule)
-    return rows, hyphen_doubts(rows)
+    if rule.where == "above":
+        rows = above(hit, rule)
+        return rows, hyphen_doubts(rows)
+    rows = below(hit, rule)
+    if not rows or rule.lines or rule.until:
+        return rows, hyphen_doubts(rows)
+    # under a label, the next close line is as often the next row of a column (a table read
+    # with `below`) as the value going on: only a hyphen says it goes on
+    hyphen = rows[0][-1].text.endswith("-")
+    return wrapped(rows[0], next_in_column(hit, rows[0], rule) if hyphen else [])
 
 
 def hyphen_doubts(rows: Rows) -> list[Doubt]:
@@ -133,20 +143,18 @@ def below(hit: LabelHit, rule: FieldRule) -> Rows:
         if words:
             rows.append(words)
             bottom, reach = line.bottom, 1.5 * (line.bottom - line.top)
-    return hyphen_wrap(hit, rows, label_box, rule)
-
-
-def hyphen_wrap(hit: LabelHit, rows: Rows, label_box: Box, rule: FieldRule) -> Rows:
-    """Rows under a label, plus the next line when the last row ends in a hyphen and the next
-    line sits close under it in the column (the rule's `lines` did not allow for the wrap)."""
-    if not rows or rule.lines or rule.until or not rows[-1][-1].text.endswith("-"):
-        return rows
-    last = next(line for line in hit.page.lines if rows[-1][0] in line.words)
-    after = hit.page.lines.index(last) + 1
-    if after < len(hit.page.lines) and close(last, hit.page.lines[after]):
-        more = column_words(hit.page.lines[after], label_box, rule.max_gap)
-        return [*rows, more] if more else rows
     return rows
+
+
+def next_in_column(hit: LabelHit, row: list[Word], rule: FieldRule) -> Rows:
+    """The words of the line right under a value's row, in the label's column, when that line
+    sits as close as a paragraph's next line (else nothing)."""
+    lines = hit.page.lines
+    index = next(i for i, line in enumerate(lines) if row[0] in line.words) + 1
+    if index >= len(lines) or not close(lines[index - 1], lines[index]):
+        return []
+    words = column_words(lines[index], union_box(hit.words), rule.max_gap)
+    return [words] if words else []
 
 
 def above(hit: LabelHit, rule: FieldRule) -> Rows:

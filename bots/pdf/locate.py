@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from bots.pdf.directions import Doubt, read_rows
+from bots.pdf.confidence import Doubt
+from bots.pdf.directions import read_rows
 from bots.pdf.document import Document
 from bots.pdf.find_label import LabelHit, comparable, label_hits, pages_for
 from bots.pdf.find_pattern import Text, cut_until, joined, pattern_anywhere, pick
@@ -21,6 +22,7 @@ from bots.pdf.rules import FieldRule
 __all__ = ["Found", "comparable", "locate", "pages_for"]  # tables.py compares labels alike
 
 FAR = 10.0  # a value starting more label heights than this from its label is less sure
+EDGE = 1.0  # points from the page's right edge where a value may have been cut off
 OCR_SURE = 0.9  # OCR words at least this sure cost a value nothing
 
 
@@ -99,7 +101,8 @@ def near(hit: LabelHit, rule: FieldRule) -> Found | None:
 
 
 def label_doubts(hit: LabelHit, text: Text, rule: FieldRule) -> list[Doubt]:
-    """A fuzzy label, and a value far from its label when the rule set no reach."""
+    """A fuzzy label, a value far from its label when the rule set no reach, a value cut off
+    at the page's edge."""
     doubts: list[Doubt] = []
     if hit.similarity < 1:
         doubts.append((f"label matched fuzzily ({' '.join(w.text for w in hit.words)!r}, "
@@ -110,6 +113,8 @@ def label_doubts(hit: LabelHit, text: Text, rule: FieldRule) -> list[Doubt]:
                    label[1] - value[3])
     if rule.within is None and distance > FAR * height:
         doubts.append((f"the value is {distance:.0f} pt from its label", 0.9))
+    if value[2] >= hit.page.width - EDGE:
+        doubts.append(("the value runs to the page's edge: it may be cut", 0.6))
     return doubts
 
 

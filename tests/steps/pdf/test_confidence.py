@@ -102,3 +102,9 @@ def test_a_value_from_an_unsure_ocr_word_is_as_sure_as_that_word(tmp_path: Path)
     rule = FieldRule.model_validate({"label": "Policy:"})
     found = near(LabelHit(Page(1, 600, 800, [sure]), 0, [label]), rule)
     assert found is not None and found.doubts == ()
+
+
+def test_a_value_running_off_the_page_is_doubted(tmp_path: Path) -> None:
+    page = [(50, 760, "Form"), (450, 700, "Insurer:"), (500, 700, "Northwind Mutual Insurance")]
+    error = refused(drawn(tmp_path, page), {"insurer": {"label": "Insurer:"}})
+    assert error.code == "LOW_CONFIDENCE" and "page's edge" in error.message
