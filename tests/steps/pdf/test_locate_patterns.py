@@ -143,3 +143,24 @@ def test_the_currency_keeps_its_own_provenance(tmp_path: Path) -> None:
     result = read(drawn(tmp_path, page), rules)
     assert result["_provenance"]["currency"]["rule"] == "label 'Currency' right"
     assert result["_confidence"]["currency"]["score"] == 1.0
+
+
+def test_a_pattern_picks_part_of_a_form_field(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(50, 760, "Form 5")
+    canvas.acroForm.textfield(name="ref", value="Ref. no. AB-7781 (copy)", x=50, y=700,
+                              width=200, height=16)
+    canvas.save()
+    path = tmp_path / "form.pdf"
+    path.write_bytes(buffer.getvalue())
+    result = read(path, {"ref": {"form_field": "ref", "pattern": r"[A-Z]{2}-\d{4}"}})
+    assert result["ref"] == "AB-7781"
+    assert result["_provenance"]["ref"]["rule"] == "form_field 'ref' pattern '[A-Z]{2}-\\\\d{4}'"
+
+
+def test_until_ends_a_right_hand_value_on_its_own_line(tmp_path: Path) -> None:
+    page = [(50, 760, "Form"), (50, 700, "Remarks: roof leak since May Phone 555 0101")]
+    result = read(drawn(tmp_path, page), {"r": {"label": "Remarks:", "until": r"\bPhone\b"}})
+    assert result["r"] == "roof leak since May"
