@@ -1,8 +1,9 @@
 """One page's part of a table: its rows (wrapped lines joined), where it ends, its totals.
 
 A line with the key column and a typed cell (or any line, when no column is typed) starts a
-row; a line without the key, or with nothing but text, continues the row above (a wrapped
-description); a `skip` line is passed over. Before the first row of a page without a header,
+row; a line without the key, or with nothing but text, is part of a neighbouring row (a
+wrapped description: of the row above, or of the row below when it sits closer to that one,
+as when figures are printed on a row's last line); a `skip` line is passed over. Before the first row of a page without a header,
 lines are passed over until one reads as a whole row: every required column present and
 typed cells that convert. The part ends at a stop label, at a totals line, at a wide
 vertical gap or at the page end.
@@ -11,6 +12,7 @@ vertical gap or at the page end.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from bots.pdf.lines import Line, Page, Word, union_box
 from bots.pdf.table_cells import reads_as
@@ -55,22 +57,25 @@ class PagePart:
 def read_part(page: Page, begin: int, reading: Reading) -> PagePart:
     """The table's part on a page from line ``begin`` on, then the totals below it."""
     part = PagePart()
+    rows = Collector(page.number, reading.rule)
     previous = page.lines[begin - 1] if begin and reading.first_is_row else None
     end = len(page.lines)
     for index in range(begin, end):
         line = page.lines[index]
-        ended = part_end(previous, line, reading, bool(part.rows))
+        ended = part_end(previous, line, reading, bool(rows.rows))
         if ended:
             part.ended, end = ended, index
             break
         if line_starts_with(line, reading.rule.skip):
             continue  # a carried-forward line: neither a row nor the end
         cells = line_cells(line, reading.columns)
-        if not any(cells.values()) or not (part.rows or reading.first_is_row
+        if not any(cells.values()) or not (rows.rows or reading.first_is_row
                                            or whole_row(cells, reading)):
             continue  # a blank line, or not yet the table
-        add_line(part.rows, page.number, line, cells, reading.rule)
+        rows.add(line, cells)
         previous = line
+    rows.settle(None)
+    part.rows = rows.rows
     part.totals = totals_below(page, end, reading)
     return part
 
@@ -107,13 +112,44 @@ def starts_row(cells: dict[str, str], rule: TableRule) -> bool:
     return not typed or any(cells.get(name) for name in typed)
 
 
-def add_line(rows: list[RawRow], page: int, line: Line, cells: dict[str, str],
-             rule: TableRule) -> None:
-    """A line as a new row, or as the wrapped continuation of the row above."""
-    if starts_row(cells, rule) or not rows:
-        rows.append(RawRow(page, [line], cells))
-        return
-    row = rows[-1]
+class Collector:
+    """Rows of one page as they are read; text-only lines wait until the next row shows
+    whether they wrap the row above or lead the row below (figures printed on a row's last
+    line): they go to the side they sit closer to, the row above when it is a tie."""
+
+    def __init__(self, page: int, rule: TableRule) -> None:
+        self.page, self.rule = page, rule
+        self.rows: list[RawRow] = []
+        self.waiting: list[tuple[Line, dict[str, str]]] = []
+
+    def add(self, line: Line, cells: dict[str, str]) -> None:
+        """A line as a new row, or as a continuation that waits for the next row."""
+        if self.rows and not starts_row(cells, self.rule):
+            self.waiting.append((line, cells))
+            return
+        lead = self.settle(line)
+        row = RawRow(self.page, [], {})
+        for waiting_line, waiting_cells in [*lead, (line, cells)]:
+            extend(row, waiting_line, waiting_cells)
+        self.rows.append(row)
+
+    def settle(self, below: Line | None) -> list[tuple[Line, dict[str, str]]]:
+        """Give the waiting lines before the widest gap to the row above; the rest lead."""
+        waiting, self.waiting = self.waiting, []
+        if not waiting:
+            return []
+        lines = [self.rows[-1].lines[-1], *(line for line, _ in waiting)]
+        gaps = [after.top - before.bottom for before, after in pairwise(lines)]
+        split = len(waiting)
+        if below is not None and gaps and max(gaps) > below.top - lines[-1].bottom + 1:
+            split = gaps.index(max(gaps))
+        for line, cells in waiting[:split]:
+            extend(self.rows[-1], line, cells)
+        return waiting[split:]
+
+
+def extend(row: RawRow, line: Line, cells: dict[str, str]) -> None:
+    """Add a line and its cells to a row."""
     row.lines.append(line)
     for name, text in cells.items():
         row.cells[name] = f"{row.cells[name]} {text}" if row.cells.get(name) else text

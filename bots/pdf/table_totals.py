@@ -52,8 +52,7 @@ def line_starts_with(line: Line, labels: list[str]) -> bool:
 
 def total_line(line: Line, reading: Reading) -> TotalLine | None:
     """The totals line this line is, if it is one."""
-    rule = reading.rule
-    if not rule.totals or row_like(line, reading):
+    if not reading.rule.totals:
         return None
     cells = cells_of(line.words)
     for position, cell in enumerate(cells):
@@ -63,7 +62,7 @@ def total_line(line: Line, reading: Reading) -> TotalLine | None:
         name, label, size = found
         value = cells[-1] if position < len(cells) - 1 else cell[size:]
         amount = amount_of(value, reading)
-        if amount is not None:
+        if amount is not None and not row_like(line, reading):
             return TotalLine(name, amount, line.page, line, label)
     return None
 

@@ -94,3 +94,20 @@ def test_cells_too_tight_to_part_by_gap_part_by_their_labels(tmp_path: Path) -> 
     assert run(draw(tmp_path, page), {"lines": rule})["lines"] == [
         {"item": "Dübel 8 mm", "quantity": 2, "unit": "Pck", "price": "4.20"},
         {"item": "Haken", "quantity": 10, "unit": "Stk", "price": "0.80"}]
+
+
+def test_a_description_line_goes_to_the_row_it_sits_closer_to(tmp_path: Path) -> None:
+    # Figures printed on a row's LAST line: the line above them leads the row below it,
+    # unless it sits closer to the row above (a wrap); equally far is a wrap of the row above.
+    page: PageLines = [GERMAN_HEADER,
+                       german_row(684, "1", "Kupferrohr 15 mm", "3", "12,50", "37,50"),
+                       (664, [(70, "Heizkörper Typ 22,")]),
+                       german_row(654, "2", "600 x 1000 mm", "1", "318,00", "318,00"),
+                       (644, [(70, "mit Ventileinsatz")]),
+                       (634, [(70, "und Blindstopfen")]),
+                       german_row(614, "3", "Montage", "", "", "95,00")]
+    lines = run(draw(tmp_path, page), {"lines": GERMAN})["lines"]
+    assert [line["description"] for line in lines] == [
+        "Kupferrohr 15 mm", "Heizkörper Typ 22, 600 x 1000 mm mit Ventileinsatz und Blindstopfen",
+        "Montage"]
+    assert [line["amount"] for line in lines] == ["37.50", "318.00", "95.00"]
