@@ -3,10 +3,10 @@
 A line with the key column and a typed cell (or any line, when no column is typed) starts a
 row; a line without the key, or with nothing but text, is part of a neighbouring row (a
 wrapped description: of the row above, or of the row below when it sits closer to that one,
-as when figures are printed on a row's last line); a `skip` line is passed over. Before the first row of a page without a header,
-lines are passed over until one reads as a whole row: every required column present and
-typed cells that convert. The part ends at a stop label, at a totals line, at a wide
-vertical gap or at the page end.
+as when figures are printed on a row's last line); a `skip` line is passed over. Before the
+first row of a page without a header, lines are passed over until one reads as a whole row:
+every required column present and typed cells that convert. The part ends at a stop label,
+at a totals line, at a wide vertical gap or at the page end.
 """
 
 from __future__ import annotations
