@@ -139,3 +139,48 @@ def test_a_missing_file_from_the_shell_has_no_traceback(tmp_path):
                             capture_output=True, check=False, timeout=60)
     assert result.returncode == 2
     assert "gone.pdf: file not found" in result.stderr and "Traceback" not in result.stderr
+
+
+CII = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice
+  xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+  xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100">
+  <rsm:ExchangedDocument><ram:ID>INV-9</ram:ID></rsm:ExchangedDocument>
+  <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement>
+    <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+      <ram:GrandTotalAmount currencyID="EUR">1278.61</ram:GrandTotalAmount>
+    </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>"""
+
+
+def test_an_embedded_invoice_is_listed_by_the_paths_rules_use(tmp_path, capsys):
+    from pypdf import PdfReader, PdfWriter
+
+    from bots.pdf.einvoice_file import parse_xml
+    from bots.pdf.einvoice_rule import NAMESPACES
+
+    writer = PdfWriter(clone_from=PdfReader(drawn(tmp_path, [[(60, 760, "Invoice INV-9")]])))
+    writer.add_attachment("factur-x.xml", CII.encode())
+    path = tmp_path / "facturx.pdf"
+    with path.open("wb") as handle:
+        writer.write(handle)
+    code, out, _ = show(capsys, str(path), "--json")
+    assert code == 0
+    invoice = json.loads(out)["einvoice"]
+    assert invoice["name"] == "factur-x.xml" and "CII" in invoice["kind"]
+    values = {value["path"]: value for value in invoice["values"]}
+    total = ("rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
+             "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount")
+    assert values["rsm:ExchangedDocument/ram:ID"]["text"] == "INV-9"
+    assert values[total] == {"path": total, "text": "1278.61",
+                             "attributes": {"currencyID": "EUR"}}
+    root = parse_xml(CII.encode())  # each path finds its value as an `einvoice:` rule would
+    assert all(root.findtext(p, namespaces=NAMESPACES) == v["text"] for p, v in values.items())
+    _, text, _ = show(capsys, str(path))
+    assert f"{total} = '1278.61' @currencyID=EUR" in text
+
+
+def test_a_pdf_without_an_invoice_has_no_einvoice_section(tmp_path, capsys):
+    _, out, _ = show(capsys, str(drawn(tmp_path, [[(60, 760, "Invoice INV-9")]])), "--json")
+    assert "einvoice" not in json.loads(out)

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from bots.commands.common import fail, print_json, say
+from bots.commands.pdf_xml import embedded_invoice, xml_text
 from bots.kernel.errors import BotError
 from bots.pdf.document import Document, load_document
 from bots.pdf.lines import Line, Page, Word
 
 EXIT_OK, EXIT_BAD_FILE = 0, 2
 COLUMN_GAP = 24.0  # the rules' default `max_gap`: a wider gap starts another column
-EINVOICE_ATTRIBUTES = ("einvoice", "e_invoice", "embedded_invoice")  # helper E's, if present
 
 
 def show_pdf(file: str, *, page: int | None = None, as_json: bool = False,
@@ -66,7 +66,7 @@ def describe(document: Document, pages: list[Page]) -> dict[str, Any]:
         "file": str(document.path), "page_count": len(document.pages),
         "pages": [page_data(page) for page in pages],
         "form_fields": [form_data(field) for field in form_fields(document)]}
-    invoice = embedded_invoice(document)
+    invoice = embedded_invoice(document.path)
     if invoice is not None:
         data["einvoice"] = invoice
     return data
@@ -113,15 +113,6 @@ def form_data(field: Any) -> dict[str, Any]:
     return data
 
 
-def embedded_invoice(document: Document) -> Any:
-    """The structured invoice carried in the PDF, when the reader extracts one."""
-    for attribute in EINVOICE_ATTRIBUTES:
-        found = getattr(document, attribute, None)
-        if found is not None:
-            return found if isinstance(found, dict | list | str) else repr(found)
-    return None
-
-
 def as_text(data: dict[str, Any]) -> str:
     """The description for people: each line's text, then its words at their x positions."""
     out = [f"{data['file']}: {data['page_count']} page(s). Positions in points from the "
@@ -132,7 +123,7 @@ def as_text(data: dict[str, Any]) -> str:
         out += [text_line(line) for line in page["lines"]]
     out += form_text(data["form_fields"])
     if "einvoice" in data:
-        out.append(f"\n== embedded e-invoice\n{data['einvoice']}")
+        out += xml_text(data["einvoice"])
     return "\n".join(out)
 
 
