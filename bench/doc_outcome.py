@@ -2,9 +2,10 @@
 
 ``read_document`` returns a ``Reading``: the values the step returned (or, when it raised, the
 values it had read: the error's ``partial``), the layout, the seconds it took, and which fields
-a person is told to look at. A problem naming a field flags that field (a table's problem flags
-its cells); an exception that names no field (an unknown layout, an unreadable file) flags
-every field of the document, since nothing of it is keyed without a person.
+a person is told to look at. A problem naming a field flags that field (a table's problem
+flags its cell, or its row, or the whole table when it names neither); an exception that
+names no field (an unknown layout, an unreadable file) flags every field of the document,
+since nothing of it is keyed without a person.
 """
 
 from __future__ import annotations
@@ -33,16 +34,28 @@ class Reading:
     def flags(self, name: str) -> list[str]:
         """The codes of the problems that concern field ``name`` ('lines[2].amount' too)."""
         return [str(problem.get("code")) for problem in self.problems
-                if concerns(str(problem.get("field") or EVERY_FIELD), name)]
+                if concerns(flagged_name(problem), name)]
 
     def problem_codes(self) -> list[str]:
         return [f"{problem.get('field') or EVERY_FIELD}:{problem.get('code')}"
                 for problem in self.problems]
 
 
+def flagged_name(problem: dict[str, Any]) -> str:
+    """What a problem is about: a field, a table's row ('lines[4]') or cell ('lines[4].amount').
+
+    Tables number their rows from 1 in problems; the bench's cells count from 0."""
+    name = str(problem.get("field") or EVERY_FIELD)
+    row = problem.get("row")
+    if name == EVERY_FIELD or not isinstance(row, int):
+        return name
+    column = problem.get("column")
+    return f"{name}[{row - 1}]" + (f".{column}" if column else "")
+
+
 def concerns(flagged: str, name: str) -> bool:
     """Whether a problem on field ``flagged`` is about the (flattened) field ``name``."""
-    return flagged in (EVERY_FIELD, name) or name.startswith(f"{flagged}[")
+    return flagged in (EVERY_FIELD, name) or name.startswith((f"{flagged}[", f"{flagged}."))
 
 
 @dataclass(frozen=True)
