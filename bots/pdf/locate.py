@@ -80,24 +80,27 @@ def by_label(document: Document, rule: FieldRule) -> Found | None:
 def near(hit: LabelHit, rule: FieldRule) -> Found | None:
     """The value one label hit points at, with its doubts; None when there is none."""
     rows, doubts = read_rows(hit, rule)
-    if not rows:
-        return None
-    text = joined(rows)
-    if rule.until:
-        text, _matched, mid_word = cut_until(text, rule.until)
-        if mid_word:
-            doubts.append(("`until` cut the value inside a word", 0.6))
-    if rule.pattern:
-        picked = pick(rule.pattern, text.text)
-        if picked is None or not picked[0]:
-            return None
-        text = Text(picked[0], text.words_between(picked[1], picked[2]), [])
-    if not text.text.strip() or not text.words:
+    text = narrowed(joined(rows), rule, doubts) if rows else None
+    if text is None or not text.text.strip() or not text.words:
         return None
     doubts += label_doubts(hit, text, rule) + ocr_doubts(text.words)
     source = "\n".join(line.text for line in hit.page.lines
                        if any(row[0] in line.words for row in rows))
     return Found(text.text, hit.page.number, union_box(text.words), source, "", tuple(doubts))
+
+
+def narrowed(text: Text, rule: FieldRule, doubts: list[Doubt]) -> Text | None:
+    """The read text cut at `until` and narrowed to what `pattern` picks (None: no match)."""
+    if rule.until:
+        text, _matched, mid_word = cut_until(text, rule.until)
+        if mid_word:
+            doubts.append(("`until` cut the value inside a word", 0.6))
+    if not rule.pattern:
+        return text
+    picked = pick(rule.pattern, text.text)
+    if picked is None or not picked[0]:
+        return None
+    return Text(picked[0], text.words_between(picked[1], picked[2]), [])
 
 
 def label_doubts(hit: LabelHit, text: Text, rule: FieldRule) -> list[Doubt]:
