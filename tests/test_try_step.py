@@ -113,6 +113,15 @@ def test_no_layout_says_why(tmp_path, recipe, capsys):
     assert code == 1 and data["layout"] is None
     [problem] = data["problems"]
     assert problem["code"] == "UNKNOWN_LAYOUT" and "globex needs 'Globex'" in problem["message"]
+    assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"]}]
+
+
+def test_no_layout_names_the_texts_each_layout_lacks(tmp_path, recipe, capsys):
+    recipe.write_text(RECIPE.replace('when: ["Globex"]', 'when: ["Globex", "Invoice No.", "VAT"]'),
+                      encoding="utf-8")
+    code = main(["try", str(recipe), str(pdf(tmp_path, GOOD))])
+    assert code == 1
+    assert "layout globex: missing 'VAT' (found 'Globex', 'Invoice No.')" in capsys.readouterr().out
 
 
 def test_a_step_that_is_not_a_pdf_step_is_refused(tmp_path, recipe, capsys):

@@ -14,6 +14,8 @@ from typing import Any
 from bots.kernel.errors import BotError
 from bots.recipe.phases import Step
 
+BOOKKEEPING = ("partial", "problems", "layouts")  # details shown elsewhere in the report
+
 
 def outcome_data(recipe: str, step: Step, file: str, result: Any,
                  error: BotError | None) -> dict[str, Any]:
@@ -26,6 +28,7 @@ def outcome_data(recipe: str, step: Step, file: str, result: Any,
             "provenance": read.get("_provenance") or {},
             "confidence": read.get("_confidence") or {},
             "problems": problems_of(error) if error else [],
+            "layouts": error.details.get("layouts", []) if error else [],
             "fields_read": sum(value is not None for value in values.values())}
 
 
@@ -40,11 +43,11 @@ def problems_of(error: BotError) -> list[dict[str, Any]]:
 def problem_data(problem: Any) -> dict[str, Any]:
     """One problem as {code, message, ...details} from an error, a dict or a text."""
     if isinstance(problem, BotError):
-        details = {k: v for k, v in problem.details.items() if k not in ("partial", "problems")}
+        details = {k: v for k, v in problem.details.items() if k not in BOOKKEEPING}
         return {"code": problem.code, "message": problem.message, **details}
     if isinstance(problem, dict):
         return {"code": problem.get("code", "?"), "message": problem.get("message", ""),
-                **{k: v for k, v in problem.items() if k not in ("code", "message", "partial")}}
+                **{k: v for k, v in problem.items() if k not in ("code", "message", *BOOKKEEPING)}}
     return {"code": "?", "message": str(problem)}
 
 
@@ -55,6 +58,10 @@ def as_text(data: dict[str, Any]) -> str:
     for name, value in data["values"].items():
         out += field_text(name, value, data["provenance"].get(name),
                           data["confidence"].get(name))
+    for layout in data["layouts"]:  # no layout fitted: what each one lacked
+        found = f" (found {', '.join(map(repr, layout['found']))})" if layout["found"] else ""
+        out.append(f"  layout {layout['name']}: missing "
+                   f"{', '.join(map(repr, layout['missing']))}{found}")
     if data["problems"]:
         out.append(f"\n{len(data['problems'])} problem(s):")
         out += [f"  {problem['code']}: {problem['message']}" for problem in data["problems"]]
