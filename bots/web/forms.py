@@ -19,8 +19,7 @@ from bots.web.controls import pick_option as pick_option  # kept where callers f
 from bots.web.find_ahead import find_ahead, forget_ahead
 from bots.web.guard import (
     check_arrival,
-    check_not_expired,
-    check_not_rejected,
+    check_landed,
     check_status,
     translated,
 )
@@ -151,7 +150,5 @@ async def submit(where: Where, ref: ButtonRef, *, reject_red: bool = True,
         before_click()
     clicked = await click_and_wait(screen.page, found, button)
     check_status(clicked.response, screen.page.url)
-    await check_not_expired(screen.page)
-    if reject_red:
-        await check_not_rejected(screen.page, errors)
+    await check_landed(screen.page, errors, reject_red=reject_red)
     return clicked

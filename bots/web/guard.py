@@ -47,6 +47,8 @@ RED_ERRORS_JS = """() => {
 # be a claim's description quoting it. Spaces (non-breaking ones too) compare as one space.
 EXPIRED_JS = """(phrase) => !!document.querySelector('input[type=password]') &&
   document.body.innerText.replace(/[\\s\\u200b]+/g, ' ').toLowerCase().includes(phrase)"""
+# Both questions asked after a submit, in one evaluation (one round trip per submit, not two).
+VERDICT_JS = f"""(phrase) => ({{expired: ({EXPIRED_JS})(phrase), red: ({RED_ERRORS_JS})()}})"""
 
 
 @asynccontextmanager
@@ -92,10 +94,9 @@ def check_status(response: Response | None, url: str) -> None:
 async def check_not_expired(page: Page) -> None:
     """Landing on the sign-on page with the expiry message: transient SESSION_EXPIRED."""
     async with translated("reading the page"):
-        expired = await page.evaluate(EXPIRED_JS, EXPIRED_TEXT)
-    if expired:
-        raise TransientError(f"The session expired (redirected to {page.url}); "
-                             f"a new sign-on is needed.", code="SESSION_EXPIRED", url=page.url)
+        expired_here = await page.evaluate(EXPIRED_JS, EXPIRED_TEXT)
+    if expired_here:
+        raise expired(page)
 
 
 async def red_errors(page: Page) -> list[str]:
@@ -103,6 +104,25 @@ async def red_errors(page: Page) -> list[str]:
     async with translated("reading the page's error messages"):
         found: list[str] = await page.evaluate(RED_ERRORS_JS)
     return list(dict.fromkeys(plain(text) for text in found))
+
+
+async def check_landed(page: Page, rules: Sequence[ErrorCode] = (), *,
+                       reject_red: bool = True) -> None:
+    """After a submit: an expired session (transient SESSION_EXPIRED) first, then red error
+    text (the rules' code, else VALIDATION_REJECTED) unless `reject_red` is off; one look."""
+    async with translated("reading the page"):
+        verdict = await page.evaluate(VERDICT_JS, EXPIRED_TEXT)
+    if verdict["expired"]:
+        raise expired(page)
+    errors = list(dict.fromkeys(plain(text) for text in verdict["red"]))
+    if reject_red and errors:
+        raise rejection(errors, rules, page.url)
+
+
+def expired(page: Page) -> TransientError:
+    """SESSION_EXPIRED for the page the session ended on."""
+    return TransientError(f"The session expired (redirected to {page.url}); "
+                          f"a new sign-on is needed.", code="SESSION_EXPIRED", url=page.url)
 
 
 async def check_not_rejected(page: Page, rules: Sequence[ErrorCode] = ()) -> None:
@@ -116,5 +136,4 @@ async def check_not_rejected(page: Page, rules: Sequence[ErrorCode] = ()) -> Non
 async def check_arrival(page: Page, response: Response | None, url: str) -> None:
     """Every check after a navigation or submit, in the order that gives the truest code."""
     check_status(response, url)
-    await check_not_expired(page)
-    await check_not_rejected(page)
+    await check_landed(page)

@@ -77,13 +77,14 @@ async def _appears(scope: Frame, wait: WaitFor, seconds: float) -> bool:
 async def _red_errors_shown(page: Page, seconds: float) -> bool:
     """Wait until the page shows red error text (False); never returns otherwise (the wait
     it races ends first, by holding or by its timeout)."""
-    await asyncio.sleep(0)  # let the wait it races start first
     deadline = time.monotonic() + seconds + 1
     while time.monotonic() < deadline:
+        # first look after one poll: a confirmation usually comes sooner, and a look at every
+        # element's colour while the page is still drawing it slows the wait it races
+        await asyncio.sleep(RED_POLL_S)
         with contextlib.suppress(PlaywrightError):  # a navigation under the evaluation
             if await page.evaluate(RED_ERRORS_JS):
                 return False
-        await asyncio.sleep(RED_POLL_S)
     await asyncio.sleep(seconds)
     return False
 
