@@ -94,3 +94,15 @@ def test_a_quantity_next_to_a_price_is_never_one_spaced_figure() -> None:
     values, problems = read_with(path, {"price": {
         "label": "Autoclave service visit, incl. parts", "type": "amount", "max_gap": 60}})
     assert values.get("price") != "1278.61" or problems, (values, problems)
+
+
+def test_a_short_form_field_name_used_twice_is_refused_naming_both() -> None:
+    path = DOCUMENTS / "acroform-01.pdf"  # Witness[0].Name[0] and Agent[0].Name[0]
+    params = Params.model_validate({"path": str(path), "layouts": [
+        {"name": "trap", "when": ["CC-210"], "fields": {"witness": {"form_field": "Name[0]"}}}]})
+    ctx = StepContext(run_id="t", item=WorkItem(key="k", name=path.name), step_id="s")
+    with pytest.raises(BusinessError) as raised:
+        extract_fields.function(params, ctx)
+    assert "Witness[0].Name[0]" in raised.value.message
+    assert "Agent[0].Name[0]" in raised.value.message
+    assert "Ruth Alvarez" not in str(raised.value.details.get("partial", {}).get("witness"))
