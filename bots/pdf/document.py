@@ -23,9 +23,11 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from bots.kernel.errors import BusinessError
+from bots.pdf.einvoice_file import EmbeddedXml, find_embedded_xml
 from bots.pdf.form import Form, read_form
 from bots.pdf.limits import InputLimits, check_file_size, check_page_count
 from bots.pdf.lines import Page, group_lines
+from bots.pdf.ocr import OcrSettings, with_ocr
 from bots.pdf.streams import check_streams
 from bots.pdf.words import PDFIUM_LOCK, page_words
 
@@ -50,6 +52,8 @@ class Document:
         self._pages = pages if isinstance(pages, list) else None
         self._read = pages if callable(pages) else None
         self.form = form if form is not None else Form(path, [])
+        # the Factur-X / ZUGFeRD / Order-X XML the PDF carries, if any (bots/pdf/einvoice*.py)
+        self.embedded_xml: EmbeddedXml | None = None
 
     @property
     def pages(self) -> list[Page]:
@@ -71,7 +75,8 @@ class Document:
         return "\n".join(line.text for page in self.pages for line in page.lines)
 
 
-def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = None) -> Document:
+def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = None,
+                  ocr: OcrSettings | None = None) -> Document:
     """Read a PDF's form fields (its words when first asked for), or raise the BusinessError
     that says why not.
 
@@ -79,12 +84,15 @@ def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = 
     count alone, before any page is parsed: a claim form is short, and reading thousands of
     pages would hold a worker for minutes to find nothing. Beyond ``limits`` (default: the
     recipe defaults) it is FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE or IMAGE_TOO_LARGE.
+    With ``ocr`` settings, pages without a text layer are read through OCR (bots/pdf/ocr.py).
     """
     limits = limits or InputLimits()
     data = read_pdf_bytes(path, limits)
     check_streams(data, path, limits)  # before pypdf or PDFium inflates anything
     reader = open_reader(data, path, max_pages, limits)
-    document = Document(path, lambda: read_pages(data, path, max_pages), form_of(reader, path))
+    document = Document(path, lambda: with_ocr(read_pages(data, path, max_pages), data, path,
+                                               ocr, limits), form_of(reader, path))
+    document.embedded_xml = find_embedded_xml(reader)
     check_text_layer(document)
     return document
 
@@ -96,7 +104,8 @@ def check_text_layer(document: Document) -> None:
         return
     if not any(page.lines for page in document.pages):
         raise fail(document.path, "NO_TEXT_LAYER", "has no text layer and no form fields "
-                   "(a scan?); key it by hand or run OCR on it first")
+                   "(a scan?); key it by hand, or read scans through OCR with the step's "
+                   "`ocr:` key, e.g. ocr: {languages: [eng]}")
 
 
 def fail(path: Path, code: str, what: str, **details: Any) -> BusinessError:

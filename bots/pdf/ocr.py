@@ -6,11 +6,12 @@ a confidence 0-100) becomes the same word dicts the text layer gives, in points,
 ``confidence`` between 0 and 1. The words then make lines like any other page, so every
 layout rule works on a scan unchanged.
 
-Why Tesseract from Debian over an ONNX OCR wheel: measured on the same rendered form
-(bench/README.md, "OCR"), Tesseract 5 read every word right at about 1 s per page on one core;
-it installs from apt with one small package per language (German, French, Dutch, Spanish and
-Italian words and accents included), and is called as a program, so no model files or native
-wheels are pinned in the venv. Setup installs it (bots/bootstrap.py).
+Why Tesseract from Debian over an ONNX OCR wheel (rapidocr-onnxruntime): on the same rendered
+form (bench/ocr_speed.py, bench/README.md "OCR") Tesseract 5 read 40 of 40 words right at
+1.3 to 1.9 s per page, RapidOCR 7 of 40 at a similar speed: it joins a line's Latin words
+without spaces and gives one box and one confidence per line, where the rules need words.
+Tesseract installs from apt with one small package per language and runs as a program, so no
+model files or native wheels are pinned in the venv. Setup installs it (bots/bootstrap.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,6 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bots.kernel.errors import ApplicationError, BusinessError
 from bots.pdf.limits import InputLimits, check_image
+from bots.pdf.lines import Page, group_lines
+from bots.pdf.words import PDFIUM_LOCK
 
 POINTS_PER_INCH = 72.0
 TSV_WORD_LEVEL = "5"  # Tesseract's TSV rows: 1 page, 2 block, 3 paragraph, 4 line, 5 word
@@ -36,23 +40,57 @@ INSTALL_HINT = ("install the OCR engine with `python3 runner.py setup` as root, 
 
 
 class OcrSettings(BaseModel):
-    """How pages without a text layer are read: OCR languages, doubt threshold, resolution."""
+    """How pages without a text layer are read: OCR languages, resolution, time allowed.
+
+    How sure a value must be is the step's `min_confidence`: a value read from an OCR word
+    less sure than 0.9 is as sure as that word (bots/pdf/locate.py), so a misread goes to
+    review as LOW_CONFIDENCE."""
 
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(default=True, description=(
         "Read pages without a text layer through OCR; false keeps NO_TEXT_LAYER for scans."))
-    languages: list[str] = Field(default_factory=lambda: ["eng"], min_length=1, description=(
+    languages: list[str] = Field(default=["eng"], min_length=1, description=(
         "Tesseract language codes the documents are written in, e.g. [eng, deu]; setup "
         "installs eng, deu, fra, nld, spa and ita. Each extra language costs time."))
-    min_confidence: float | None = Field(default=None, ge=0, le=1, description=(
-        "A field read from an OCR word whose confidence (0 to 1) is below this is a doubt: "
-        "its confidence is multiplied by that word's, so below the step's min_confidence the "
-        "item goes to review as LOW_CONFIDENCE, never keyed; e.g. 0.9. Default: the step's "
-        "min_confidence."))
     dpi: int = Field(default=300, ge=100, le=600, description=(
         "Resolution pages are rendered at for OCR; 300 suits printed forms."))
     timeout_s: float = Field(default=120, gt=0, description="Longest one page's OCR may take.")
+
+
+def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings | None,
+             limits: InputLimits | None = None) -> list[Page]:
+    """The pages, each one without words but with something drawn read through OCR.
+
+    A blank page is left alone (nothing to read, no OCR time). With OCR off (no settings,
+    or ``enabled: false``) or not installed, pages stay as they are, unless no page has
+    any text: then NO_TEXT_LAYER says how to get OCR."""
+    missing = [page.number for page in pages if not page.lines]
+    if not missing or settings is None or not settings.enabled:
+        return pages
+    drawn = set(pages_with_content(data, missing))
+    if not drawn or (not engine_installed() and len(missing) < len(pages)):
+        return pages  # the text pages serve; an engine-less blank back page is no error
+    return [ocr_page(data, path, page, settings, limits) if page.number in drawn else page
+            for page in pages]
+
+
+def ocr_page(data: bytes, path: Path, page: Page, settings: OcrSettings,
+             limits: InputLimits | None) -> Page:
+    """One page's lines read through OCR."""
+    words = ocr_page_words(data, path, page.number - 1, settings, limits)
+    return group_lines(page.number, page.width, page.height, words)
+
+
+def pages_with_content(data: bytes, numbers: list[int]) -> list[int]:
+    """Which of these pages (numbered from 1) draw anything at all: an image, a path."""
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
+        try:
+            return [number for number in numbers
+                    if next(iter(document[number - 1].get_objects()), None) is not None]
+        finally:
+            document.close()
 
 
 def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
@@ -67,25 +105,29 @@ def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
 def render_page(data: bytes, path: Path, index: int, scale: float,
                 limits: InputLimits) -> bytes:
     """The page as PNG bytes at ``scale`` pixels per point, refused above the pixel limit."""
-    document = pdfium.PdfDocument(data)
-    try:
-        page = document[index]
-        width, height = page.get_size()
-        check_image(path, round(width * scale), round(height * scale), limits)
-        image = page.render(scale=scale, grayscale=True).to_pil()
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        return buffer.getvalue()
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe; Tesseract then runs outside the lock
+        document = pdfium.PdfDocument(data)
+        try:
+            page = document[index]
+            width, height = page.get_size()
+            check_image(path, round(width * scale), round(height * scale), limits)
+            image = page.render(scale=scale, grayscale=True).to_pil()
+        finally:
+            document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def tesseract_words(png: bytes, path: Path, settings: OcrSettings,
                     scale: float) -> list[dict[str, Any]]:
     """Run Tesseract on one page image and read its TSV into word dicts."""
     command = ["tesseract", "stdin", "stdout", "-l", "+".join(settings.languages), "tsv"]
+    # one thread per page: items already run side by side, and Tesseract's OpenMP threads
+    # fought them on a busy machine (bench.ocr_speed: 1.9 against 2.3 s/page at load 5)
+    env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
     try:
-        done = subprocess.run(command, input=png, capture_output=True,
+        done = subprocess.run(command, input=png, capture_output=True, env=env,
                               timeout=settings.timeout_s, check=False)
     except subprocess.TimeoutExpired:
         raise ApplicationError(f"{path.name}: OCR of a page took longer than "

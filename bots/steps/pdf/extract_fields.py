@@ -11,7 +11,9 @@ from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
 from bots.pdf.confidence import check_confidence, with_low_confidence
 from bots.pdf.document import load_document
+from bots.pdf.einvoice_merge import extract_document
 from bots.pdf.limits import InputLimits, limits_for
+from bots.pdf.ocr import OcrSettings
 from bots.pdf.rules import LayoutRules
 from bots.pdf.table_fields import extract_with_tables
 from bots.pdf.type_names import check_names, resolve_types
@@ -52,6 +54,11 @@ class Params(StepParams):
         "fuzzy label, a value far from its label, a cut or wrapped value, a type's doubt) "
         "sends the item to review as LOW_CONFIDENCE, naming the doubtful fields, never keyed; "
         "0 turns the check off, e.g. min_confidence: 0.9."))
+    ocr: OcrSettings | None = Field(default=None, description=(
+        "Read pages without a text layer (scans) through OCR (Tesseract, installed by "
+        "`runner.py setup`), e.g. `ocr: {languages: [eng, deu]}`; `ocr: {}` reads English. "
+        "A value read from an unsure OCR word is as sure as that word, so a misread goes to "
+        "review (min_confidence). Without `ocr:` a scan is NO_TEXT_LAYER. About 1.5 s a page."))
     identifiers: dict[str, IdentifierRule] = Field(default_factory=dict, description=(
         "Identifier types the layouts' rules may name in `type`: name -> {pattern, format, "
         "remove_spaces, ignore_case, upper, example}, e.g. {vat_id: {pattern: "
@@ -83,9 +90,9 @@ def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
     (details ``partial``).
     """
     limits = limits_for(params.limits, ctx)
-    document = load_document(Path(params.path), params.max_pages, limits)
+    document = load_document(Path(params.path), params.max_pages, limits, ocr=params.ocr)
     try:
-        result = extract_with_tables(document, params.layouts)
+        result = extract_document(document, params.layouts, extract_with_tables)
     except BusinessError as error:  # what was read may be doubtful too: all problems at once
         raise with_low_confidence(error, params.min_confidence) from None
     return check_confidence(document.path, result, params.min_confidence)

@@ -1,0 +1,160 @@
+"""Scans: pages without a text layer are read by OCR through the normal step, their words'
+confidence decides what is keyed, and without OCR a scan is still NO_TEXT_LAYER."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageFilter
+from pypdf import PdfReader, PdfWriter
+
+from bench.ocr_speed import form_pdf
+from bots.kernel import StepContext, WorkItem
+from bots.kernel.errors import BusinessError
+from bots.pdf import ocr
+from bots.pdf.ocr import parse_tsv
+from bots.steps.pdf.extract_fields import Params, extract_fields
+
+pytestmark = pytest.mark.skipif(not ocr.engine_installed(), reason="Tesseract not installed "
+                                "(python3 runner.py setup installs it)")
+DPI = 200  # fast enough, and what a scanner sends for forms
+FORM = [(72, 760, "Harbor Mutual Insurance - Claim form CF-7"),
+        (72, 720, "Policy number: HM-448812"), (320, 720, "Date of loss: 14.03.2025"),
+        (72, 690, "Claimant: Marguerite Okonkwo"),
+        (72, 660, "Amount claimed: 1.278,61 EUR")]
+FIELDS: dict[str, Any] = {
+    "policy": {"label": "Policy number:"},
+    "loss_date": {"label": "Date of loss:", "type": "date", "dayfirst": True},
+    "claimant": {"label": "Claimant:"},
+    "amount": {"label": "Amount claimed:", "type": "amount", "decimal": ","},
+}
+POLICY_BOX = (150, 842 - 733, 260, 842 - 716)  # the policy number, in points from the top
+
+
+def image_of(pdf: bytes, blur: tuple[float, float, float, float] | None = None) -> Image.Image:
+    """A page rendered as a scanner would send it, optionally with one area smudged."""
+    image = pdfium.PdfDocument(pdf)[0].render(scale=DPI / 72, grayscale=True).to_pil()
+    if blur:
+        box = tuple(int(value * DPI / 72) for value in blur)
+        image.paste(image.crop(box).filter(ImageFilter.GaussianBlur(2.0)), box)
+    return image
+
+
+def image_pdf(*images: Image.Image) -> bytes:
+    """An image-only PDF: one scanned picture per page, no text layer at all."""
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", resolution=DPI, save_all=True,
+                   append_images=list(images[1:]))
+    return out.getvalue()
+
+
+def run(tmp_path: Path, content: bytes, fields: dict[str, Any] | None = None,
+        **params: Any) -> dict[str, Any]:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(content)
+    layout = {"name": "harbor", "when": "Harbor Mutual", "fields": fields or FIELDS}
+    checked = Params.model_validate({"path": str(path), "layouts": [layout], **params})
+    context = StepContext(run_id="t", item=WorkItem(key="k", name=path.name), step_id="claim")
+    return extract_fields.function(checked, context)
+
+
+def failure(tmp_path: Path, content: bytes, **params: Any) -> BusinessError:
+    with pytest.raises(BusinessError) as raised:
+        run(tmp_path, content, **params)
+    return raised.value
+
+
+@pytest.fixture(scope="module")
+def scan() -> bytes:
+    return image_pdf(image_of(form_pdf(FORM)))
+
+
+def test_a_scan_is_read_through_ocr_by_the_layouts_rules(tmp_path: Path, scan: bytes) -> None:
+    result = run(tmp_path, scan, ocr={"dpi": 300})
+    assert {key: result[key] for key in FIELDS} == {
+        "policy": "HM-448812", "loss_date": "2025-03-14", "claimant": "Marguerite Okonkwo",
+        "amount": "1278.61"}
+    assert result["currency"] == "EUR"
+    x0, top, x1, bottom = result["_provenance"]["policy"]["box"]
+    assert result["_provenance"]["policy"]["page"] == 1
+    assert 140 <= x0 < x1 <= 240 and 105 <= top < bottom <= 130  # OCR boxes are in points
+    assert all(entry["score"] >= 0.8 for entry in result["_confidence"].values())
+
+
+def test_a_smudged_value_goes_to_review_not_keyed(tmp_path: Path) -> None:
+    smudged = image_pdf(image_of(form_pdf(FORM), blur=POLICY_BOX))
+    error = failure(tmp_path, smudged, ocr={"dpi": 300})
+    assert error.code == "LOW_CONFIDENCE"
+    assert [problem["field"] for problem in error.details["problems"]] == ["policy"]
+    assert "OCR read" in error.message
+    assert error.details["partial"]["amount"] == "1278.61"  # the rest is kept for the reviewer
+
+
+def test_without_ocr_a_scan_is_still_no_text_layer(tmp_path: Path, scan: bytes) -> None:
+    error = failure(tmp_path, scan)
+    assert error.code == "NO_TEXT_LAYER" and "ocr" in error.message
+
+
+def test_ocr_can_be_turned_off(tmp_path: Path, scan: bytes) -> None:
+    assert failure(tmp_path, scan, ocr={"enabled": False}).code == "NO_TEXT_LAYER"
+
+
+def test_no_engine_is_no_text_layer_saying_how_to_install(tmp_path: Path, scan: bytes,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    monkeypatch.setattr(ocr, "engine_installed", lambda: False)
+    error = failure(tmp_path, scan, ocr={})
+    assert error.code == "NO_TEXT_LAYER"
+    assert "runner.py setup" in error.message and "tesseract-ocr" in error.message
+
+
+def test_a_language_not_installed_is_named(tmp_path: Path, scan: bytes) -> None:
+    error = failure(tmp_path, scan, ocr={"languages": ["eng", "tlh"]})
+    assert error.code == "NO_TEXT_LAYER" and "tesseract-ocr-tlh" in error.message
+
+
+def test_only_the_scanned_page_of_a_mixed_document_is_ocred(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    text_page = form_pdf([(72, 760, "Harbor Mutual cover letter"), (72, 700, "Page one")])
+    scanned_page = image_pdf(image_of(form_pdf(FORM)))
+    writer = PdfWriter()
+    for part in (text_page, scanned_page, form_pdf([])):  # a blank back page as well
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    read: list[int] = []
+    original = ocr.ocr_page_words
+    def counted(data: bytes, path: Path, index: int, *rest: Any) -> Any:
+        read.append(index)
+        return original(data, path, index, *rest)
+
+    monkeypatch.setattr(ocr, "ocr_page_words", counted)
+    result = run(tmp_path, out.getvalue(), ocr={}, fields={"policy": FIELDS["policy"]})
+    assert result["policy"] == "HM-448812" and result["_provenance"]["policy"]["page"] == 2
+    assert read == [1]  # page 2 only: page 1 has text, page 3 draws nothing
+
+
+def test_a_page_too_large_to_render_is_refused(tmp_path: Path, scan: bytes) -> None:
+    error = failure(tmp_path, scan, ocr={"dpi": 600}, limits={"max_image_pixels": 10_000_000})
+    assert error.code == "IMAGE_TOO_LARGE"
+
+
+TSV = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\t"
+       "conf\ttext\n"
+       "1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n"
+       "4\t1\t1\t1\t1\t0\t300\t600\t900\t50\t-1\t\n"
+       "5\t1\t1\t1\t1\t1\t300\t600\t250\t50\t96.5\tPolicy\n"
+       "5\t1\t1\t1\t1\t2\t600\t600\t150\t50\t12\t\"HM-44\n"
+       "5\t1\t1\t1\t1\t3\t800\t600\t10\t50\t95\t \n")
+
+
+def test_tesseract_tsv_becomes_words_in_points_with_confidence() -> None:
+    words = parse_tsv(TSV, scale=300 / 72)
+    assert [word["text"] for word in words] == ["Policy", '"HM-44']  # quotes kept, blanks not
+    assert words[0]["x0"] == pytest.approx(72) and words[0]["bottom"] == pytest.approx(156)
+    assert [word["confidence"] for word in words] == [0.965, 0.12]
