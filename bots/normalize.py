@@ -13,6 +13,8 @@ import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from bots.values.months import month_number
+
 MONTHS = {name: number for number, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
      ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
@@ -20,8 +22,8 @@ MONTHS = {name: number for number, names in enumerate(
 
 DATE_FORMS = "DD.MM.YYYY, MM/DD/YYYY, YYYY-MM-DD, 'March 14, 2026' or '14 Mar 2026'"
 _NUMERIC_DATE = re.compile(r"(\d{1,4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,4})")
-_MONTH_FIRST = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+([a-z]+)\.?,?\s+(\d{4})")
+_MONTH_FIRST = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+([^\W\d_]+)\.?,?\s+(\d{4})")
 
 CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₣": "CHF"}
 _CURRENCY_CODE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
@@ -90,7 +92,7 @@ def _numeric_date(text: str, dayfirst: bool | None) -> tuple[int, int, int] | No
 
 
 def _worded_date(text: str) -> tuple[int, int, int] | None:
-    """Read 'March 14, 2026' or '14 Mar 2026' as (year, month, day)."""
+    """Read 'March 14, 2026', '14 Mar 2026' or '3 März 2026' as (year, month, day)."""
     match = _MONTH_FIRST.fullmatch(text)
     if match:
         month_name, day, year = match.groups()
@@ -99,9 +101,10 @@ def _worded_date(text: str) -> tuple[int, int, int] | None:
         if match is None:
             return None
         day, month_name, year = match.groups()
-    if month_name not in MONTHS:
+    month = MONTHS.get(month_name) or month_number(month_name)  # then CLDR's, in 7 languages
+    if month is None:
         raise ValueError(f"{text!r}: unknown month name {month_name!r}")
-    return int(year), MONTHS[month_name], int(day)
+    return int(year), month, int(day)
 
 
 def normalize_amount(text: str | int | float | Decimal, *,

@@ -58,10 +58,11 @@ class ValueRule(BaseModel):
         "e.g. clean: {strip: '.:;', remove: ['^n[°º]\\s*', '^No\\.\\s*']}."))
     format: list[str] = Field(default_factory=list, description=(
         "Dates: the pattern(s) the document writes, tried in order: D or DD day, M or MM month "
-        "number, MMM or MMMM month name or abbreviation, YY or YYYY year, anything else "
-        "literal, e.g. format: 'DD.MM.YYYY' or ['D MMMM YYYY', 'D de MMMM de YYYY', "
-        "'DD-MMM-YY', 'MMMM D, YYYY']. Without one, dates are read by convention and a "
-        "numeric date whose order cannot be told is a doubt."))
+        "number, MMM or MMMM month name or abbreviation, YY or YYYY year, dddd a weekday "
+        "name (checked against the date), anything else literal, e.g. format: 'DD.MM.YYYY' "
+        "or ['D MMMM YYYY', 'D de MMMM de YYYY', 'DD-MMM-YY', 'MMMM D, YYYY']. Without one, "
+        "dates are read by convention and a numeric date whose order cannot be told is a "
+        "doubt."))
     languages: list[str] = Field(default_factory=list, description=(
         "Dates and currency names: the languages of month names (CLDR codes), e.g. "
         "languages: [de, fr]. Default: en, de, fr, nl, es, it, pt."))

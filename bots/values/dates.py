@@ -9,6 +9,7 @@ A ``format`` is written the way ops people read dates, not in strftime codes:
     MMMM  the same (a full name or an abbreviation: documents mix them)
     YY    year, 2 digits: 00-69 are the 2000s, 70-99 the 1900s
     YYYY  year, 4 digits
+    dddd  a weekday name or abbreviation ('Monday', 'lun.'): checked against the date
     anything else is literal: 'D de MMMM de YYYY', 'DD.MM.YYYY', 'MMMM D, YYYY';
     spaces may be absent or repeated, a comma may be absent, case does not matter.
 
@@ -24,10 +25,12 @@ from datetime import date
 from functools import cache
 
 from bots.values import Read
-from bots.values.months import DEFAULT_LANGUAGES, month_number
+from bots.values.months import DEFAULT_LANGUAGES, month_number, weekday_number
 
 _ORDINAL = r"(?:st|nd|rd|th|er|re|e|º|ª|°|\.)?"
-_TOKENS = {"YYYY": r"(?P<year>\d{4})", "YY": r"(?P<year2>\d{2})",
+_ORDINAL_WORDS = {"st", "nd", "rd", "th", "er", "re", "e", "º", "ª"}
+_TOKENS = {"dddd": r"(?P<weekday>[^\W\d_]+\.?)",
+           "YYYY": r"(?P<year>\d{4})", "YY": r"(?P<year2>\d{2})",
            "MMMM": r"(?P<name>[^\W\d_]+\.?)", "MMM": r"(?P<name>[^\W\d_]+\.?)",
            "MM": r"(?P<month>\d{2})", "M": r"(?P<month>\d{1,2})",
            "DD": rf"(?P<day>\d{{2}}){_ORDINAL}", "D": rf"(?P<day>\d{{1,2}}){_ORDINAL}"}
@@ -79,11 +82,11 @@ def read_date(text: str, formats: tuple[str, ...] = (), *, dayfirst: bool | None
     if not cleaned:
         raise ValueError("empty date")
     if formats:
-        return Read(_by_formats(cleaned, formats, languages))
+        return _by_formats(cleaned, formats, languages)
     return _by_convention(cleaned, dayfirst, languages)
 
 
-def _by_formats(text: str, formats: tuple[str, ...], languages: tuple[str, ...]) -> str:
+def _by_formats(text: str, formats: tuple[str, ...], languages: tuple[str, ...]) -> Read:
     """The first format that reads the text; ValueError naming them all when none does."""
     problems = []
     for pattern in formats:
@@ -91,7 +94,10 @@ def _by_formats(text: str, formats: tuple[str, ...], languages: tuple[str, ...])
         if match is None:
             continue
         try:
-            return _iso(text, *_parts(match.groupdict(), languages))
+            iso = _iso(text, *_parts(match.groupdict(), languages))
+            return Read(iso, _weekday_doubts(text, iso, [match.group("weekday")]
+                                             if "weekday" in match.re.groupindex else [],
+                                             languages))
         except ValueError as error:
             problems.append(str(error))
     why = f" ({'; '.join(problems)})" if problems else ""
@@ -168,12 +174,14 @@ def _order(first: int, middle: int, separator: str, dayfirst: bool | None) -> bo
 
 def _worded(text: str, languages: tuple[str, ...]) -> Read:
     """'3. März 2025', '1er juillet 2025', 'March 14, 2026', '10-Jan-25', '14 de marzo de 2025'."""
-    numbers, months, doubts = [], [], []
+    numbers, months, weekdays, doubts = [], [], [], []
     for word in _WORDS.findall(text):
         if word.isdigit():
             numbers.append(word)
         elif (number := month_number(word, languages)) is not None:
             months.append(number)
+        elif weekday_number(word, languages) is not None:
+            weekdays.append(word)
         elif not _ignorable(word, bool(numbers)):
             raise ValueError(f"{text!r} is not a date: {word!r} is not a month name in "
                              f"{', '.join(languages)}; expected {AUTO_FORMS}")
@@ -182,13 +190,26 @@ def _worded(text: str, languages: tuple[str, ...]) -> Read:
     day, year = _day_and_year(numbers)
     if len(numbers[1]) == 2 and len(numbers[0]) == 2 and year != int(numbers[1]):
         doubts.append(f"date {text}: two-digit year read as {year}")
-    return Read(_iso(text, year, months[0], day), tuple(doubts))
+    iso = _iso(text, year, months[0], day)
+    return Read(iso, (*doubts, *_weekday_doubts(text, iso, weekdays, languages)))
+
+
+def _weekday_doubts(text: str, iso: str, weekdays: list[str],
+                    languages: tuple[str, ...]) -> tuple[str, ...]:
+    """A weekday written beside the date that is not the date's own: one of them is wrong."""
+    actual = date.fromisoformat(iso).weekday()
+    wrong = [word for word in weekdays if weekday_number(word, languages) not in (None, actual)]
+    if not wrong and all(weekday_number(word, languages) is not None for word in weekdays):
+        return ()
+    named = wrong[0] if wrong else weekdays[0]
+    return (f"date {text}: {named!r} is not the weekday of {iso} "
+            f"({date.fromisoformat(iso).strftime('%A')})",)
 
 
 def _ignorable(word: str, after_number: bool) -> bool:
     """Filler words ('de', 'of') and ordinal endings ('1er', '14th') between date parts."""
     folded = word.casefold().rstrip(".")
-    return folded in _FILLERS or (after_number and folded in {"st", "nd", "rd", "th", "er"})
+    return folded in _FILLERS or (after_number and folded in _ORDINAL_WORDS)
 
 
 def _day_and_year(numbers: list[str]) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""Month names in many languages, from the Unicode CLDR data that babel ships.
+"""Month and weekday names in many languages, from the Unicode CLDR data that babel ships.
 
 Typing month names by hand misses forms ("févr.", "mrt", "Sept."); CLDR has the wide and
 abbreviated names per language, kept current by the Unicode consortium. Babel is imported
@@ -60,3 +60,23 @@ def _cldr_months(language: str) -> list[tuple[str, int]]:
 def month_number(word: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> int | None:
     """The month a word names ('maart' -> 3, 'Juil.' -> 7), or None."""
     return month_names(languages).get(fold(word))
+
+
+@cache
+def weekday_names(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> dict[str, int]:
+    """Folded weekday name or abbreviation -> weekday (Monday 0), where languages agree."""
+    from babel import Locale
+
+    names: dict[str, set[int]] = {}
+    for language in languages:
+        days = Locale.parse(language).days
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in days[context][width].items():
+                    names.setdefault(fold(name), set()).add(number)
+    return {name: next(iter(numbers)) for name, numbers in names.items() if len(numbers) == 1}
+
+
+def weekday_number(word: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> int | None:
+    """The weekday a word names ('Mardi' -> 1, 'Thu.' -> 3), or None."""
+    return weekday_names(languages).get(fold(word))

@@ -26,6 +26,10 @@ from bots.values.months import check_language, month_number
     ("14th March 2026", "2026-03-14"),
     ("2026-03-14", "2026-03-14"),
     ("13/04/2026", "2026-04-13"),            # only day first works: no doubt
+    ("Monday, 3 March 2025", "2025-03-03"),  # a weekday that fits is no doubt
+    ("lundi 3 mars 2025", "2025-03-03"),
+    ("lunes, 3 de marzo de 2025", "2025-03-03"),
+    ("1º de marzo de 2025", "2025-03-01"),
 ])
 def test_dates_without_a_format_read_in_many_languages(text: str, iso: str) -> None:
     assert read_date(text) == (iso, ())
@@ -95,3 +99,15 @@ def test_unknown_languages_are_refused() -> None:
     assert check_language("sv") == "sv"
     with pytest.raises(ValueError, match="unknown language 'xx'"):
         check_language("xx")
+
+
+@pytest.mark.parametrize(("text", "formats"), [
+    ("Tuesday, 3 March 2025", ()),
+    ("Fri 3 March 2025", ("dddd D MMMM YYYY",)),
+    ("Di., 3. März 2025", ()),
+])
+def test_a_weekday_that_is_not_the_dates_own_is_a_doubt(text: str,
+                                                         formats: tuple[str, ...]) -> None:
+    value, doubts = read_date(text, formats)
+    assert value == "2025-03-03"
+    assert len(doubts) == 1 and "is not the weekday of 2025-03-03 (Monday)" in doubts[0]
