@@ -60,11 +60,29 @@ class Reading:
 
 
 def header_hits(page: Page, rule: TableRule) -> Iterator[tuple[int, list[Column]]]:
-    """Each line of a page that is the rule's header, with the columns it defines."""
+    """Where the rows begin below each header of a page, with the columns it defines.
+
+    A header is one line holding a label of every column, or two close lines that do
+    together ('Unit' over 'price'): then each label is read down its cell.
+    """
     for index, line in enumerate(page.lines):
-        spans = label_spans(line, rule)
-        if spans is not None:
-            yield index, with_reach(header_columns(line, spans))
+        for size, header in ((1, line), (2, two_line_header(page, index))):
+            spans = label_spans(header, rule) if header is not None else None
+            if header is not None and spans is not None:
+                yield index + size, with_reach(header_columns(header, spans))
+                break
+
+
+def two_line_header(page: Page, index: int) -> Line | None:
+    """A line and the close line below it as one, each cell's words read top to bottom."""
+    if index + 1 >= len(page.lines):
+        return None
+    upper, lower = page.lines[index], page.lines[index + 1]
+    if lower.top - upper.bottom > upper.bottom - upper.top:
+        return None
+    cells = cells_of(sorted(upper.words + lower.words, key=lambda word: word.x0))
+    ordered = [word for cell in cells for word in sorted(cell, key=lambda w: (w.top, w.x0))]
+    return Line(upper.page, ordered)
 
 
 def label_spans(line: Line, rule: TableRule) -> dict[str, tuple[int, int]] | None:
@@ -125,10 +143,11 @@ def position_columns(rule: TableRule) -> list[Column]:
 
 
 def cells_of(words: list[Word]) -> list[list[Word]]:
-    """Words of a line grouped into cells: a gap wider than CELL_GAP heights starts a cell."""
+    """Words (left to right) grouped into cells: a gap wider than CELL_GAP heights after the
+    cell's right edge starts a new one (words of two lines may overlap)."""
     cells: list[list[Word]] = []
     for word in words:
-        if cells and word.x0 - cells[-1][-1].x1 <= CELL_GAP * word.height:
+        if cells and word.x0 - max(w.x1 for w in cells[-1]) <= CELL_GAP * word.height:
             cells[-1].append(word)
         else:
             cells.append([word])

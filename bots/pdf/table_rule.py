@@ -47,7 +47,8 @@ class TableRule(BaseModel):
     header: dict[str, list[str]] = Field(default_factory=dict, description=(
         "Output column name -> the header label(s) printed above it, e.g. "
         "{quantity: ['Qty', 'Quantity']}; a line holding a label of every column is the "
-        "header. Matched word by word, ignoring case and trailing colons. A cell goes to the "
+        "header (or two close lines: 'Unit' printed over 'price' matches 'Unit price'). "
+        "Matched word by word, ignoring case and trailing colons. A cell goes to the "
         "header it sits under; a right-aligned number under a left-aligned label goes to the "
         "column whose label starts left of it. Give `header` or `columns`."))
     columns: dict[str, tuple[float, float]] = Field(default_factory=dict, description=(

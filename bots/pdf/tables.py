@@ -72,8 +72,8 @@ def page_part(page: Page, rule: TableRule, hints: ValueRule, going_on: list[Colu
 def begin_of(page: Page, rule: TableRule) -> tuple[int, list[Column]] | None:
     """The line index the rows start at below a header or `start` line, with the columns."""
     if rule.header:
-        for index, columns in header_hits(page, rule):
-            return index + 1, columns
+        for begin, columns in header_hits(page, rule):
+            return begin, columns
         return None
     for index, line in enumerate(page.lines):
         if line_starts_with(line, rule.start):

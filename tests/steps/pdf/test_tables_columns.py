@@ -111,3 +111,16 @@ def test_a_description_line_goes_to_the_row_it_sits_closer_to(tmp_path: Path) ->
         "Kupferrohr 15 mm", "Heizkörper Typ 22, 600 x 1000 mm mit Ventileinsatz und Blindstopfen",
         "Montage"]
     assert [line["amount"] for line in lines] == ["37.50", "318.00", "95.00"]
+
+
+def test_a_header_printed_on_two_lines_is_read_down_its_cells(tmp_path: Path) -> None:
+    page: PageLines = [(712, [(70, "Article"), (300, "Qty"), (372, "Unit"), (470, "Line")]),
+                       (702, [(370, "price"), (470, "total")]),
+                       (686, [(70, "Hinge, brass"), (320, "6>"), (400, "3.10>"),
+                              (500, "18.60>")])]
+    rule = {"table": {"header": {"item": "Article", "quantity": "Qty",
+                                 "unit_price": "Unit price", "amount": "Line total"},
+                      "types": {"quantity": "int", "unit_price": "amount",
+                                "amount": "amount"}}, "decimal": "."}
+    assert run(draw(tmp_path, page), {"lines": rule})["lines"] == [
+        {"item": "Hinge, brass", "quantity": 6, "unit_price": "3.10", "amount": "18.60"}]
