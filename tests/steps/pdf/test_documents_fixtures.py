@@ -32,13 +32,16 @@ def test_generating_twice_gives_identical_bytes(made: dict[str, tuple[bytes, dic
     assert all(3 <= len(records) <= 4 for _, _, records in LAYOUTS)
 
 
-def test_the_committed_fixtures_are_up_to_date(tmp_path: Path) -> None:
-    written = write_all(tmp_path)
-    stale = [path.name for path in written
-             for name in (path.name, f"{path.name}.truth.json")
-             if not (OUT / name).is_file()
-             or (OUT / name).read_bytes() != (tmp_path / name).read_bytes()]
+def test_the_committed_fixtures_are_up_to_date(
+        made: dict[str, tuple[bytes, dict[str, object]]], tmp_path: Path) -> None:
+    written = {path.name for path in write_all(tmp_path)}
+    assert written == set(made)
+    stale = [name for name, (content, _) in made.items()
+             for file in (name, f"{name}.truth.json")
+             if not (OUT / file).is_file()
+             or (OUT / file).read_bytes() != (tmp_path / file).read_bytes()]
     assert not stale, f"run `python -m fixtures.make_documents` to refresh: {stale}"
+    assert sorted(path.name for path in OUT.glob("*.pdf")) == sorted(made)
 
 
 def test_truth_is_normalized(made: dict[str, tuple[bytes, dict[str, object]]]) -> None:
