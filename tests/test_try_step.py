@@ -154,3 +154,52 @@ def test_the_shipped_claims_recipe_from_the_shell():
     assert result.returncode == 1, result.stderr
     assert "layout: acme" in result.stdout and "POLICY_MISSING" in result.stdout
     assert "'Maria Keller'" in result.stdout and "Traceback" not in result.stderr
+
+
+TABLE_RECIPE = """\
+recipe: try-table
+source: {folder: inbox}
+steps:
+  - id: invoice
+    uses: pdf.extract_fields
+    with:
+      path: ${item.path}
+      layouts:
+        - name: globex
+          when: ["Globex"]
+          fields:
+            lines:
+              table:
+                header: {item: Item, quantity: Qty, amount: Amount}
+                types: {quantity: int, amount: amount}
+                totals: {total: Total}
+                sum: amount
+"""
+
+
+@pytest.mark.parametrize(("total", "code", "verdict"), [
+    ("14.50", 0, "add up to total: ok"),
+    ("15.00", 1, "add up to total: FAILS: expected 15.00, found 14.50"),  # and LOW_CONFIDENCE
+])
+def test_a_table_shows_each_row_with_its_place_and_the_sum_check(tmp_path, recipe, capsys,
+                                                                 total, code, verdict):
+    recipe.write_text(TABLE_RECIPE, encoding="utf-8")
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True)
+    canvas.setFont("Helvetica", 10)
+    for y, (item, qty, amount) in zip((760, 740, 720, 700), [
+            ("Item", "Qty", "Amount"), ("Bolts", "2", "10.00"), ("Nuts", "3", "4.50"),
+            ("Total", "", total)], strict=True):
+        canvas.drawString(60, y, item)
+        canvas.drawString(300, y, qty)
+        canvas.drawRightString(500, y, amount)
+    canvas.drawString(60, 800, "Globex Corporation")
+    canvas.save()
+    path = tmp_path / "table.pdf"
+    path.write_bytes(buffer.getvalue())
+    assert main(["try", str(recipe), str(path)]) == code
+    out = capsys.readouterr().out
+    assert "lines                2 row(s)" in out
+    assert 'p1 top' in out and '{"item": "Bolts", "quantity": 2, "amount": "10.00"}' in out
+    assert verdict in out
+    assert ("LOW_CONFIDENCE" in out) == bool(code)

@@ -15,6 +15,7 @@ from bots.kernel.errors import BotError
 from bots.recipe.phases import Step
 
 BOOKKEEPING = ("partial", "problems", "layouts")  # details shown elsewhere in the report
+SHOWN = ("_layout", "_provenance", "_confidence", "_checks")  # other `_` keys: as they are
 
 
 def outcome_data(recipe: str, step: Step, file: str, result: Any,
@@ -27,6 +28,9 @@ def outcome_data(recipe: str, step: Step, file: str, result: Any,
             "ok": error is None, "layout": read.get("_layout"), "values": values,
             "provenance": read.get("_provenance") or {},
             "confidence": read.get("_confidence") or {},
+            "checks": read.get("_checks") or {},
+            "other": {key: value for key, value in read.items()
+                      if key.startswith("_") and key not in SHOWN},
             "problems": problems_of(error) if error else [],
             "layouts": error.details.get("layouts", []) if error else [],
             "fields_read": sum(value is not None for value in values.values())}
@@ -58,6 +62,8 @@ def as_text(data: dict[str, Any]) -> str:
     for name, value in data["values"].items():
         out += field_text(name, value, data["provenance"].get(name),
                           data["confidence"].get(name))
+    out += checks_text(data["checks"])
+    out += [f"  {key}: {json.dumps(value, default=str)}" for key, value in data["other"].items()]
     for layout in data["layouts"]:  # no layout fitted: what each one lacked
         found = f" (found {', '.join(map(repr, layout['found']))})" if layout["found"] else ""
         out.append(f"  layout {layout['name']}: missing "
@@ -73,15 +79,36 @@ def as_text(data: dict[str, Any]) -> str:
 
 def field_text(name: str, value: Any, where: Any, confidence: Any) -> list[str]:
     """A field's value, its confidence, and where it came from (one line per table row)."""
-    shown = f"{len(value)} row(s)" if isinstance(value, list) else repr(value)
-    lines = [f"  {name:<20} {shown}{confidence_text(confidence)}"]
     if isinstance(value, list):
-        places = where if isinstance(where, list) else [None] * len(value)
-        for number, (row, place) in enumerate(zip(value, places, strict=False), 1):
-            lines.append(f"      row {number}: {json.dumps(row, default=str)}")
-            lines += place_text(place, indent=10)
-    else:
-        lines += place_text(where, indent=6)
+        return table_text(name, value, where, confidence)
+    return [f"  {name:<20} {value!r}{confidence_text(confidence)}",
+            *place_text(where, indent=6)]
+
+
+def table_text(name: str, rows: list[Any], where: Any, confidence: Any) -> list[str]:
+    """A table: its rule once, then each row with its page and top."""
+    places = where if isinstance(where, list) else []
+    rule = next((place.get("rule") for place in places if isinstance(place, dict)), "?")
+    lines = [f"  {name:<20} {len(rows)} row(s){confidence_text(confidence)}",
+             f"      by {rule}"]
+    for number, row in enumerate(rows, 1):
+        place = places[number - 1] if number <= len(places) else None
+        at = (f"p{place.get('page')} top {(place.get('box') or [0, '?'])[1]}"
+              if isinstance(place, dict) else "")
+        lines.append(f"      row {number:<3} {at:<14} {json.dumps(row, default=str)}")
+    return lines
+
+
+def checks_text(checks: Any) -> list[str]:
+    """The cross-checks of tables and totals: 'ok' or what was expected."""
+    lines = []
+    for name, listed in (checks or {}).items():
+        for check in listed if isinstance(listed, list) else [listed]:
+            if not isinstance(check, dict):
+                continue
+            verdict = "ok" if check.get("ok") else (f"FAILS: expected {check.get('expected')}, "
+                                                    f"found {check.get('found')}")
+            lines.append(f"  check {name}: {check.get('check', '')}: {verdict}")
     return lines
 
 
