@@ -2,7 +2,8 @@
 
 A rule's `pattern:` picks the value out of the text its label points at, or, without a
 label, out of the first line (in reading order, on the rule's pages and region) where it
-matches. The value is the group named ``value``, else the first group, else the whole match.
+matches, else out of a page's lines read as one text (a sentence that wraps). The value is
+the group named ``value``, else the first group, else the whole match.
 `until:` ends a value that runs over lines at the first match of its text or regex.
 Both keep track of which words the value came from, so provenance boxes the right words.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from bots.pdf.document import Document
 from bots.pdf.find_label import inside, pages_for
-from bots.pdf.lines import Word, union_box
+from bots.pdf.lines import Page, Word, union_box
 from bots.pdf.rules import FieldRule
 
 
@@ -90,17 +91,30 @@ class Match:
 
 
 def pattern_anywhere(document: Document, rule: FieldRule) -> Match | None:
-    """The first line, in reading order on the rule's pages and region, where the pattern
-    matches."""
+    """The first match, in reading order on the rule's pages and region: on one line, else
+    (a sentence that wraps in a letter) across the page's lines read as one text."""
     assert rule.pattern is not None
     for page in pages_for(document, rule):
-        for line in page.lines:
-            words = [word for word in line.words if inside(union_box([word]), page, rule)]
-            if not words:
-                continue
-            text = joined([words])
-            picked = pick(rule.pattern, text.text)
-            if picked and picked[0]:
-                value, start, end = picked
-                return Match(value, page.number, text.words_between(start, end), line.text)
+        rows = [[word for word in line.words if inside(union_box([word]), page, rule)]
+                for line in page.lines]
+        for row in filter(None, rows):
+            found = match_in(rule.pattern, page, [row])
+            if found:
+                return found
+        found = match_in(rule.pattern, page, [row for row in rows if row])
+        if found:
+            return found
     return None
+
+
+def match_in(pattern: str, page: Page, rows: list[list[Word]]) -> Match | None:
+    """The pattern's value in some rows of a page, with its words and their lines' text."""
+    text = joined(rows)
+    picked = pick(pattern, text.text) if rows else None
+    if not picked or not picked[0]:
+        return None
+    value, start, end = picked
+    words = text.words_between(start, end)
+    source = "\n".join(line.text for line in page.lines
+                       if any(word in line.words for word in words))
+    return Match(value, page.number, words, source)

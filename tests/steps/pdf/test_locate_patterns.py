@@ -164,3 +164,17 @@ def test_until_ends_a_right_hand_value_on_its_own_line(tmp_path: Path) -> None:
     page = [(50, 760, "Form"), (50, 700, "Remarks: roof leak since May Phone 555 0101")]
     result = read(drawn(tmp_path, page), {"r": {"label": "Remarks:", "until": r"\bPhone\b"}})
     assert result["r"] == "roof leak since May"
+
+
+def test_a_pattern_alone_reads_a_sentence_that_wraps(tmp_path: Path) -> None:
+    letter = [(50, 760, "Form letter"), (50, 700, "Dear Sir, the water damage happened on 14"),
+              (50, 688, "March 2025 in the kitchen. Our policy MG-2024-"),
+              (50, 676, "00417 covers it.")]
+    path = drawn(tmp_path, letter)
+    result = read(path, {
+        "loss_date": {"pattern": r"on (?P<value>\d{1,2} [A-Z][a-z]+ \d{4})", "type": "date"},
+        "policy": {"pattern": r"MG-\d{4}-\d{5}"},
+        "room": {"pattern": r"in the (\w+)"}})
+    assert (result["loss_date"], result["policy"], result["room"]) == (
+        "2025-03-14", "MG-2024-00417", "kitchen")
+    assert result["_provenance"]["loss_date"]["text"].count("\n") == 1  # both lines kept
