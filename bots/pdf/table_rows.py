@@ -18,7 +18,13 @@ from bots.pdf.lines import Line, Page, Word, union_box
 from bots.pdf.table_cells import reads_as
 from bots.pdf.table_columns import Reading, line_cells
 from bots.pdf.table_rule import TableRule
-from bots.pdf.table_totals import TotalLine, line_starts_with, total_line, totals_below
+from bots.pdf.table_totals import (
+    TotalLine,
+    line_starts_with,
+    row_like,
+    total_line,
+    totals_below,
+)
 
 
 @dataclass
@@ -88,8 +94,8 @@ def part_end(previous: Line | None, line: Line, reading: Reading, has_rows: bool
     if previous is not None and line.top - previous.bottom > rule.max_row_gap * (
             previous.bottom - previous.top):
         return "gap"
-    if line_starts_with(line, rule.stop):
-        return "stop"
+    if line_starts_with(line, rule.stop) and not row_like(line, reading):
+        return "stop"  # a row whose description starts with a stop label stays a row
     if total_line(line, reading) is not None:
         return "totals"
     return ""

@@ -10,7 +10,7 @@ from tests.steps.pdf.tables_pdfs import PageLines, draw, plain, refused, run
 HEADER = (700, [(40, "Description"), (340, "Qty>"), (440, "Unit price>"), (555, "Amount>")])
 TOTALS = {"subtotal": ["Subtotal", "Net"], "tax": ["VAT", "Tax"],
           "total": ["Total", "Amount due"]}
-ENGLISH = {"table": {"header": {"description": "Description", "quantity": "Qty",
+ENGLISH: dict[str, Any] = {"table": {"header": {"description": "Description", "quantity": "Qty",
                                 "unit_price": "Unit price", "amount": "Amount"},
                      "types": {"quantity": "int", "unit_price": "amount", "amount": "amount"},
                      "totals": TOTALS, "sum": "amount"}, "decimal": "."}
@@ -61,11 +61,20 @@ def test_lines_that_do_not_add_up_go_to_review_with_what_was_read(tmp_path: Path
     assert output["_confidence"]["lines"]["score"] < 1.0
 
 
-def test_a_total_not_printed_is_null_and_its_check_is_left_out(tmp_path: Path) -> None:
-    page = [line for line in english() if not line[1][0][1].startswith(("Subtotal", "VAT"))]
+def test_without_a_subtotal_the_lines_and_the_tax_add_up_to_the_total(tmp_path: Path) -> None:
+    page = [line for line in english() if not line[1][0][1].startswith("Subtotal")]
     output = run(draw(tmp_path, page), {"lines": ENGLISH})
-    assert (output["subtotal"], output["tax"], output["total"]) == (None, None, "270.60")
-    assert "_checks" not in output  # the lines add up to the first total, which is missing
+    assert (output["subtotal"], output["tax"], output["total"]) == (None, "45.10", "270.60")
+    (lines_check,) = output["_checks"]["lines"]  # subtotal + tax = total cannot be made
+    assert lines_check == {"check": "lines' amount + tax add up to total", "ok": True,
+                           "expected": "270.60", "found": "270.60"}
+
+
+def test_a_row_starting_with_a_stop_label_is_still_a_row(tmp_path: Path) -> None:
+    rule = {**ENGLISH, "table": {**ENGLISH["table"], "stop": ["Total", "Thank you"]}}
+    output = run(draw(tmp_path, english()), {"lines": rule})
+    assert [line["quantity"] for line in output["lines"]] == [2, 1]
+    assert output["total"] == "270.60"
 
 
 GERMAN = {"table": {"header": {"description": "Bezeichnung", "quantity": "Menge",
