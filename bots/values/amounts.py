@@ -4,8 +4,9 @@ A plain space between digit groups is not a thousands separator unless the rule 
 ``thousands: " "``: on a line item "1 278.61" is a quantity and a price, and reading it as
 1278.61 would key a wrong value silently. A no-break or thin space (French "1 278,61") groups
 thousands only between groups of exactly three digits. Negative amounts may be written
-"-12.50", "(12.50)" or "12.50-". Without declared separators the mark is read from the text,
-and a lone separator before three digits ("1.250") is reported as a doubt.
+"-12.50", "(12.50)" or "12.50-" ("1.250,-" is whole units, 1250.00). Without declared
+separators the mark is read from the text, and a lone separator before three digits ("1.250")
+is reported as a doubt.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ SEPARATORS = (".", ",", " ", "'", "none")
 SPACES = " \u00a0\u202f\u2009"
 _BODY = re.compile(r"\d[\d.,'’" + SPACES + r"]*")
 _SPACE_RUN = re.compile(f"[{SPACES}]+")
+_NO_CENTS = re.compile(r"(?<=\d)([.,])[-–—]{1,2}$")
 _LAKH = {"INR", "PKR", "NPR", "LKR"}  # 12,34,567.00: groups of two above the thousands
 
 
@@ -63,6 +65,7 @@ def _currency(text: str, default: str) -> tuple[str, str, list[str]]:
 def _sign(text: str, source: str) -> tuple[bool, str]:
     """Whether the amount is negative, and its digits: -12.50, (12.50), 12.50-, − 12.50."""
     negative = False
+    text = _NO_CENTS.sub(r"\g<1>00", text)  # "1.250,-" is 1250.00, not a negative
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
     if text and text[0] in "-−+":
@@ -114,7 +117,8 @@ def _number(digits: str, decimal: str | None, thousands: str | None, currency: s
     groups = [group for part in whole.split("'") for group in
               (part.split(grouping) if grouping else [part])]
     bad_fraction = bool(fraction) and not fraction.isdigit()
-    if bad_fraction or not all(groups) or not _grouped(groups, currency):
+    if bad_fraction or not all(group.isdigit() for group in groups) or not _grouped(
+            groups, currency):
         raise ValueError(f"{source!r} has misplaced separators for decimal {mark or 'none'!r} "
                          f"and thousands {grouping or 'none'!r}; declare `decimal` and "
                          f"`thousands` on the rule to match the document")
@@ -131,6 +135,8 @@ def _marks(digits: str, decimal: str | None, thousands: str | None, source: str,
         decimal, group = _guess(digits, thousands, source, doubts)
     elif not group and thousands is None:
         group = "," if decimal == "." else "."
+    if thousands == "none":
+        group = ""
     return (decimal if decimal in digits else ""), group
 
 

@@ -43,6 +43,9 @@ NBSP, THIN = "\u00a0", "\u202f"
     ("HK$ 99", {}, "99.00", "HKD"),
     ("1250 SEK", {}, "1250.00", "SEK"),
     ("12", {"default_currency": "GBP"}, "12.00", "GBP"),
+    ("€ 1.250,-", {}, "1250.00", "EUR"),                 # whole units, not a negative
+    ("Fr. 12.–", {}, "12.00", "CHF"),
+    ("1250.00", {"thousands": "none"}, "1250.00", ""),
 ])
 def test_amounts_read_by_their_separators(text: str, hints: dict[str, Any], amount: str,
                                           currency: str) -> None:
@@ -70,6 +73,8 @@ def test_a_declared_space_still_needs_groups_of_three() -> None:
     ("1.250.00", {}, "misplaced separators"),
     ("12,34,567.00", {}, "misplaced separators"),         # lakh grouping without rupees
     ("1,234.50", {"decimal": ","}, "misplaced separators"),
+    ("1,250.00", {"thousands": "none"}, "misplaced separators"),
+    ("1.250,50", {"thousands": "none"}, "misplaced separators"),
     ("", {}, "not an amount"),
     ("twelve", {}, "not an amount"),
 ])
