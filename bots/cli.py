@@ -82,6 +82,9 @@ def _author_parsers(commands: Any) -> None:
     pdf.add_argument("--json", action="store_true", help="JSON for machines")
     pdf.add_argument("--png", metavar="OUT", help="also draw the page (the first shown) with "
                      "its word boxes and line numbers to OUT")
+    pdf.add_argument("--ocr", nargs="?", const="eng", metavar="LANGS", help="read pages "
+                     "without a text layer through OCR, in these Tesseract languages "
+                     "(default eng; e.g. --ocr eng,deu)")
     tried = commands.add_parser("try", help="run one pdf step's rules on one file: values, "
                                 "provenance, confidence, every problem; nothing recorded")
     tried.add_argument("recipe", help="a recipe name (recipes/NAME.yaml) or a recipe file")
@@ -160,7 +163,8 @@ def _author(args: argparse.Namespace) -> int:
     if args.command == "pdf":
         from bots.commands.pdf_show import show_pdf
 
-        return show_pdf(args.file, page=args.page, as_json=args.json, png=args.png)
+        return show_pdf(args.file, page=args.page, as_json=args.json, png=args.png,
+                        ocr=args.ocr)
     from bots.commands.try_step import try_step
 
     return try_step(args.recipe, args.file, step_id=args.step, as_json=args.json)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -184,3 +185,32 @@ def test_an_embedded_invoice_is_listed_by_the_paths_rules_use(tmp_path, capsys):
 def test_a_pdf_without_an_invoice_has_no_einvoice_section(tmp_path, capsys):
     _, out, _ = show(capsys, str(drawn(tmp_path, [[(60, 760, "Invoice INV-9")]])), "--json")
     assert "einvoice" not in json.loads(out)
+
+
+def scan(tmp_path: Path) -> Path:
+    """A page of text rendered to an image and wrapped in a PDF: no text layer left."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+
+    text = drawn(tmp_path, [[(60, 760, "Member number: SH-1002-331")]], name="text.pdf")
+    image = pdfium.PdfDocument(str(text))[0].render(scale=300 / 72).to_pil()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True, pagesize=(595.0, HEIGHT))
+    canvas.drawImage(ImageReader(image), 0, 0, width=595.0, height=HEIGHT)
+    canvas.save()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract (setup)")
+def test_a_scan_is_read_through_ocr_with_word_confidence(tmp_path, capsys):
+    path = scan(tmp_path)
+    code, _, err = show(capsys, str(path))
+    assert code == 2 and "no text layer" in err and "`pdf show FILE --ocr`" in err
+    code, out, _ = show(capsys, str(path), "--ocr", "eng", "--json")
+    assert code == 0
+    [line] = json.loads(out)["pages"][0]["lines"]
+    assert line["text"] == "Member number: SH-1002-331"
+    assert all(0.5 < word["confidence"] <= 1 for word in line["words"])
+    assert line["words"][0]["x0"] == pytest.approx(60, abs=3)  # points, not pixels

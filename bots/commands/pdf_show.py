@@ -18,24 +18,31 @@ from bots.commands.pdf_xml import embedded_invoice, xml_text
 from bots.kernel.errors import BotError
 from bots.pdf.document import Document, load_document
 from bots.pdf.lines import Line, Page, Word
+from bots.pdf.ocr import OcrSettings
 
 EXIT_OK, EXIT_BAD_FILE = 0, 2
 COLUMN_GAP = 24.0  # the rules' default `max_gap`: a wider gap starts another column
 
 
 def show_pdf(file: str, *, page: int | None = None, as_json: bool = False,
-             png: str | None = None) -> int:
-    """Print a PDF's lines, words, form fields (and embedded invoice); draw a page if asked."""
+             png: str | None = None, ocr: str | None = None) -> int:
+    """Print a PDF's lines, words, form fields (and embedded invoice); draw a page if asked.
+
+    With `ocr` (Tesseract languages, e.g. 'eng,deu'), pages without a text layer are read
+    through OCR as a step with `ocr: {languages: [...]}` reads them, each word's confidence
+    shown."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the author's
     try:
-        document = load_document(Path(file))
+        document = load_document(Path(file), ocr=ocr_settings(ocr))
         pages = pick_pages(document, page)
         if png:
             from bots.commands.pdf_png import draw_page
 
             draw_page(document, pages[0].number, Path(png))
     except BotError as error:
-        fail(error.message)
+        hint = ("; `pdf show FILE --ocr` shows what OCR reads"
+                if error.code == "NO_TEXT_LAYER" and ocr is None else "")
+        fail(error.message + hint)
         return EXIT_BAD_FILE
     data = describe(document, pages)
     if as_json:
@@ -46,6 +53,15 @@ def show_pdf(file: str, *, page: int | None = None, as_json: bool = False,
         say(f"drew page {pages[0].number} with its word boxes and line numbers to {png}",
             err=True)
     return EXIT_OK
+
+
+def ocr_settings(languages: str | None) -> OcrSettings | None:
+    """The OCR settings for `--ocr eng,deu`; None without the option."""
+    if languages is None:
+        return None
+    return OcrSettings.model_validate(
+        {"languages": [code.strip() for code in languages.replace("+", ",").split(",")
+                       if code.strip()] or ["eng"]})
 
 
 def pick_pages(document: Document, number: int | None) -> list[Page]:
@@ -66,7 +82,7 @@ def describe(document: Document, pages: list[Page]) -> dict[str, Any]:
         "file": str(document.path), "page_count": len(document.pages),
         "pages": [page_data(page) for page in pages],
         "form_fields": [form_data(field) for field in form_fields(document)]}
-    invoice = embedded_invoice(document.path)
+    invoice = embedded_invoice(document)
     if invoice is not None:
         data["einvoice"] = invoice
     return data

@@ -17,19 +17,25 @@ from typing import Any
 
 from pypdf import PdfReader
 
+from bots.pdf.document import Document
 from bots.pdf.einvoice_file import EmbeddedXml, find_embedded_xml, local_name
 from bots.pdf.einvoice_rule import NAMESPACES
 
 MAX_VALUES = 500  # an invoice of a thousand lines still prints in a screenful of pages
 
 
-def embedded_invoice(path: Path) -> dict[str, Any] | None:
+def embedded_invoice(document: Document) -> dict[str, Any] | None:
     """The embedded e-invoice's name, kind and values by path; None when the PDF has none."""
+    xml = getattr(document, "embedded_xml", None) or read_xml(document.path)
+    return None if xml is None else describe_xml(xml)
+
+
+def read_xml(path: Path) -> EmbeddedXml | None:
+    """The XML found in the file itself (for a reader that did not keep it)."""
     try:
-        xml = find_embedded_xml(PdfReader(io.BytesIO(path.read_bytes()), strict=False))
+        return find_embedded_xml(PdfReader(io.BytesIO(path.read_bytes()), strict=False))
     except Exception:  # the document loaded; a damaged attachment tree is no invoice
         return None
-    return None if xml is None else describe_xml(xml)
 
 
 def describe_xml(xml: EmbeddedXml) -> dict[str, Any]:
