@@ -5,8 +5,10 @@ and other form designers write them."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
@@ -17,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 class FormSpec:
     """What to put on a one-page (or longer) form: text lines and fields."""
 
-    lines: list[tuple[float, float, str]] = field(default_factory=list)
+    lines: Sequence[tuple[float, float, str]] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # name -> value
     boxes: dict[str, bool] = field(default_factory=dict)  # name -> ticked
     radios: dict[str, tuple[list[str], str | None]] = field(default_factory=dict)
@@ -52,7 +54,8 @@ def nest(data: bytes, names: dict[str, str]) -> bytes:
     """Move fields under parent fields so that their full names are the qualified ones."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     parents: dict[str, DictionaryObject] = {}
-    for annotation in writer.pages[0]["/Annots"]:
+    annotations: Any = writer.pages[0]["/Annots"]
+    for annotation in annotations:
         widget = annotation.get_object()
         qualified = names.get(str(widget.get("/T", "")))
         if qualified:
@@ -60,7 +63,7 @@ def nest(data: bytes, names: dict[str, str]) -> bytes:
             widget[NameObject("/T")] = TextStringObject(last)
             parent = parent_for(writer, parents, path)
             widget[NameObject("/Parent")] = parent.indirect_reference
-            parent["/Kids"].append(widget.indirect_reference)
+            kids(parent).append(widget.indirect_reference)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -77,9 +80,16 @@ def parent_for(writer: PdfWriter, parents: dict[str, DictionaryObject],
         if len(path) > 1:
             above = parent_for(writer, parents, path[:-1])
             node[NameObject("/Parent")] = above.indirect_reference
-            above["/Kids"].append(node.indirect_reference)
+            kids(above).append(node.indirect_reference)
         parents[key] = node
     return parents[key]
+
+
+def kids(node: DictionaryObject) -> ArrayObject:
+    """A parent field's /Kids array."""
+    found = node["/Kids"]
+    assert isinstance(found, ArrayObject)
+    return found
 
 
 def write(tmp_path: Path, spec: FormSpec, name: str = "form.pdf") -> Path:

@@ -150,7 +150,8 @@ def test_a_group_of_nested_boxes_by_short_names(tmp_path: Path) -> None:
 def test_the_form_lists_full_names_kinds_and_states(nested: Path, tmp_path: Path) -> None:
     form = load_document(nested).form
     assert {field.name for field in form} >= {POLICY, "claim.loss.date"}
-    assert form.field(POLICY) is not None and form.field(POLICY).short_name == "policyNumber"
+    policy = form.field(POLICY)
+    assert policy is not None and policy.short_name == "policyNumber"
     boxes = write(tmp_path, FormSpec(lines=HEADER, boxes={"a": True, "b": False}), "b.pdf")
     states = {field.name: (field.kind, field.checked) for field in load_document(boxes).form}
     assert states == {"a": ("checkbox", True), "b": ("checkbox", False)}
