@@ -15,7 +15,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from bots.values.currencies import find_currencies, settle
+from bots.values.currencies import agree, find_currencies, settle
 
 SEPARATORS = (".", ",", " ", "'", "none")
 SPACES = " \u00a0\u202f\u2009"
@@ -52,14 +52,12 @@ def read_amount(text: str, *, decimal: str | None = None, thousands: str | None 
 def _currency(text: str, default: str) -> tuple[str, str, list[str]]:
     """The currency named in the text (settled against the default) and the text without it."""
     marks = find_currencies(text)
-    if len(marks) > 1:
-        raise ValueError(f"{text!r} names more than one currency "
-                         f"({', '.join(mark.written for mark in marks)})")
     if not marks:
         return "", text, []
-    mark = marks[0]
-    code, doubts = settle(mark, default)
-    return code, text[:mark.start] + " " + text[mark.end:], list(doubts)
+    code, doubts = settle(agree(marks, text), default)
+    for mark in reversed(marks):  # from the end, so the earlier positions stay right
+        text = text[:mark.start] + " " + text[mark.end:]
+    return code, text, list(doubts)
 
 
 def _sign(text: str, source: str) -> tuple[bool, str]:

@@ -31,6 +31,9 @@ AMBIGUOUS = {
     "¥": ("JPY", "CNY"), "Rs": ("INR", "PKR", "LKR", "NPR", "MUR"),
     "Rs.": ("INR", "PKR", "LKR", "NPR", "MUR"),
 }
+# codes also read in lower or title case ('eur 12,50', '12 Eur'): no common word spells them
+ANY_CASE = frozenset({"EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "CNY", "HKD",
+                      "SGD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "INR", "BRL", "MXN", "ZAR"})
 CODE_EXAMPLES = "an ISO 4217 code such as EUR, USD, GBP, CHF, CAD, INR"
 
 
@@ -63,10 +66,10 @@ def check_code(code: str) -> str:
 
 @cache
 def _marker() -> re.Pattern[str]:
-    """One pattern for every symbol (longest first) and every three-capital word."""
+    """One pattern for every symbol (longest first) and every three-letter word."""
     symbols = sorted([*SYMBOLS, *AMBIGUOUS], key=len, reverse=True)
     alternatives = [_bounded(symbol) for symbol in symbols]
-    return re.compile("|".join([*alternatives, r"(?<![^\W\d_])[A-Z]{3}(?![^\W\d_])"]))
+    return re.compile("|".join([*alternatives, r"(?<![^\W\d_])[A-Za-z]{3}(?![^\W\d_])"]))
 
 
 def _bounded(symbol: str) -> str:
@@ -80,7 +83,8 @@ def _bounded(symbol: str) -> str:
 
 
 def find_currencies(text: str) -> list[Mark]:
-    """Every currency symbol or ISO code in the text (capital words that are no code skipped)."""
+    """Every currency symbol or ISO code in the text (three-letter words that are no code
+    skipped)."""
     marks = []
     for match in _marker().finditer(text):
         written = match.group()
@@ -95,7 +99,21 @@ def _candidates(written: str) -> tuple[str, ...]:
         return AMBIGUOUS[written]
     if written in SYMBOLS:
         return (SYMBOLS[written],)
-    return (written,) if written in iso_codes() else ()
+    code = written.upper()
+    if written != code and code not in ANY_CASE:  # 'all', 'top', 'pen' are words first
+        return ()
+    return (code,) if code in iso_codes() else ()
+
+
+def agree(marks: list[Mark], text: str) -> Mark:
+    """One mark for several that name the same currency ('$12.00 USD' is USD), else an error."""
+    common = set(marks[0].candidates).intersection(*(mark.candidates for mark in marks[1:]))
+    if not common:
+        raise ValueError(f"{text!r} names more than one currency "
+                         f"({', '.join(mark.written for mark in marks)})")
+    narrowest = min(marks, key=lambda mark: len(mark.candidates))
+    return narrowest._replace(candidates=tuple(code for code in narrowest.candidates
+                                               if code in common))
 
 
 def settle(mark: Mark, default: str) -> Read:

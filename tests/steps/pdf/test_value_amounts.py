@@ -46,6 +46,10 @@ NBSP, THIN = "\u00a0", "\u202f"
     ("€ 1.250,-", {}, "1250.00", "EUR"),                 # whole units, not a negative
     ("Fr. 12.–", {}, "12.00", "CHF"),
     ("1250.00", {"thousands": "none"}, "1250.00", ""),
+    ("$12.00 USD", {}, "12.00", "USD"),                  # symbol and code agree: no doubt
+    ("€ 12 EUR", {}, "12.00", "EUR"),
+    ("kr 12 NOK", {}, "12.00", "NOK"),
+    ("eur 12,50", {}, "12.50", "EUR"),
 ])
 def test_amounts_read_by_their_separators(text: str, hints: dict[str, Any], amount: str,
                                           currency: str) -> None:
@@ -70,6 +74,7 @@ def test_a_declared_space_still_needs_groups_of_three() -> None:
     ("1 250,00 € TTC", {}, "'TTC' beside the figures is no currency"),
     ("VAT 12.00", {}, "clean: {remove: ['VAT']}"),
     ("EUR 12 USD", {}, "more than one currency"),
+    ("$ 12 EUR", {}, r"more than one currency \(\$, EUR\)"),
     ("1.250.00", {}, "misplaced separators"),
     ("12,34,567.00", {}, "misplaced separators"),         # lakh grouping without rupees
     ("1,234.50", {"decimal": ","}, "misplaced separators"),

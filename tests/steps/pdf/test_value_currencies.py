@@ -23,6 +23,8 @@ def test_the_iso_codes_are_a_real_list_without_common_words() -> None:
     ("Kroner 12 kr", ["SEK"]),
     ("EUROPE 12", []),            # a code inside a word is no code
     ("HK$ 99 and US$ 12", ["HKD", "USD"]),
+    ("eur 12,50 or 12 Chf", ["EUR", "CHF"]),   # major codes in any case
+    ("12 all, 3 top", []),                     # ALL and TOP only in capitals: words first
 ])
 def test_currencies_are_found_as_whole_symbols_and_codes(text: str, codes: list[str]) -> None:
     assert [mark.candidates[0] for mark in find_currencies(text)] == codes
