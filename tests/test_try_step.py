@@ -203,3 +203,9 @@ def test_a_table_shows_each_row_with_its_place_and_the_sum_check(tmp_path, recip
     assert 'p1 top' in out and '{"item": "Bolts", "quantity": 2, "amount": "10.00"}' in out
     assert verdict in out
     assert ("LOW_CONFIDENCE" in out) == bool(code)
+
+
+def test_the_file_tried_is_file_even_where_the_recipe_names_a_path(tmp_path, recipe, capsys):
+    recipe.write_text(RECIPE.replace("${item.path}", "fixed/elsewhere.pdf"), encoding="utf-8")
+    code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)))
+    assert code == 0 and data["values"]["number"] == "INV-2026-001"

@@ -112,7 +112,10 @@ def parameters(recipe: Recipe, step: Step, item: WorkItem) -> Any:
     """The step's `with:` resolved for this item and validated by the step's schema."""
     scope = {"item": item.as_refs(), "env": EnvScope(recipe.model.secrets)}
     try:
-        return step.type.params.model_validate(resolve(step.spec.with_, scope))
+        values = resolve(step.spec.with_, scope)
+        if "path" in step.type.params.model_fields:  # FILE, even where the recipe names one
+            values = {**values, "path": item.path}
+        return step.type.params.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
