@@ -2,9 +2,9 @@
 
 A ``format`` is written the way ops people read dates, not in strftime codes:
 
-    D     day, 1 or 2 digits, with an optional ordinal or dot: 3, 03, 3., 1er, 14th
-    DD    day, 2 digits
-    M     month, 1 or 2 digits            MM    month, 2 digits
+    D, DD day, with an optional ordinal or dot: 3, 03, 3., 1er, 14th
+    M, MM month number
+          (DD and MM say the order; a document that drops a leading zero still fits)
     MMM   a month name or abbreviation in the rule's languages: Jan, févr., mrt, März
     MMMM  the same (a full name or an abbreviation: documents mix them)
     YY    year, 2 digits: 00-69 are the 2000s, 70-99 the 1900s
@@ -32,8 +32,8 @@ _ORDINAL_WORDS = {"st", "nd", "rd", "th", "er", "re", "e", "º", "ª"}
 _TOKENS = {"dddd": r"(?P<weekday>[^\W\d_]+\.?)",
            "YYYY": r"(?P<year>\d{4})", "YY": r"(?P<year2>\d{2})",
            "MMMM": r"(?P<name>[^\W\d_]+\.?)", "MMM": r"(?P<name>[^\W\d_]+\.?)",
-           "MM": r"(?P<month>\d{2})", "M": r"(?P<month>\d{1,2})",
-           "DD": rf"(?P<day>\d{{2}}){_ORDINAL}", "D": rf"(?P<day>\d{{1,2}}){_ORDINAL}"}
+           "MM": r"(?P<month>\d{1,2})", "M": r"(?P<month>\d{1,2})",
+           "DD": rf"(?P<day>\d{{1,2}}){_ORDINAL}", "D": rf"(?P<day>\d{{1,2}}){_ORDINAL}"}
 _TOKEN = re.compile("|".join(_TOKENS))
 _FILLERS = {"de", "del", "of", "the", "le", "der", "den", "el", "il", "op", "am", "on"}
 _NUMERIC = re.compile(r"(\d{1,4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,4})")

@@ -38,6 +38,7 @@ def test_dates_without_a_format_read_in_many_languages(text: str, iso: str) -> N
 @pytest.mark.parametrize(("text", "formats", "iso"), [
     ("14 de marzo de 2025", ["D de MMMM de YYYY"], "2025-03-14"),
     ("03/04/2026", ["DD/MM/YYYY"], "2026-04-03"),
+    ("3/4/2026", ["DD/MM/YYYY"], "2026-04-03"),   # a dropped leading zero still fits
     ("03/04/2026", ["MM/DD/YYYY"], "2026-03-04"),
     ("10-Jan-25", ["DD-MMM-YY"], "2025-01-10"),
     ("10-jan-99", ["DD-MMM-YY"], "1999-01-10"),
