@@ -51,8 +51,10 @@ class OcrSettings(BaseModel):
     enabled: bool = Field(default=True, description=(
         "Read pages without a text layer through OCR; false keeps NO_TEXT_LAYER for scans."))
     languages: list[str] = Field(default=["eng"], min_length=1, description=(
-        "Tesseract language codes the documents are written in, e.g. [eng, deu]; setup "
-        "installs eng, deu, fra, nld, spa and ita. Each extra language costs time."))
+        "Tesseract language codes the documents are written in, e.g. [fra, deu]; setup "
+        "installs eng, deu, fra, nld, spa and ita. Order matters: put first the language "
+        "whose accents the values carry ([fra, deu] read 'Élodie', [deu, fra] 'Elodie'). "
+        "Each extra language costs time."))
     dpi: int = Field(default=300, ge=100, le=600, description=(
         "Resolution pages are rendered at for OCR; 300 suits printed forms."))
     timeout_s: float = Field(default=120, gt=0, description="Longest one page's OCR may take.")
