@@ -8,7 +8,8 @@
 A field rule then says ``type: vat_id``. The whole found text must match the pattern (a value
 with more around it is not that identifier); ``format`` writes the canonical form from the
 groups ({0} is the whole match, {1} the first group, {name} a named group). ``policy_number``
-is predefined (POL- and six digits) and a recipe may redefine it.
+is predefined (POL- and six digits) and a recipe may redefine it. ``check: iban`` or
+``check: luhn`` verifies the value's check digits.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import string
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bots.values import Read
+from bots.values.checksums import Check, passes
 
 
 class IdentifierRule(BaseModel):
@@ -38,6 +40,9 @@ class IdentifierRule(BaseModel):
         "Match letters in any case ('pol 100234' is POL-100234); false to match exactly."))
     upper: bool = Field(default=True, description=(
         "Write the value in capitals ('de123456789' -> 'DE123456789'); false keeps the case."))
+    check: Check | None = Field(default=None, description=(
+        "Check digits the value carries: iban (mod 97) or luhn (mod 10), e.g. check: iban; a "
+        "value that fails is invalid (a misread digit), never keyed."))
     example: str = Field(default="", description=(
         "A value as written on documents, e.g. 'POL 100234': checked against the pattern when "
         "the recipe loads and quoted in error messages."))
@@ -76,12 +81,16 @@ class IdentifierRule(BaseModel):
         match = self.compiled().fullmatch(cleaned)
         if match is None:
             example = f", e.g. {self.example!r}" if self.example else ""
-            raise ValueError(f"{text!r} is not a {name}: expected text matching "
+            raise ValueError(f"{text!r} is not a valid {name}: expected text matching "
                              f"{self.pattern!r}{example}")
         parts = [self._part(match.group(0))] + [self._part(group) for group in match.groups()]
         named = {key: self._part(value) for key, value in match.groupdict().items()}
         value = self.format.format(*parts, **named)
-        return Read(value.upper() if self.upper else value)
+        value = value.upper() if self.upper else value
+        if self.check and not passes(self.check, value):
+            raise ValueError(f"{text!r} fails its {self.check} check digits (a misread or "
+                             f"mistyped character?)")
+        return Read(value)
 
     def _part(self, value: str | None) -> str:
         if value is None:

@@ -99,7 +99,7 @@ def test_a_type_that_is_neither_built_in_nor_declared_names_layout_and_field() -
     ({"date": VAT}, "would hide the built-in type date"),
     ({"vat_id": {**VAT, "format": "{3}"}}, "uses {3} but the pattern has 2 group"),
     ({"vat_id": {**VAT, "pattern": "([A-Z"}}, "not a regular expression"),
-    ({"vat_id": {**VAT, "example": "12345"}}, "'12345' is not a identifier"),
+    ({"vat_id": {**VAT, "example": "12345"}}, "'12345' is not a valid identifier"),
     ({"vat_id": {**VAT, "colour": "red"}}, "Extra inputs"),
 ])
 def test_bad_identifier_declarations_are_refused(identifiers: dict[str, Any],
@@ -116,7 +116,7 @@ def test_policy_number_is_predefined_and_may_be_redefined() -> None:
                                                  "format": "P{1}{2}"}})
     assert redefined.layouts[0].fields["policy"][0].convert("policy", "123-4567") == {
         "policy": "P1234567"}
-    with pytest.raises(ValueError, match="is not a policy_number"):
+    with pytest.raises(ValueError, match="is not a valid policy_number"):
         redefined.layouts[0].fields["policy"][0].convert("policy", "POL-100234")
 
 
