@@ -40,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
     exceptions.add_argument("--all", action="store_true", help="retry: every open exception "
                             "(of --recipe, with a --code), e.g. after a rule change")
     exceptions.add_argument("--code", action="extend", nargs="+", metavar="CODE",
-                            help="retry --all: only items with this code (several allowed)")
+                            help="list, retry --all: only items with this code (several allowed)")
     exceptions.add_argument("--json", action="store_true", help="JSON for machines")
     exceptions.add_argument("--set", action="append", default=[], metavar="STEP.FIELD=VALUE",
                             help="retry: a corrected value (repeatable)")
@@ -199,7 +199,7 @@ def _exceptions(args: argparse.Namespace) -> int:
     from bots.commands.exceptions import list_exceptions, show_exception
 
     if args.action == "list":
-        return list_exceptions(recipe=args.recipe, as_json=args.json)
+        return list_exceptions(recipe=args.recipe, as_json=args.json, codes=args.code)
     if args.all or args.code:
         return _retry_all(args)
     if not args.item:

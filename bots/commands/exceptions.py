@@ -23,18 +23,19 @@ from bots.engine.progress import describe
 from bots.engine.resubmit import retry_item
 from bots.kernel.errors import CODES, BotError, RecipeError
 from bots.ledger import Ledger
-from bots.recipe import load_recipe
+from bots.ledger.actions import ActionError
+from bots.recipe import find_recipe, load_recipe
 from bots.secrets import load_dotenv
 from bots.terminal import printable
 
 ID_WIDTH = 10  # the first hex digits of an item's key: enough to tell items apart
 
 
-def list_exceptions(*, recipe: str | None = None, as_json: bool = False) -> int:
-    """Print every item in the exception queue, oldest first."""
-    ledger = Ledger(database_url())
-    rows = [row for row in ledger.find_items(recipe=recipe, status="exception")
-            if row["review_state"] == "open"]
+def list_exceptions(*, recipe: str | None = None, as_json: bool = False,
+                    codes: list[str] | None = None) -> int:
+    """Print every item in the exception queue (of `recipe`, with one of `codes`), oldest
+    first."""
+    rows = open_exceptions(recipe, codes)
     if as_json:
         print_json([_summary(row) for row in rows])
         return 0
@@ -59,12 +60,15 @@ def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who:
     every one is done, 1 when some are still exceptions, 2 when one was refused or a recipe
     does not load (then nothing is retried: run `check` first).
     """
-    ledger = Ledger(database_url())
     try:
-        rows = [row for row in ledger.find_items(recipe=recipe, status="exception")
-                if row["review_state"] == "open" and (not codes or row["code"] in codes)]
-    finally:
-        ledger.close()
+        recipe = recipe_name(recipe)
+    except RecipeError as error:
+        report_recipe_error(error)
+        return 2
+    except BotError as error:
+        fail(error.message)
+        return 2
+    rows = open_exceptions(recipe, codes)
     if not rows:
         print(f"No open exception matches ({_filters(recipe, codes)}); nothing retried.")
         return 0
@@ -72,6 +76,33 @@ def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who:
         return 2
     results = _retry_rows(rows, who, as_json)
     return _total(results, as_json)
+
+
+def open_exceptions(recipe: str | None, codes: list[str] | None) -> list[dict[str, Any]]:
+    """The open exceptions of `recipe` (all recipes when None) with one of `codes` (any)."""
+    ledger = Ledger(database_url())
+    try:
+        return [row for row in ledger.find_items(recipe=recipe, status="exception")
+                if row["review_state"] == "open" and (not codes or row["code"] in codes)]
+    finally:
+        ledger.close()
+
+
+def recipe_name(recipe: str | None) -> str | None:
+    """The recipe's name as the ledger keeps it. A recipe file is read for its name, and
+    refused unless it is the file a retry runs: recipes/NAME.yaml, found by that name."""
+    if recipe is None or not (recipe.endswith((".yaml", ".yml")) or Path(recipe).is_file()):
+        return recipe
+    name = load_recipe(recipe).name
+    try:
+        runs = find_recipe(name).resolve()
+    except RecipeError:
+        runs = None
+    if runs != Path(recipe).resolve():
+        raise ActionError(f"{recipe} is recipe {name}, but a retry runs recipes/{name}.yaml "
+                          "(items keep their recipe's name, not its file); make your change "
+                          f"there and retry with --recipe {name}")
+    return name
 
 
 def _filters(recipe: str | None, codes: list[str] | None) -> str:

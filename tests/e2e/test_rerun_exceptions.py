@@ -105,7 +105,17 @@ def test_retry_all_by_code_reads_the_fixed_layout_and_leaves_the_rest(batch: Pat
 
 
 def test_retry_all_of_a_recipe_reports_each_item_and_a_total(batch: Path) -> None:
-    retried = runner(batch, "exceptions", "retry", "--all", "--recipe", NAME, "--json")
+    listed = runner(batch, "exceptions", "list", "--code", "UNKNOWN_LAYOUT", "CORRUPT_PDF",
+                    "--json")
+    assert sorted(item["name"] for item in json.loads(listed.stdout)) == [
+        "claim-12-corrupt.pdf", "claim-18-bluebird.pdf"]
+    elsewhere = batch / "my-copy.yaml"  # the same recipe name, but not the file a retry runs
+    shutil.copy(batch / "recipes" / f"{NAME}.yaml", elsewhere)
+    refused = runner(batch, "exceptions", "retry", "--all", "--recipe", str(elsewhere))
+    assert refused.returncode == 2 and f"a retry runs recipes/{NAME}.yaml" in refused.stderr
+    assert all(row["audit"] == [] for row in items(batch).values())  # nothing was retried
+    retried = runner(batch, "exceptions", "retry", "--all", "--recipe",
+                     f"recipes/{NAME}.yaml", "--json")
     assert retried.returncode == 1, retried.stderr  # two are still exceptions
     report = json.loads(retried.stdout)
     assert (report["total"], report["done"], report["exception"]) == (3, 1, 2)
