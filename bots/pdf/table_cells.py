@@ -2,7 +2,8 @@
 
 Cells are typed by the same conversion as a single field (bots/pdf/value_types.py's
 ValueRule), with the field rule's hints (`decimal`, `dayfirst` ...), so a table and a field
-of one layout read "1.234,50" alike. A cell carries no currency field of its own.
+of one layout read "1.234,50" alike, and the same doubts (an ambiguous date, a guessed
+separator) lower the table's confidence. A cell carries no currency field of its own.
 """
 
 from __future__ import annotations
@@ -18,26 +19,36 @@ NO_CURRENCY = "XXX"  # ISO 4217's "no currency": lets an amount cell convert wit
 
 def typed_cell(text: str, kind: CellType, hints: ValueRule) -> Any:
     """One cell's normalized value (raises ValueError); empty text is None."""
+    return read_cell(text, kind, hints)[0]
+
+
+def read_cell(text: str, kind: CellType, hints: ValueRule) -> tuple[Any, tuple[str, ...]]:
+    """One cell's normalized value and the type's doubts about it (raises ValueError)."""
     text = " ".join(text.split())
     if not text:
-        return None
+        return None, ()
     if kind == "text":
-        return text
-    if kind == "date":
-        return convert(hints, "date", text)
-    amount = convert(hints, "amount", text)
-    if kind == "amount":
-        return amount
-    if Decimal(amount) != Decimal(amount).to_integral_value() or not text[-1].isdigit():
+        return text, ()
+    value, doubts = convert(hints, "date" if kind == "date" else "amount", text)
+    if kind != "int":
+        return value, doubts
+    if Decimal(value) != Decimal(value).to_integral_value() or not text[-1].isdigit():
         raise ValueError("expected a whole number, e.g. 12")
-    return int(Decimal(amount))
+    return int(Decimal(value)), doubts
 
 
-def convert(hints: ValueRule, kind: str, text: str) -> str:
-    """The text converted as a field of type ``kind`` with the rule's hints."""
+def convert(hints: ValueRule, kind: str, text: str) -> tuple[str, tuple[str, ...]]:
+    """The text converted as a field of type ``kind`` with the rule's hints, and the doubts
+    that matter for a cell (a cell keeps no currency, so which dollar a bare $ is does not)."""
     typing = hints.model_copy(update={
         "type": kind, "default_currency": hints.default_currency or NO_CURRENCY})
-    return typing.convert("cell", text)["cell"]
+    with_doubts = getattr(typing, "convert_with_doubts", None)
+    if with_doubts is None:
+        return typing.convert("cell", text)["cell"], ()
+    conversion = with_doubts("cell", text)
+    doubts = tuple(str(doubt) for doubt in conversion.doubts
+                   if not str(doubt).startswith("bare "))
+    return conversion.values["cell"], doubts
 
 
 def reads_as(text: str, kind: CellType, hints: ValueRule) -> bool:

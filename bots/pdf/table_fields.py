@@ -6,7 +6,9 @@ with typed cells, its provenance a list of {page, box, text, rule}, one per row;
 Every problem is kept, not only the first: a missing table (the rule's missing code), a row
 without its key or a cell that does not convert (FIELD_INVALID, naming the row, its page and
 the column) join the value fields' problems in ONE BusinessError (bots/pdf/problems.py) whose
-`partial` keeps every value and every row that was read.
+`partial` keeps every value and every row that was read. A cell read with a doubt, or a check
+that fails, lowers the table's confidence (bots/pdf/confidence.py), so the step's
+`min_confidence` sends it to review rather than keying it.
 """
 
 from __future__ import annotations
@@ -14,17 +16,16 @@ from __future__ import annotations
 from typing import Any
 
 from bots.kernel.errors import BusinessError
-from bots.pdf.confidence import lower
+from bots.pdf.confidence import TYPE_DOUBT, lower
 from bots.pdf.document import Document
 from bots.pdf.extract import choose_layout, extract
 from bots.pdf.problems import Problem, combined, problems_in
 from bots.pdf.rules import FieldRule, LayoutRules
-from bots.pdf.table_cells import typed_cell
 from bots.pdf.table_checks import table_checks
 from bots.pdf.table_rule import TableRule
-from bots.pdf.tables import RawRow, Table, read_table
+from bots.pdf.table_typing import problem, typed_rows
+from bots.pdf.tables import Table, read_table
 
-Rows = list[dict[str, Any]]
 CHECK_FAILED = 0.5  # confidence factor for a table or total whose check fails
 
 
@@ -65,12 +66,14 @@ def table_field(document: Document, name: str, rules: list[FieldRule],
     if not table.rows:
         result[name] = None
         return missing(name, rules, table)
-    rows, problems = typed_rows(name, rule, table.rows)
-    result[name] = rows
+    typed = typed_rows(name, rule, table.rows)
+    result[name] = typed.rows
     result["_provenance"][name] = [row.provenance(rule.describe()) for row in table.rows]
+    if typed.doubts:
+        lower(result, name, TYPE_DOUBT, doubts_reason(typed.doubts))
     keep_totals(rule.table, table, result)
-    record_checks(name, rule.table, rows, result)
-    return problems
+    record_checks(name, rule.table, typed.rows, result)
+    return typed.problems
 
 
 def first_table(document: Document, rules: list[FieldRule]) -> tuple[Table, FieldRule]:
@@ -98,52 +101,10 @@ def missing(name: str, rules: list[FieldRule], last: Table) -> list[Problem]:
     return [problem(name, rules[0].missing_code, message)]
 
 
-def typed_rows(name: str, rule: FieldRule, raw: list[RawRow]) -> tuple[Rows, list[Problem]]:
-    """Every row with its cells typed (a bad cell None) and a problem per bad cell."""
-    rows: Rows = []
-    problems: list[Problem] = []
-    for number, row in enumerate(raw, start=1):
-        typed, bad = typed_row(name, rule, row, number)
-        rows.append(typed)
-        problems += bad
-    return rows, problems
-
-
-def typed_row(name: str, rule: FieldRule, row: RawRow,
-              number: int) -> tuple[dict[str, Any], list[Problem]]:
-    """A row's cells normalized by the rule's column types; a problem per bad cell."""
-    table = rule.table
-    assert table is not None
-    typed: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for column in table.column_names:
-        text = row.cells.get(column, "")
-        kind = table.types.get(column, "text")
-        try:
-            typed[column] = typed_cell(text, kind, rule)
-            if typed[column] is None and table.required(column):  # text may be empty
-                raise ValueError(empty_cell(table, column))
-        except ValueError as error:
-            typed[column] = None
-            message = (f"table {name!r} row {number} on page {row.page} ({row.text!r}): "
-                       f"column {column!r} reads {text!r}, which is not a valid {kind}: "
-                       f"{error}. Correct the line by hand, or fix the layout's rule")
-            problems.append(problem(name, "FIELD_INVALID", message, page=row.page, row=number,
-                                    column=column, text=text))
-    return typed, problems
-
-
-def empty_cell(table: TableRule, column: str) -> str:
-    """Why an empty cell is refused, and what to write if it may be empty."""
-    if column == table.key_column:
-        return f"a row needs a value in the key column {column!r}"
-    return f"the cell is empty (list {column!r} under `optional` if it may be)"
-
-
-def problem(field: str, code: str, message: str, **where: Any) -> Problem:
-    """One table problem in the shape of every extraction problem (bots/pdf/problems.py)."""
-    return {"field": field, "code": code, "message": message, **where,
-            "details": {"field": field, **where}}
+def doubts_reason(doubts: list[str]) -> str:
+    """The cells' doubts as one confidence reason (the first few, and how many more)."""
+    more = f"; and {len(doubts) - 3} more" if len(doubts) > 3 else ""
+    return "; ".join(doubts[:3]) + more
 
 
 def keep_totals(rule: TableRule, table: Table, result: dict[str, Any]) -> None:
@@ -157,7 +118,8 @@ def keep_totals(rule: TableRule, table: Table, result: dict[str, Any]) -> None:
             result["_provenance"][name] = total.provenance()
 
 
-def record_checks(name: str, rule: TableRule, rows: Rows, result: dict[str, Any]) -> None:
+def record_checks(name: str, rule: TableRule, rows: list[dict[str, Any]],
+                  result: dict[str, Any]) -> None:
     """The table's cross-checks in `_checks`; a failing one lowers the table's confidence
     and its last total's."""
     totals = {total: result.get(total) for total in rule.totals}

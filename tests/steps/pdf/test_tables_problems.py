@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from bots.steps.pdf.extract_fields import Params
-from tests.steps.pdf.tables_pdfs import PageLines, draw, refused
+from tests.steps.pdf.tables_pdfs import PageLines, draw, refused, run
 
 HEADER = (700, [(40, "Item"), (200, "Qty>"), (300, "Price>"), (400, "Date>")])
 RULE = {"table": {"header": {"item": "Item", "quantity": "Qty", "price": "Price",
@@ -78,3 +78,19 @@ def test_bad_table_rules_are_refused_when_the_recipe_loads(table: dict[str, Any]
         Params.model_validate({"path": "x.pdf", "layouts": [
             {"name": "t", "when": "T", "fields": {"lines": {"table": table}}}]})
     assert message in str(raised.value)
+
+
+def test_a_cell_read_with_a_doubt_sends_the_table_to_review(tmp_path: Path) -> None:
+    page: PageLines = [HEADER, row(684, "A-1", "1", "1,250", "03/04/2026"),
+                       row(670, "B-2", "2", "2,00", "14/04/2026")]
+    rule = {**RULE, "decimal": None, "dayfirst": None}
+    error = refused(draw(tmp_path, page), {"lines": rule})
+    assert error.code == "LOW_CONFIDENCE"
+    (problem,) = error.details["problems"]
+    assert problem["field"] == "lines"
+    assert "row 1 shipped: ambiguous date 03/04/2026" in problem["message"]
+    assert "row 1 price" in problem["message"]  # '1,250': ',' taken for thousands
+    assert error.details["partial"]["lines"][1]["shipped"] == "2026-04-14"
+    declared = {**RULE, "decimal": ",", "dayfirst": True}  # the layout settles both
+    assert run(draw(tmp_path, page), {"lines": declared})["lines"][0] == {
+        "item": "A-1", "quantity": 1, "price": "1.25", "shipped": "2026-04-03"}
