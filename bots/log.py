@@ -6,9 +6,11 @@ are masked by a processor before anything is rendered, so no sink ever sees them
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import MutableMapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -64,3 +66,11 @@ def configure(log_file: Path | None, *, to_stdout: bool | None = None) -> IO[str
     )
     return handle
 
+
+def append_event(handle: IO[str], event: MutableMapping[str, Any]) -> None:
+    """Write one event to a log file only (not the stdout tee): the run's closing summary,
+    which stdout gets once, as its last line, from the command itself."""
+    stamped = {**event, "level": "info",
+               "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z")}
+    handle.write(json.dumps(redact_data(stamped), default=str) + "\n")
+    handle.flush()

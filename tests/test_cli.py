@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,6 +40,8 @@ def test_a_second_run_of_the_same_recipe_does_not_start(tmp_path):
                         LEGACY_USER="u", LEGACY_PASSWORD="p-secret")
     assert result.returncode == EXIT_LOCKED
     assert "another run of 'claims-intake' is in progress" in result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])  # a scheduler still gets one
+    assert summary["exit_code"] == EXIT_LOCKED and "in progress" in summary["reason"]
 
 
 def test_steps_reference(tmp_path):

@@ -11,8 +11,9 @@ import sys
 import traceback
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import structlog
 
@@ -27,9 +28,16 @@ from bots.commands.common import (
 )
 from bots.engine.batch import RunOptions, new_run_id, run_batch
 from bots.engine.progress import Progress
-from bots.engine.summary import EXIT_CRASH, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_RECIPE
+from bots.engine.summary import (
+    EXIT_CODES,
+    EXIT_CRASH,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_RECIPE,
+    ended_early,
+)
 from bots.kernel.errors import BotError, ConfigError, RecipeError
-from bots.recipe import load_recipe
+from bots.recipe import Recipe, load_recipe
 from bots.secrets import load_dotenv
 from bots.web.heal.proposals import healed_since
 from bots.web.heal.store import HealStore, now
@@ -39,6 +47,8 @@ def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = Fa
         heal: bool = True) -> int:
     """Run a recipe; the process exit code (see bots.engine.summary).
 
+    Whatever the ending, stdout's last line is one JSON summary with `exit_code` and `reason`,
+    and the run's log file (once there is one) ends with the same `run.summary` event.
     `heal=False` (``--no-heal``): a field or button the screen lost is never re-found.
     """
     load_dotenv(Path(".env"))
@@ -46,7 +56,7 @@ def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = Fa
         recipe = load_recipe(name_or_path)
     except RecipeError as error:
         report_recipe_error(error)
-        return EXIT_RECIPE
+        return _ended(ended_early(name_or_path, "", EXIT_RECIPE, _recipe_reason(error)))
     run_id = new_run_id()
     folder = state_dir()
     options = RunOptions(state_dir=folder, database_url=database_url(), dry_run=dry_run,
@@ -57,48 +67,63 @@ def run(name_or_path: str, *, concurrency: int | None = None, dry_run: bool = Fa
     handle = log.configure(log_path)
     try:
         with run_lock(folder, recipe.name):
-            code = _run(recipe, options, log_path)
+            summary = _run(recipe, options, log_path)
             _report_healed(heal_store, started)
-            return code
     except LockedError as error:
         fail(str(error))
-        return EXIT_LOCKED
+        summary = ended_early(recipe.name, run_id, EXIT_LOCKED, str(error))
+    try:
+        return _ended(summary | {"log_file": str(log_path)}, handle)
     finally:
         if handle:
             handle.close()
 
 
-def _run(recipe: object, options: RunOptions, log_path: Path) -> int:
+def _ended(summary: dict[str, Any], handle: IO[str] | None = None) -> int:
+    """The summary as stdout's last line and the log file's last event; its exit code."""
+    if handle is not None:
+        log.append_event(handle, summary)
+    print_json(summary)
+    return int(summary["exit_code"])
+
+
+def _recipe_reason(error: RecipeError) -> str:
+    first = error.problems[0] if error.problems else "the recipe is not valid"
+    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+    return f"the recipe is wrong: {first}{more}"
+
+
+def _run(recipe: Recipe, options: RunOptions, log_path: Path) -> dict[str, Any]:
+    """The batch's summary, or a short one saying why the run ended before its summary."""
     interactive = sys.stdout.isatty()
     signal.signal(signal.SIGTERM, _interrupt)  # a scheduler's stop: same path as Ctrl-C
-    batch = run_batch(recipe, options, Progress(interactive))  # type: ignore[arg-type]
+    batch = run_batch(recipe, options, Progress(interactive))
+    early = partial(ended_early, recipe.name, options.run_id)
     try:
         summary = asyncio.run(_stoppable(batch))
     except ConfigError as error:  # what the environment filled in cannot work: one line each
         for problem in error.problems:
             fail(str(problem))
-        return EXIT_RECIPE
+        return early(EXIT_RECIPE, f"the configuration cannot work: {error.problems[0]}")
     except RecipeError as error:
         report_recipe_error(error)
-        return EXIT_RECIPE
+        return early(EXIT_RECIPE, _recipe_reason(error))
     except (KeyboardInterrupt, Stopped):
         fail("interrupted: finished steps are kept; run the same command again to finish")
-        return EXIT_INTERRUPTED
+        return early(EXIT_INTERRUPTED, EXIT_CODES[EXIT_INTERRUPTED])
     except BotError as error:
         fail(error.message)
-        return EXIT_RECIPE
+        return early(EXIT_RECIPE, error.message)
     except Exception as error:  # the runner's own failure: logged in full, told briefly
         structlog.get_logger().error("run.crashed", error=repr(error),
                                      traceback=traceback.format_exc())
         fail(f"the run crashed: {type(error).__name__}: {error}. Run the same command again "
              f"to resume; details in {log_path}")
-        return EXIT_CRASH
-    summary["log_file"] = str(log_path)
+        return early(EXIT_CRASH, f"the runner crashed: {type(error).__name__}: {error}")
     _report_skipped(summary.get("skipped_files") or {})
     if interactive:
         say(f"log: {log_path}", err=True)
-    print_json(summary)
-    return int(summary["exit_code"])
+    return summary
 
 
 def _report_skipped(skipped: dict[str, int]) -> None:

@@ -54,8 +54,9 @@ class ItemRun:
 
     async def run(self) -> Outcome:
         """Run the item's steps; its outcome, recorded (an exception is an outcome too)."""
+        item = self.state.item
         with bound_contextvars(run_id=self.host.run_id, recipe=self.recipe.name,
-                               item_id=self.item_id):
+                               item_id=self.item_id, item=item.name, item_key=item.key):
             task = asyncio.current_task()
             assert task is not None
             self.host.running.add(task)
@@ -64,6 +65,7 @@ class ItemRun:
                 self.host.book.started(self.item_id, self.host.run_id)
                 outcome = await self._ended()
                 self.host.book.finished(self.item_id, outcome)
+                log_item_end(outcome)
                 kill_point("item.finished")
                 self.host.completions.settle(self.workflow_id, outcome)
                 return outcome
@@ -150,3 +152,16 @@ class ItemRun:
                 if step.type.side_effect
                 and isinstance(out := self.state.outputs.get(step.id), dict)
                 and out.get("reference")}
+
+
+def log_item_end(outcome: Outcome) -> None:
+    """One `item.finished` event per item, at the level a person should notice it: done at
+    info, a business exception (a person's work) at warning, a system failure at error; with
+    the reference keyed, or the code and the step that stopped it."""
+    log = structlog.get_logger()
+    if outcome.is_done:
+        log.info("item.finished", status=outcome.status, reference=outcome.reference)
+        return
+    report = log.error if outcome.is_system_failure else log.warning
+    report("item.finished", status=outcome.status, code=outcome.code, step=outcome.step,
+           error=outcome.message)

@@ -27,6 +27,21 @@ EXIT_CODES = {
     EXIT_INTERRUPTED: "interrupted; run again to finish the batch",
 }
 
+HALT_REASONS = {
+    "down": "stopped: items in a row failed for a system reason; the target system looks "
+            "down (retry later)",
+    "screen": "stopped: items in a row did not find what the recipe names on the screen; fix "
+              "the recipe",
+    "lease": "stopped: this worker lost its hold on the shared database; another worker "
+             "takes its items",
+}
+
+
+def ended_early(recipe: str, run_id: str, code: int, reason: str) -> dict[str, Any]:
+    """The summary line of a run that ended before its items could be counted."""
+    return {"event": "run.summary", "recipe": recipe, "run_id": run_id, "exit_code": code,
+            "reason": reason}
+
 
 @dataclass
 class Tally:
@@ -85,5 +100,14 @@ class Tally:
             "skipped_files": self.skipped_files,
             "halted": self.halted, "halted_by": self.halted_by, "not_finished": self.not_finished,
             "duration_s": round(duration_s, 2),
-            "exit_code": self.exit_code(),
+            "exit_code": self.exit_code(), "reason": self.reason(),
         } | ({"batch": self.batch} if self.batch is not None else {})
+
+    def reason(self) -> str:
+        """Why the run ends with its exit code, in words a scheduler's operator reads."""
+        code = self.exit_code()
+        if self.halted_by in HALT_REASONS:
+            return HALT_REASONS[self.halted_by]
+        if self.batch_exit and code == self.batch_exit:
+            return "a step run once for the batch (before_items/after_items) failed"
+        return EXIT_CODES[code]

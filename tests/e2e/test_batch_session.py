@@ -85,8 +85,11 @@ def test_after_items_run_on_the_batch_page_when_a_stop_signal_ends_the_run(app: 
             for e in events(state) if (state / "logs").exists()):
         time.sleep(0.2)
     process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
+    stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
+    summary = json.loads(stdout.strip().splitlines()[-1])  # stdout still ends with the summary
+    assert (summary["event"], summary["exit_code"]) == ("run.summary", 130)
+    assert events(state)[-1] == {**events(state)[-1], "event": "run.summary", "exit_code": 130}
     finished = [e for e in events(state) if e.get("event") == "step.finished"]
     final = [e for e in finished if e.get("phase") == "after_items"]
     assert len(final) == 1 and final[0]["outcome"] == "ok", finished

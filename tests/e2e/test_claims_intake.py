@@ -75,6 +75,15 @@ def _assert_every_event_names_its_run_item_and_step(log: Path, summary: dict) ->
     assert len(steps) >= summary["items"]
     assert all(event["item_id"].startswith("claims-intake/") and event["step_id"]
                for event in steps)
+    assert all(event["item"].endswith(".pdf") for event in steps)  # the file, not only a hash
+    ends = {event["item"]: event for event in events if event["event"] == "item.finished"}
+    assert len(ends) == summary["items"]
+    for end in ends.values():  # these exceptions are the data's: a person's work, at warning
+        assert end["level"] == ("info" if end["status"] == "done" else "warning"), end
+        assert end["reference"] if end["status"] == "done" else end["code"] and end["step"]
+    closing = events[-1]  # the log ends as stdout does
+    assert closing["event"] == "run.summary" and closing["exit_code"] == summary["exit_code"]
+    assert closing["reason"] == summary["reason"] and closing["done"] == summary["done"]
 
 
 def test_same_pdf_dropped_again_is_not_keyed_twice(app, tmp_path):

@@ -7,6 +7,7 @@ runs as if the mistake never happened.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -40,10 +41,13 @@ def test_a_base_url_without_scheme_stops_the_run_before_any_item(app, tmp_path, 
     state = tmp_path / "state"
     bare = app.url.removeprefix("http://")
     wrong = run_runner(app, state, recipe, extra_env={"LEGACY_URL": bare})
-    assert wrong.returncode == 2 and wrong.stdout == ""
+    assert wrong.returncode == 2
     [line] = wrong.stderr.strip().splitlines()
     assert line.startswith("error: ") and ".yaml:" in line and "web.base_url" in line
     assert f"got '{bare}'" in line and "$LEGACY_URL" in line
+    [summary] = wrong.stdout.strip().splitlines()  # a scheduler still gets its one JSON line
+    assert json.loads(summary)["exit_code"] == 2 and "web.base_url" in wrong.summary["reason"]
+    assert wrong.summary["event"] in Path(wrong.summary["log_file"]).read_text().splitlines()[-1]
     assert statuses(state) == {} and app.claims() == []
     fixed = run_runner(app, state, recipe)
     assert fixed.returncode == 0, fixed.stderr
