@@ -41,7 +41,8 @@ class Params(StepParams):
     path: str = Field(description="The PDF to read, usually ${item.path}.")
     layouts: list[LayoutRules] = Field(min_length=1, description=(
         "Layout rule sets, tried in order: the first whose `when` texts all appear in the "
-        "document extracts it. See bots/pdf/rules.py for the rule keys."))
+        "document extracts it. The keys are below; docs/documents.md is a guide with an "
+        "example of each."))
     max_pages: int = Field(50, ge=1, description=(
         "Refuse longer documents with DOCUMENT_TOO_LONG (counted without reading a page): "
         "forms are short, and a file of thousands of pages is the wrong file."))
