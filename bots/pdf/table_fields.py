@@ -19,6 +19,8 @@ from bots.kernel.errors import BusinessError
 from bots.pdf.confidence import TYPE_DOUBT, lower
 from bots.pdf.document import Document
 from bots.pdf.extract import choose_layout, extract
+from bots.pdf.find_label import inside, pages_for
+from bots.pdf.lines import Line, Page
 from bots.pdf.problems import Problem, combined, problems_in
 from bots.pdf.rules import FieldRule, LayoutRules
 from bots.pdf.table_checks import table_checks
@@ -80,10 +82,27 @@ def first_table(document: Document, rules: list[FieldRule]) -> tuple[Table, Fiel
     """The table of the first alternative rule that finds rows (else the last one tried)."""
     for rule in rules:
         assert rule.table is not None
-        table = read_table(document, rule.table, rule)
+        table = read_table(hinted_pages(document, rule), rule.table, rule)
         if table.rows:
             return table, rule
     return table, rule
+
+
+def hinted_pages(document: Document, rule: FieldRule) -> list[Page]:
+    """The pages the rule's `page` hint names, each cut to its `region` hint."""
+    pages = pages_for(document, rule)
+    return pages if rule.region is None else [in_region(page, rule) for page in pages]
+
+
+def in_region(page: Page, rule: FieldRule) -> Page:
+    """A page with only the words inside the rule's region (lines left empty dropped)."""
+    lines = []
+    for line in page.lines:
+        words = [word for word in line.words
+                 if inside((word.x0, word.top, word.x1, word.bottom), page, rule)]
+        if words:
+            lines.append(Line(line.page, words))
+    return Page(page.number, page.width, page.height, lines)
 
 
 def missing(name: str, rules: list[FieldRule], last: Table) -> list[Problem]:

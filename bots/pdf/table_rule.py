@@ -22,7 +22,9 @@ Written in a recipe as one field's rule; the field's value is a LIST of row dict
 Header tables: the header row is found by its labels on every page (a header repeated on a
 later page continues the table). Position tables (and pages that continue a table without
 repeating its header) start at the first line that reads as a whole row. How cells go to
-columns, rows wrap and totals end the table: bots/pdf/tables.py and its helpers.
+columns, rows wrap and totals end the table: bots/pdf/tables.py and its helpers. The field
+rule's `page` and `region` hints narrow where the table is looked for (a quoted order table
+above the invoice lines, a delivery note on another page).
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bots.pdf.document import Document
 from bots.pdf.lines import Page
 from bots.pdf.table_columns import Column, Reading, header_hits, position_columns
 from bots.pdf.table_rows import PagePart, RawRow, read_part
@@ -32,11 +31,11 @@ class Table:
     header_pages: list[int] = field(default_factory=list)
 
 
-def read_table(document: Document, rule: TableRule, hints: ValueRule) -> Table:
-    """The table's raw rows and totals on every page it runs over."""
+def read_table(pages: list[Page], rule: TableRule, hints: ValueRule) -> Table:
+    """The table's raw rows and totals on every page (of those given) it runs over."""
     table = Table()
     going_on: list[Column] | None = None  # the columns a table without an end carries over
-    for page in document.pages:
+    for page in pages:
         part, columns = page_part(page, rule, hints, going_on, searching=not table.rows)
         if part is None:
             continue

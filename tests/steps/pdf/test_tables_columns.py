@@ -124,3 +124,17 @@ def test_a_header_printed_on_two_lines_is_read_down_its_cells(tmp_path: Path) ->
                                 "amount": "amount"}}, "decimal": "."}
     assert run(draw(tmp_path, page), {"lines": rule})["lines"] == [
         {"item": "Hinge, brass", "quantity": 6, "unit_price": "3.10", "amount": "18.60"}]
+
+
+def test_page_and_region_hints_choose_among_tables_alike(tmp_path: Path) -> None:
+    # An order confirmation quoted at the top of page 1, the invoice lines below it and a
+    # delivery note's table on page 2: all three under the same header.
+    def table_at(y: float, amount: str) -> PageLines:
+        return [(y, GERMAN_HEADER[1]), german_row(y - 16, "1", "Rohr", "1", amount, amount)]
+    path = draw(tmp_path, table_at(760, "1,00") + table_at(400, "2,00"), table_at(700, "3,00"))
+    def amounts(**hints: Any) -> list[str]:
+        return [line["amount"] for line in run(path, {"lines": {**GERMAN, **hints}})["lines"]]
+    assert amounts() == ["1.00", "3.00"]  # one table per page, as before
+    assert amounts(region=[0, 0.4, 1, 1]) == ["2.00"]  # page 2's table is in its top part
+    assert amounts(page=-1) == ["3.00"]
+    assert amounts(page=1) == ["1.00"]
