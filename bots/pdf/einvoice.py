@@ -17,7 +17,7 @@ from typing import Any
 
 from bots.kernel.errors import BusinessError
 from bots.pdf.einvoice_file import EmbeddedXml
-from bots.pdf.einvoice_rule import EInvoiceRule, XmlLines, XmlValue
+from bots.pdf.einvoice_rule import ALTERNATIVE, EInvoiceRule, XmlLines, XmlValue, namespaces_for
 
 CII_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # format 102, the one EN 16931 allows
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")  # UBL and Order-X variants
@@ -42,31 +42,45 @@ def read_einvoice(xml: EmbeddedXml, rule: EInvoiceRule, path: Path) -> XmlRead:
         root = xml.root()
     except ValueError as error:
         raise invalid(path, xml, f"{error}") from None
+    namespaces = namespaces_for(root, rule.namespaces)
     read = XmlRead(about={"file": xml.name, "kind": xml.kind,
-                          "profile": text_at(root, PROFILE, rule.namespaces)})
+                          "profile": text_at(root, PROFILE, namespaces)})
     for name, value in rule.all_fields().items():
-        found = typed(path, xml, value, text_at(root, value.path, rule.namespaces))
+        found = typed(path, xml, value, text_at(root, value.path, namespaces))
         if found is not None:
             read.values[name] = found
             read.provenance[name] = where(xml, value.path)
     if rule.lines is not None:
-        rows = read_lines(path, xml, root, rule.lines, rule.namespaces)
+        rows = read_lines(path, xml, root, rule.lines, namespaces)
         if rows:
             read.values[rule.lines.field] = rows
             read.provenance[rule.lines.field] = where(xml, rule.lines.path)
+    if not read.values:  # said, not silent: the text rules alone read this document
+        read.about["note"] = (f"no value at the rule's paths in this {xml.kind}; give its "
+                              "paths (and namespaces) in `einvoice:`, see `pdf show`")
     return read
 
 
 def read_lines(path: Path, xml: EmbeddedXml, root: ElementTree.Element, lines: XmlLines,
                namespaces: dict[str, str]) -> list[dict[str, Any]]:
     """One dict per line element, its columns typed (a column the line lacks is None)."""
+    found = (root.findall(one.strip(), namespaces) for one in lines.path.split(ALTERNATIVE))
+    elements = next((some for some in found if some), [])
     return [{column: typed(path, xml, value, text_at(line, value.path, namespaces))
              for column, value in lines.columns.items()}
-            for line in root.findall(lines.path, namespaces)]
+            for line in elements]
 
 
 def text_at(element: ElementTree.Element, path: str, namespaces: dict[str, str]) -> str | None:
-    """The stripped text (or, for a path ending in /@name, the attribute) at ``path``."""
+    """The stripped text (or, for a path ending in /@name, the attribute) at ``path``: of its
+    first alternative ('a | b') that holds one."""
+    found = (one_text_at(element, one.strip(), namespaces) for one in path.split(ALTERNATIVE))
+    return next((text for text in found if text is not None), None)
+
+
+def one_text_at(element: ElementTree.Element, path: str,
+                namespaces: dict[str, str]) -> str | None:
+    """The text or attribute at one path (no alternatives)."""
     attribute = None
     if "/@" in path or path.startswith("@"):
         path, _, attribute = path.rpartition("@")

@@ -14,9 +14,10 @@ ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount/@currency
       on_mismatch: report
 
 A path is an ElementTree path from the XML's root element with the `rsm:`, `ram:`, `udt:` and
-`qdt:` prefixes of CII (Factur-X, ZUGFeRD 2, XRechnung CII, Order-X), `[@attr='x']`
-predicates, and an optional final `/@attr` to read an attribute. A bare name such as `total`
-stands for that default field's path (and type).
+`qdt:` prefixes of CII (Factur-X, ZUGFeRD 2, XRechnung CII; for an Order-X order the same
+prefixes stand for its namespaces), `[@attr='x']` predicates, an optional final `/@attr` to
+read an attribute, and alternatives tried in order separated by ` | `. A bare name such as
+`total` stands for that default field's path (and type).
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ NAMESPACES = {
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
+# Order-X (a Cross Industry Order) has its own document namespace and version 128 of the others
+ORDER_X_NAMESPACES = {
+    "rsm": "urn:un:unece:uncefact:data:SCRDMCCBDACIOMessageStructure:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:128",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:128",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:128",
+}
+ALTERNATIVE = " | "  # "a | b": the first path that holds a value
 _TRADE = "rsm:SupplyChainTradeTransaction/"
 _AGREEMENT = _TRADE + "ram:ApplicableHeaderTradeAgreement/"
 _SETTLEMENT = _TRADE + "ram:ApplicableHeaderTradeSettlement/"
@@ -47,7 +56,8 @@ CII_FIELDS: dict[str, tuple[str, XmlType]] = {
     "buyer_reference": (_AGREEMENT + "ram:BuyerReference", "text"),
     "order_reference": (_AGREEMENT + "ram:BuyerOrderReferencedDocument/"
                         "ram:IssuerAssignedID", "text"),
-    "currency": (_SETTLEMENT + "ram:InvoiceCurrencyCode", "text"),
+    "currency": (_SETTLEMENT + "ram:InvoiceCurrencyCode" + ALTERNATIVE + _SETTLEMENT
+                 + "ram:OrderCurrencyCode", "text"),  # an invoice's, an order's
     "due_date": (_SETTLEMENT + "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/"
                  "udt:DateTimeString", "date"),
     "net_total": (_SUMS + "ram:TaxBasisTotalAmount", "amount"),
@@ -59,7 +69,8 @@ CII_LINE_PATH = _TRADE + "ram:IncludedSupplyChainTradeLineItem"
 CII_COLUMNS: dict[str, tuple[str, XmlType]] = {
     "line_id": ("ram:AssociatedDocumentLineDocument/ram:LineID", "text"),
     "description": ("ram:SpecifiedTradeProduct/ram:Name", "text"),
-    "quantity": ("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", "integer"),
+    "quantity": ("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity" + ALTERNATIVE
+                 + "ram:SpecifiedLineTradeDelivery/ram:RequestedQuantity", "integer"),
     "unit_price": ("ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/"
                    "ram:ChargeAmount", "amount"),
     "amount": ("ram:SpecifiedLineTradeSettlement/"
@@ -123,8 +134,9 @@ class EInvoiceRule(BaseModel):
         "tax_total, total, amount_due)."))
     lines: XmlLines | None = Field(default_factory=XmlLines, description=(
         "The line items as rows (default: CII lines into `lines`); null reads no lines."))
-    namespaces: dict[str, str] = Field(default_factory=lambda: dict(NAMESPACES), description=(
-        "Prefix -> namespace URI the paths use; default: CII's rsm, ram, udt, qdt."))
+    namespaces: dict[str, str] | None = Field(default=None, description=(
+        "Prefix -> namespace URI the paths use; default: by the XML's root, CII's rsm, ram, "
+        "udt and qdt for an invoice, Order-X's for an order."))
     on_mismatch: Literal["review", "report"] = Field(default="review", description=(
         "When a text rule reads another value than the XML: review (EINVOICE_MISMATCH, the "
         "item waits for a person) or report (listed in `_einvoice.disagreements`, XML kept)."))
@@ -141,7 +153,7 @@ class EInvoiceRule(BaseModel):
         columns = self.lines.columns.values() if self.lines else []
         paths = [v.path for v in (*self.fields.values(), *columns)]
         for path in paths + ([self.lines.path] if self.lines else []):
-            check_path(path, self.namespaces)
+            check_path(path, self.namespaces or NAMESPACES)
         return self
 
     def all_fields(self) -> dict[str, XmlValue]:
@@ -153,10 +165,19 @@ class EInvoiceRule(BaseModel):
 
 def check_path(path: str, namespaces: dict[str, str]) -> None:
     """Raise ValueError naming the path when ElementTree cannot use it (syntax, prefix)."""
-    element_path = path.rpartition("/@")[0] if "/@" in path else path
-    try:
-        ElementTree.Element("probe").find(element_path or ".", namespaces)
-    except Exception as error:  # ElementPath raises SyntaxError, KeyError, even TypeError
-        known = ", ".join(sorted(namespaces))
-        raise ValueError(f"the XML path {path!r} is not valid ({type(error).__name__}: "
-                         f"{error}); prefixes known: {known}") from None
+    for one in path.split(ALTERNATIVE):
+        element_path = one.rpartition("/@")[0] if "/@" in one else one
+        try:
+            ElementTree.Element("probe").find(element_path.strip() or ".", namespaces)
+        except Exception as error:  # ElementPath raises SyntaxError, KeyError, even TypeError
+            known = ", ".join(sorted(namespaces))
+            raise ValueError(f"the XML path {path!r} is not valid ({type(error).__name__}: "
+                             f"{error}); prefixes known: {known}") from None
+
+
+def namespaces_for(root: ElementTree.Element, chosen: dict[str, str] | None) -> dict[str, str]:
+    """The rule's namespaces, else those of the XML's kind: Order-X's for an order, CII's."""
+    if chosen is not None:
+        return chosen
+    is_order = str(root.tag).startswith("{" + ORDER_X_NAMESPACES["rsm"] + "}")
+    return ORDER_X_NAMESPACES if is_order else NAMESPACES

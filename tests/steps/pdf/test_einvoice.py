@@ -250,3 +250,48 @@ def test_xml_values_are_typed(kind: str, text: str, value: Any) -> None:
 def test_xml_values_of_the_wrong_form_are_refused(kind: str, text: str) -> None:
     with pytest.raises(Exception):  # noqa: B017 (ValueError or decimal.InvalidOperation)
         convert(kind, text)
+
+
+ORDER_X = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:SCRDMCCBDACIOMessageStructure
+ xmlns:rsm="urn:un:unece:uncefact:data:SCRDMCCBDACIOMessageStructure:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:128"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:128">
+ <rsm:ExchangedDocument><ram:ID>PO-2025-118</ram:ID>
+  <ram:IssueDateTime><udt:DateTimeString format="102">20250402</udt:DateTimeString>
+  </ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+  <ram:IncludedSupplyChainTradeLineItem>
+   <ram:SpecifiedTradeProduct><ram:Name>Chaise chêne</ram:Name></ram:SpecifiedTradeProduct>
+   <ram:SpecifiedLineTradeDelivery>
+    <ram:RequestedQuantity unitCode="C62">6</ram:RequestedQuantity>
+   </ram:SpecifiedLineTradeDelivery>
+  </ram:IncludedSupplyChainTradeLineItem>
+  <ram:ApplicableHeaderTradeAgreement>
+   <ram:SellerTradeParty><ram:Name>Atelier Vosges SARL</ram:Name></ram:SellerTradeParty>
+  </ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeSettlement><ram:OrderCurrencyCode>EUR</ram:OrderCurrencyCode>
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:GrandTotalAmount>1551.60</ram:GrandTotalAmount>
+   </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:SCRDMCCBDACIOMessageStructure>"""
+
+
+def test_an_order_x_order_is_read_with_its_own_namespaces(tmp_path: Path) -> None:
+    fields = {"invoice_number": {"label": "Facture n°"}}
+    content = attach(printed(number="PO-2025-118"), ORDER_X.encode(), name="order-x.xml")
+    result = run(tmp_path, content, einvoice={}, fields=fields)
+    assert (result["invoice_number"], result["issue_date"], result["currency"],
+            result["total"]) == ("PO-2025-118", "2025-04-02", "EUR", "1551.60")
+    assert result["lines"][0]["quantity"] == 6 and result["lines"][0]["amount"] is None
+    assert result["_einvoice"]["kind"] == "Order-X order"
+
+
+def test_an_xml_the_paths_do_not_fit_is_said_not_silent(tmp_path: Path) -> None:
+    ubl = (b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">'
+           b'<ID>FV-1</ID></Invoice>')
+    result = run(tmp_path, attach(printed(), ubl), einvoice={})
+    assert result["total"] == "1534.33"  # the text rules read it
+    assert result["_einvoice"]["fields"] == [] and "UBL" in result["_einvoice"]["note"]
