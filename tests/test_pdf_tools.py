@@ -79,7 +79,8 @@ def test_text_marks_a_column_gap_and_numbers_lines(tmp_path, capsys):
     code, out, _ = show(capsys, str(path))
     assert code == 0
     assert "L1" in out and "Invoice INV-7 | Date: 2026-01-05" in out
-    assert "60.0 Invoice" in out and "300.0 Date:" in out
+    assert "x 60.0 Invoice  94.5 INV-7  300.0 Date:" in out
+    assert "columns 60.0-" in out and " | 300.0-" in out  # spans for a table's `columns:`
     assert "no form fields" in out
 
 

@@ -144,18 +144,32 @@ def as_text(data: dict[str, Any]) -> str:
 
 
 def text_line(line: dict[str, Any]) -> str:
-    """'L3  top 120.5  Policy No.: POL-1 \n      x 72.0 Policy, 101.2 No.:, ...'."""
-    words = line["words"]
-    spans = [words[0]["text"]]
+    """A line's number, top and text; its words' x; the spans of its columns, when several."""
+    runs = column_runs(line["words"])
+    text = " | ".join(" ".join(word["text"] for word in run) for run in runs)
+    positions = "  ".join(f"{word['x0']} {word['text']}" + confidence_mark(word)
+                          for word in line["words"])
+    out = f"L{line['line']:<3} top {line['top']:<7} {text}\n      x {positions}"
+    if len(runs) > 1:
+        out += "\n      columns " + " | ".join(f"{run[0]['x0']}-{run[-1]['x1']}"
+                                               for run in runs)
+    return out
+
+
+def column_runs(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The words cut where the gap is wider than the rules' default max_gap."""
+    runs = [[words[0]]]
     for before, word in zip(words, words[1:], strict=False):
-        spans.append((" | " if word["x0"] - before["x1"] > COLUMN_GAP else " ") + word["text"])
-    positions = ", ".join(f"{word['x0']} {word['text']}" + confidence_mark(word)
-                          for word in words)
-    return f"L{line['line']:<3} top {line['top']:<7} {''.join(spans)}\n      x {positions}"
+        if word["x0"] - before["x1"] > COLUMN_GAP:
+            runs.append([])
+        runs[-1].append(word)
+    return runs
 
 
 def confidence_mark(word: dict[str, Any]) -> str:
-    return f" ({word['confidence']})" if "confidence" in word else ""
+    """' (0.91)' after an OCR word; nothing after a word of the text layer (always sure)."""
+    confidence = word.get("confidence")
+    return f" ({confidence:.2f})" if confidence is not None and confidence < 1 else ""
 
 
 def form_text(fields: list[dict[str, Any]]) -> list[str]:
