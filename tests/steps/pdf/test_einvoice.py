@@ -32,7 +32,10 @@ LINE = """<ram:IncludedSupplyChainTradeLineItem>
  <ram:SpecifiedLineTradeDelivery>
   <ram:BilledQuantity unitCode="C62">{qty}</ram:BilledQuantity>
  </ram:SpecifiedLineTradeDelivery>
- <ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>
+ <ram:SpecifiedLineTradeSettlement>
+  <ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>S</ram:CategoryCode>
+   <ram:RateApplicablePercent>20</ram:RateApplicablePercent></ram:ApplicableTradeTax>
+  <ram:SpecifiedTradeSettlementLineMonetarySummation>
   <ram:LineTotalAmount>{amount}</ram:LineTotalAmount>
  </ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>
 </ram:IncludedSupplyChainTradeLineItem>"""
@@ -40,7 +43,8 @@ LINE = """<ram:IncludedSupplyChainTradeLineItem>
 
 def cii(number: str = "FV-2025-0042", date: str = "20250314", total: str = "1534.33",
         seller: str = "Atelier Vosges SARL", lines: str | None = None) -> bytes:
-    """A Factur-X EN 16931 CII invoice (the elements the defaults read)."""
+    """A Factur-X EN 16931 CII invoice (valid against the profile's XSD: checked once with the
+    factur-x library 7.8, whose generate_from_binary PDF this reader also reads the same)."""
     if lines is None:
         lines = (LINE.format(n=1, name="Chaise chêne", price="215.50", qty="4.0000",
                              amount="862.00")
@@ -64,12 +68,19 @@ def cii(number: str = "FV-2025-0042", date: str = "20250314", total: str = "1534
    </ram:SellerTradeParty>
    <ram:BuyerTradeParty><ram:Name>Brasserie du Port</ram:Name></ram:BuyerTradeParty>
   </ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeDelivery/>
   <ram:ApplicableHeaderTradeSettlement>
    <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:ApplicableTradeTax><ram:CalculatedAmount>255.89</ram:CalculatedAmount>
+    <ram:TypeCode>VAT</ram:TypeCode><ram:BasisAmount>1278.44</ram:BasisAmount>
+    <ram:CategoryCode>S</ram:CategoryCode><ram:RateApplicablePercent>20</ram:RateApplicablePercent>
+   </ram:ApplicableTradeTax>
    <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:LineTotalAmount>1278.44</ram:LineTotalAmount>
     <ram:TaxBasisTotalAmount>1278.44</ram:TaxBasisTotalAmount>
     <ram:TaxTotalAmount currencyID="EUR">255.89</ram:TaxTotalAmount>
     <ram:GrandTotalAmount>{total}</ram:GrandTotalAmount>
+    <ram:DuePayableAmount>{total}</ram:DuePayableAmount>
    </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
   </ram:ApplicableHeaderTradeSettlement>
  </rsm:SupplyChainTradeTransaction>
