@@ -1,7 +1,7 @@
 """One page's part of a table: its rows (wrapped lines joined), where it ends, its totals.
 
-A line with the key column and a typed cell (or any line, when no column is typed) starts a
-row; a line without the key, or with nothing but text, is part of a neighbouring row (a
+A line with the key column and another cell (or any line, when no column is typed) starts a
+row; a line without the key, or with the key's cell alone, is part of a neighbouring row (a
 wrapped description: of the row above, or of the row below when it sits closer to that one,
 as when figures are printed on a row's last line); a `skip` line is passed over. Before the
 first row of a page without a header, lines are passed over until one reads as a whole row:
@@ -111,11 +111,13 @@ def whole_row(cells: dict[str, str], reading: Reading) -> bool:
 
 
 def starts_row(cells: dict[str, str], rule: TableRule) -> bool:
-    """Whether a line begins a new row rather than continuing the one above."""
+    """Whether a line begins a new row rather than continuing a neighbouring one: it has
+    the key and something besides (a wrapped description has nothing else), or the table
+    has no typed column to tell rows by."""
     if not cells.get(rule.key_column):
         return False
     typed = [name for name, kind in rule.types.items() if kind != "text"]
-    return not typed or any(cells.get(name) for name in typed)
+    return not typed or any(text for name, text in cells.items() if name != rule.key_column)
 
 
 class Collector:

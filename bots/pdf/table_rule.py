@@ -66,8 +66,8 @@ class TableRule(BaseModel):
         "unless the column is `optional`."))
     key: str | None = Field(None, description=(
         "The column that identifies a row, e.g. description; default: the first column. A "
-        "row needs it. A line without it (or, for a text key, with nothing but text) "
-        "continues the row above: a wrapped description joins its row."))
+        "row needs it. A line without it, or with nothing but it, belongs to the row above "
+        "(or below, when it sits closer to that one): a wrapped description joins its row."))
     optional: list[str] = Field(default_factory=list, description=(
         "Typed columns whose cells may be empty (read as null), e.g. [discount, quantity]; "
         "text cells may always be empty, the key column never."))

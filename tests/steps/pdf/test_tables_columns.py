@@ -138,3 +138,20 @@ def test_page_and_region_hints_choose_among_tables_alike(tmp_path: Path) -> None
     assert amounts(region=[0, 0.4, 1, 1]) == ["2.00"]  # page 2's table is in its top part
     assert amounts(page=-1) == ["3.00"]
     assert amounts(page=1) == ["1.00"]
+
+
+def test_a_row_printed_on_two_lines_with_its_figures_on_the_second(tmp_path: Path) -> None:
+    header = (700, [(40, "Art.-Nr."), (110, "Bezeichnung"), (350, "Menge"), (470, "Betrag")])
+    page: PageLines = [header,
+                       (684, [(40, "K-1001"), (110, "Kupferrohr")]),
+                       (675, [(110, "15 mm, 5 m"), (380, "3>"), (555, "37,50>")]),
+                       (656, [(40, "K-2040"), (110, "Bogen 90")]),
+                       (647, [(110, "verpresst"), (380, "10>"), (555, "13,50>")])]
+    rule = {"table": {"header": {"code": "Art.-Nr.", "description": "Bezeichnung",
+                                 "quantity": "Menge", "amount": "Betrag"},
+                      "types": {"quantity": "int", "amount": "amount"}}, "decimal": ","}
+    assert run(draw(tmp_path, page), {"lines": rule})["lines"] == [
+        {"code": "K-1001", "description": "Kupferrohr 15 mm, 5 m", "quantity": 3,
+         "amount": "37.50"},
+        {"code": "K-2040", "description": "Bogen 90 verpresst", "quantity": 10,
+         "amount": "13.50"}]
