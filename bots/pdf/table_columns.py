@@ -19,6 +19,7 @@ from bots.pdf.table_rule import TableRule
 from bots.pdf.value_types import ValueRule
 
 CELL_GAP = 0.8  # a gap wider than this many word heights separates two cells of a line
+WORD_GAP = 0.4  # wider than a space (about 0.28 heights): two texts, not words of one
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,14 @@ def line_cells(line: Line, columns: list[Column]) -> dict[str, str]:
 
 
 def split_cells(cells: list[list[Word]], columns: list[Column]) -> Iterator[list[Word]]:
-    """Cells cut where their words sit under two different columns (tight columns)."""
+    """Cells cut where two words further apart than a space sit under two different columns
+    (tight columns); words a space apart are one text, even if it runs past its column."""
     for cell in cells:
         piece = [cell[0]]
         for word in cell[1:]:
             before, here = under(piece[-1], columns), under(word, columns)
-            if before is not here and before is not None and here is not None:
+            apart = word.x0 - piece[-1].x1 > WORD_GAP * word.height
+            if apart and before is not here and before is not None and here is not None:
                 yield piece
                 piece = []
             piece.append(word)

@@ -155,3 +155,14 @@ def test_a_row_printed_on_two_lines_with_its_figures_on_the_second(tmp_path: Pat
          "amount": "37.50"},
         {"code": "K-2040", "description": "Bogen 90 verpresst", "quantity": 10,
          "amount": "13.50"}]
+
+
+def test_a_description_running_past_its_column_stays_one_text(tmp_path: Path) -> None:
+    long_text = "Câble souple H07V-K 1,5 mm² bleu, couronne de 100 m, norme NF"
+    page: PageLines = [french_row(740, "Disjoncteur 16 A", "12", "7,45", "89,40"),
+                       (724, [(40, long_text), (555, "39,90>")])]
+    rule: dict[str, Any] = {**FRENCH, "table": {**FRENCH["table"],
+                                                "optional": ["quantity", "unit_price"]}}
+    lines = run(draw(tmp_path, page), {"lines": rule})["lines"]
+    assert lines[1] == {"description": long_text, "quantity": None, "unit_price": None,
+                        "amount": "39.90"}
