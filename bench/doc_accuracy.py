@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,20 @@ def judge(reading: Reading, truth: dict[str, Any]) -> list[FieldVerdict]:
     return verdicts
 
 
+def rule_lines(recipe_path: Path) -> dict[str, int]:
+    """Lines of the recipe per layout, from its `- name:` line to the next layout's or the end
+    (comment and blank lines not counted): what a rule author wrote for each sender."""
+    counts: dict[str, int] = {}
+    current = ""
+    for line in recipe_path.read_text("utf-8").splitlines():
+        found = re.match(r"\s*- name:\s*([\w-]+)", line)
+        if found:
+            current = found.group(1)
+        if current and line.strip() and not line.strip().startswith("#"):
+            counts[current] = counts.get(current, 0) + 1
+    return counts
+
+
 def measure(recipe_name: str, folder: Path) -> dict[str, Any]:
     """Read every document of ``folder`` with the recipe; the verdicts and the timing."""
     recipe = load_recipe(recipe_name)
@@ -87,7 +102,8 @@ def measure(recipe_name: str, folder: Path) -> dict[str, Any]:
     elapsed = time.perf_counter() - started
     return {"recipe": recipe_name, "documents": documents, "seconds": round(elapsed, 3),
             "documents_per_s": round(len(documents) / elapsed, 2) if elapsed else None,
-            "layouts": per_layout(documents), "totals": totals(documents)}
+            "layouts": per_layout(documents, rule_lines(recipe.path)),
+            "totals": totals(documents)}
 
 
 def counts(fields: list[dict[str, Any]]) -> dict[str, int]:
@@ -97,7 +113,8 @@ def counts(fields: list[dict[str, Any]]) -> dict[str, int]:
     return {"fields": len(fields), **tally}
 
 
-def per_layout(documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def per_layout(documents: list[dict[str, Any]],
+               lines: dict[str, int]) -> dict[str, dict[str, Any]]:
     """Counts per layout, with the names of the fields that were not right."""
     layouts: dict[str, dict[str, Any]] = {}
     for layout in dict.fromkeys(doc["layout"] for doc in documents):
@@ -106,6 +123,7 @@ def per_layout(documents: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         not_right = sorted({f"{field['bucket']}:{base(field['field'])}" for field in fields
                             if field["bucket"] != "right"})
         layouts[layout] = {"documents": len(docs), **counts(fields), "not_right": not_right,
+                           "recipe_lines": lines.get(layout),
                            "s_per_doc": round(sum(d["seconds"] for d in docs) / len(docs), 3)}
     return layouts
 
@@ -123,15 +141,16 @@ def totals(documents: list[dict[str, Any]]) -> dict[str, int]:
 def table(result: dict[str, Any]) -> str:
     """The accuracy table for people."""
     head = f"{'layout':<10} {'docs':>4} {'fields':>6} {'right':>6} {'%':>6} {'flagged':>7} " \
-           f"{'missing':>7} {'silent wrong':>12} {'s/doc':>6}"
+           f"{'missing':>7} {'silent wrong':>12} {'s/doc':>6} {'rule lines':>10}"
     rows = [head, "-" * len(head)]
     for name, row in [*result["layouts"].items(), ("total", {
-            **result["totals"], "documents": len(result["documents"]), "s_per_doc": None})]:
+            **result["totals"], "documents": len(result["documents"]), "s_per_doc": None,
+            "recipe_lines": None})]:
         share = 100 * row["right"] / row["fields"] if row["fields"] else 0.0
         per_doc = f"{row['s_per_doc']:.3f}" if row["s_per_doc"] is not None else ""
         rows.append(f"{name:<10} {row['documents']:>4} {row['fields']:>6} {row['right']:>6} "
                     f"{share:>5.1f}% {row['flagged']:>7} {row['missing']:>7} "
-                    f"{row['silent_wrong']:>12} {per_doc:>6}")
+                    f"{row['silent_wrong']:>12} {per_doc:>6} {row['recipe_lines'] or '':>10}")
     rows.append(f"\n{len(result['documents'])} documents in {result['seconds']:.2f} s: "
                 f"{result['documents_per_s']} documents/s")
     return "\n".join(rows)
