@@ -57,8 +57,8 @@ class Book(Protocol):
 class LedgerBook:
     """A real run: every item's progress, end and events in the ledger."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
+    def __init__(self, ledger: Ledger, state_dir: Path = Path("state")) -> None:
+        self.ledger, self.state_dir = ledger, state_dir  # reports go under the state folder
         self.guard = Guarded(ledger)
         self.side_effects: SideEffects = self.guard
 
@@ -96,7 +96,7 @@ class LedgerBook:
         self.ledger.start_run(run_id, recipe.name)
 
     def run_finished(self, run_id: str, recipe: Recipe, tally: Tally) -> dict[str, Any]:
-        write_reports(recipe, run_id, self.ledger, tally.batch_outputs())
+        write_reports(recipe, run_id, self.ledger, tally.batch_outputs(), self.state_dir)
         extra: dict[str, Any] = {}
         if recipe.model.service_goal:
             extra["sla"] = self._service_goal(recipe)
@@ -158,4 +158,4 @@ class DryRunBook:
 
 def open_book(dry_run: bool, ledger: Ledger, state_dir: Path) -> Book:
     """The run's book: the ledger, or a dry run's report."""
-    return DryRunBook(state_dir) if dry_run else LedgerBook(ledger)
+    return DryRunBook(state_dir) if dry_run else LedgerBook(ledger, state_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -29,16 +30,17 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_reports(recipe: Recipe, run_id: str, ledger: Ledger,
-                  batch: dict[str, Any] | None = None) -> None:
+                  batch: dict[str, Any] | None = None, state_dir: Path = Path("state")) -> None:
     """Run each report step; a failing report is logged, never fatal to the run.
 
-    `batch`: the before_items/after_items outputs, read as ``${batch.<id>.<field>}``.
+    `batch`: the before_items/after_items outputs, read as ``${batch.<id>.<field>}``;
+    `state_dir`: the run's state folder, where a report's relative path leads.
     """
     records = item_records(ledger, recipe.name)
     log = structlog.get_logger()
     for index, (spec, step_type) in enumerate(recipe.reports):
         ctx = StepContext(run_id=run_id, item=WorkItem(key="report", name="report"),
-                          step_id=f"report[{index}]", items=records)
+                          step_id=f"report[{index}]", items=records, state_dir=state_dir)
         try:  # a batch value missing (after_items failed) fails this report only
             values = resolve(spec.with_, {"env": EnvScope(recipe.model.secrets),
                                           "batch": batch or {}})

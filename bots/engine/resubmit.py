@@ -82,7 +82,8 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
     try:
         item = open_item(ledger, ident)
         recipe = load_recipe(item["recipe"])
-        host = Host(options.run_id or new_run_id(), options.state_dir, LedgerBook(ledger),
+        book = LedgerBook(ledger, options.state_dir)
+        host = Host(options.run_id or new_run_id(), options.state_dir, book,
                     {recipe.name: recipe}, heal=options.heal)
         with bound_contextvars(run_id=host.run_id, recipe=recipe.name, item_id=item["item_id"]):
             plan_resume(recipe, item, corrections)  # a wrong correction stops here, at once

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bots.ledger import Ledger
 from tests.e2e.runner_support import CLAIMS, expectations, run_runner, write_recipe
@@ -60,6 +61,8 @@ def test_first_run_keys_every_valid_claim_once_and_routes_the_rest(app, tmp_path
                                         fields["loss_date"], fields["loss_type"]), name
 
     _assert_every_event_names_its_run_item_and_step(Path(summary["log_file"]), summary)
+    results = tmp_path / "reports" / "claims-intake-results.xlsx"  # under its own state folder
+    assert load_workbook(results).active.max_row == len(expected) + 1
 
     again = run_runner(app, tmp_path, "claims-intake")
     assert again.returncode == 0, again.stderr

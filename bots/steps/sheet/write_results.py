@@ -26,7 +26,7 @@ EXAMPLE = """\
 - id: report
   uses: sheet.write_results
   with:
-    path: state/reports/claims-intake-results.xlsx
+    path: reports/claims-intake-results.xlsx    # under the state folder
     columns:
       File: item.name
       Status: status
@@ -40,7 +40,11 @@ EXAMPLE = """\
 class Params(StepParams):
     """Where to write and which columns to show."""
 
-    path: str = Field(description="The .xlsx to write; missing folders are created.")
+    path: str = Field(description=(
+        "The .xlsx to write; missing folders are created. A relative path is under the run's "
+        "state folder (BOTS_STATE_DIR, default state/), so two state folders never overwrite "
+        "each other's results: reports/results.xlsx is state/reports/results.xlsx. An "
+        "absolute path is kept as written."))
     columns: dict[str, str] = Field(
         min_length=1, description="Header -> dotted path into an item's record: item.name, "
         "status, code, message, updated_at, outputs.<step id>.<field>.")
@@ -69,8 +73,9 @@ def write_results(params: Params, ctx: StepContext) -> dict[str, Any]:
         _write_row(sheet, row, [source_value(record, s) for s in sources],
                    _is_exception(record))
     _format(sheet, len(ctx.items))
-    _save_atomically(workbook, Path(params.path))
-    return {"path": params.path, "rows": len(ctx.items)}
+    target = ctx.state_dir / params.path  # an absolute path stays itself
+    _save_atomically(workbook, target)
+    return {"path": str(target), "rows": len(ctx.items)}
 
 
 def source_value(record: Any, source: str) -> Any:

@@ -104,3 +104,14 @@ def test_unwritable_target_names_the_file(tmp_path: Path) -> None:
 def test_unknown_source_rejected_with_the_supported_roots() -> None:
     with pytest.raises(ValidationError, match="outputs.submit.reference"):
         Params(path="r.xlsx", columns={"Ref": "output.submit.reference"})
+
+
+def test_a_relative_path_lands_under_the_runs_state_folder(tmp_path: Path) -> None:
+    """Two state folders never overwrite each other's results."""
+    for state in (tmp_path / "one", tmp_path / "two"):
+        context = StepContext(run_id="r1", item=WorkItem(key="run", name="run"),
+                              step_id="report", items=ITEMS, state_dir=state)
+        result = write_results.function(
+            Params(path="reports/results.xlsx", columns=COLUMNS), context)
+        assert result["path"] == str(state / "reports" / "results.xlsx")
+        assert rows_of(state / "reports" / "results.xlsx")[0] == tuple(COLUMNS)
