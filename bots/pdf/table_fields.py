@@ -50,7 +50,7 @@ def value_fields(document: Document, layout: LayoutRules,
     """The layout's value fields read by extract, and their problems (none raised)."""
     plain = {name: rules for name, rules in layout.fields.items() if name not in tables}
     if not plain:
-        return {"_layout": layout.name, "_provenance": {}}, []
+        return {"_layout": layout.name, "_provenance": {}, "_confidence": {}}, []
     try:
         return extract(document, [layout.model_copy(update={"fields": plain})]), []
     except BusinessError as error:
@@ -135,6 +135,8 @@ def keep_totals(rule: TableRule, table: Table, result: dict[str, Any]) -> None:
         result[name] = total.amount if total else None
         if total:
             result["_provenance"][name] = total.provenance()
+        if total and total.doubts:
+            lower(result, name, TYPE_DOUBT, "; ".join(total.doubts))
 
 
 def record_checks(name: str, rule: TableRule, rows: list[dict[str, Any]],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bots.pdf.find_label import comparable
 from bots.pdf.lines import Line, Page, Word, union_box
-from bots.pdf.table_cells import typed_cell
+from bots.pdf.table_cells import read_cell
 from bots.pdf.table_columns import Reading, cells_of, line_cells
 
 
@@ -26,6 +26,7 @@ class TotalLine:
     page: int
     line: Line
     label: str
+    doubts: tuple[str, ...] = ()
 
     def provenance(self) -> dict[str, object]:
         """Where the total came from, for the ledger."""
@@ -63,7 +64,7 @@ def total_line(line: Line, reading: Reading) -> TotalLine | None:
         value = cells[-1] if position < len(cells) - 1 else cell[size:]
         amount = amount_of(value, reading)
         if amount is not None and not row_like(line, reading):
-            return TotalLine(name, amount, line.page, line, label)
+            return TotalLine(name, amount[0], line.page, line, label, amount[1])
     return None
 
 
@@ -81,14 +82,14 @@ def longest_label(cell: list[Word], reading: Reading) -> tuple[str, str, int] | 
     return max(found, key=lambda hit: hit[2], default=None)
 
 
-def amount_of(words: list[Word], reading: Reading) -> str | None:
-    """The words as an amount, or None when they are not one."""
+def amount_of(words: list[Word], reading: Reading) -> tuple[str, tuple[str, ...]] | None:
+    """The words as an amount with the type's doubts, or None when they are not one."""
     text = " ".join(word.text for word in words)
     try:
-        value = typed_cell(text, "amount", reading.hints)
+        value, doubts = read_cell(text, "amount", reading.hints)
     except ValueError:
         return None
-    return str(value) if value is not None else None
+    return (str(value), doubts) if value is not None else None
 
 
 def totals_below(page: Page, begin: int, reading: Reading) -> dict[str, TotalLine]:

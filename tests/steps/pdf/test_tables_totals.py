@@ -129,3 +129,18 @@ def test_a_value_field_of_the_same_name_wins_over_the_table_total(tmp_path: Path
     output = run(draw(tmp_path, english()), fields)
     assert output["total"] == "270.60" and output["currency"] == "GBP"
     assert output["_provenance"]["total"]["rule"].startswith("label")
+
+
+def test_a_total_read_with_a_doubt_goes_to_review(tmp_path: Path) -> None:
+    page: PageLines = [(700, [(40, "Item"), (555, "Amount>")]),
+                       (684, [(40, "Widget"), (555, "1,250.00>")]),
+                       (660, [(380, "Total"), (555, "1,250>")])]
+    rule = {"table": {"header": {"item": "Item", "amount": "Amount"},
+                      "types": {"amount": "amount"}, "totals": {"total": "Total"}}}
+    error = refused(draw(tmp_path, page), {"lines": rule})
+    assert error.code == "LOW_CONFIDENCE"
+    (problem,) = error.details["problems"]
+    assert problem["field"] == "total" and "thousands separator" in problem["message"]
+    assert error.details["partial"]["total"] == "1250.00"
+    declared = run(draw(tmp_path, page), {"lines": {**rule, "decimal": "."}})
+    assert declared["total"] == "1250.00" and "total" not in declared["_confidence"]
