@@ -1,20 +1,20 @@
 """Resolve each field rule's ``type`` when the step's parameters validate.
 
 A rule's ``type`` names a built-in type or an identifier the step declares under
-``identifiers:`` (``policy_number`` is predefined and may be redefined there). Checking this
-when the recipe loads, and binding each rule to its identifier then, means a misspelt type is
-a recipe error naming the layout and field, and no context travels at extraction time.
+``identifiers:`` (``policy_number`` is predefined and may be redefined there). While the
+step's parameters validate, ``value_types.declared_identifiers`` lets each rule check its
+own ``type`` key, so a misspelt type is a recipe error at its own line; afterwards each rule
+is bound to its identifier here, so no context travels at extraction time.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Protocol
 
 from pydantic import BaseModel
 
-from bots.pdf.value_types import BUILT_IN, ValueRule
+from bots.pdf.value_types import BUILT_IN, ValueRule, undeclared
 from bots.values.identifiers import PREDEFINED, IdentifierRule
 
 
@@ -50,14 +50,16 @@ def resolve_types(layouts: Sequence[Layout], identifiers: dict[str, IdentifierRu
 def _resolve(rule: ValueRule, known: dict[str, IdentifierRule], layout: str,
              field: str) -> None:
     if rule.type not in BUILT_IN and rule.type not in known:
-        names = [*BUILT_IN, *known]
-        near = difflib.get_close_matches(rule.type, names, n=1)
-        hint = f"did you mean {near[0]!r}? " if near else ""
-        raise ValueError(
-            f"layout {layout!r}, field {field!r}: type {rule.type!r} is neither a built-in "
-            f"type ({', '.join(BUILT_IN)}) nor declared under `identifiers`; {hint}declare "
-            f"it, e.g. identifiers: {{{rule.type}: {{pattern: '([A-Z]{{2}}\\d{{9}})'}}}}")
+        raise ValueError(f"layout {layout!r}, field {field!r}: {undeclared(rule.type, known)}")
     rule.bind(known)
+
+
+def identifier_names(data: object) -> list[str] | None:
+    """The identifier names in a step's raw parameters (None when they are not a mapping)."""
+    if not isinstance(data, dict):
+        return None
+    declared = data.get("identifiers") or {}
+    return [str(name) for name in declared] if isinstance(declared, dict) else []
 
 
 def value_rules(model: object) -> Iterator[ValueRule]:

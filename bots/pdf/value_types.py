@@ -12,7 +12,11 @@ themselves live in bots/values/.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -30,6 +34,28 @@ from bots.values.months import DEFAULT_LANGUAGES, check_language
 
 BUILT_IN = ("text", "date", "amount", "currency", "choice", "checkbox", "policy_number")
 _TYPE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# the identifier names a step declares, while its parameters validate (None: not known here)
+_DECLARED: ContextVar[frozenset[str] | None] = ContextVar("declared_identifiers", default=None)
+
+
+@contextmanager
+def declared_identifiers(names: Iterable[str] | None) -> Iterator[None]:
+    """Check rule types against these identifier names while a step's parameters validate,
+    so a misspelt type is reported at its own line of the recipe."""
+    token = _DECLARED.set(None if names is None else frozenset(names))
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
+def undeclared(name: str, declared: Iterable[str]) -> str:
+    """What to say about a type that is neither built in nor declared."""
+    near = difflib.get_close_matches(name, [*BUILT_IN, *declared], n=1)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    return (f"type {name!r} is neither a built-in type ({', '.join(BUILT_IN)}) nor declared "
+            f"under the step's `identifiers`; {hint}declare it, e.g. identifiers: "
+            f"{{{name}: {{pattern: '([A-Z]{{2}}\\d{{9}})'}}}}")
 
 
 @dataclass(frozen=True)
@@ -123,6 +149,9 @@ class ValueRule(BaseModel):
         if value not in BUILT_IN and not _TYPE_NAME.fullmatch(value):
             raise ValueError(f"type {value!r}: write one of {', '.join(BUILT_IN)} or the name "
                              f"of an identifier the step declares (lower case, e.g. vat_id)")
+        declared = _DECLARED.get()
+        if declared is not None and value not in BUILT_IN and value not in declared:
+            raise ValueError(undeclared(value, declared))
         return value
 
     @model_validator(mode="after")

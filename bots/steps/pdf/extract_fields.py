@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_validator
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
@@ -16,7 +16,8 @@ from bots.pdf.limits import InputLimits, limits_for
 from bots.pdf.ocr import OcrSettings
 from bots.pdf.rules import LayoutRules
 from bots.pdf.table_fields import extract_with_tables
-from bots.pdf.type_names import check_names, resolve_types
+from bots.pdf.type_names import check_names, identifier_names, resolve_types
+from bots.pdf.value_types import declared_identifiers
 from bots.values.identifiers import IdentifierRule
 
 EXAMPLE = """\
@@ -70,6 +71,13 @@ class Params(StepParams):
     @classmethod
     def _identifier_names(cls, value: dict[str, IdentifierRule]) -> dict[str, IdentifierRule]:
         return check_names(value)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _types_checked_where_written(cls, data: Any,
+                                     handler: ModelWrapValidatorHandler[Params]) -> Params:
+        with declared_identifiers(identifier_names(data)):  # each rule checks its `type`
+            return handler(data)
 
     @model_validator(mode="after")
     def _types_resolve(self) -> Params:

@@ -87,12 +87,19 @@ def params(fields: dict[str, Any], identifiers: dict[str, Any] | None = None) ->
                                   "identifiers": identifiers or {}})
 
 
-def test_a_type_that_is_neither_built_in_nor_declared_names_layout_and_field() -> None:
+def test_a_type_that_is_neither_built_in_nor_declared_is_refused_at_its_own_key() -> None:
     with pytest.raises(ValidationError) as raised:
         params({"vat": {"label": "VAT", "type": "vat_idd"}}, {"vat_id": VAT})
-    message = str(raised.value)
-    assert "layout 'eu', field 'vat': type 'vat_idd'" in message
-    assert "did you mean 'vat_id'?" in message
+    [error] = raised.value.errors()
+    assert error["loc"] == ("layouts", 0, "fields", "vat", 0, "type")
+    assert "type 'vat_idd' is neither a built-in type" in error["msg"]
+    assert "did you mean 'vat_id'?" in error["msg"]
+
+
+def test_a_rule_outside_a_step_cannot_convert_an_undeclared_type() -> None:
+    loose = rule(type="vat_id")  # no step declared it: nothing to check it against yet
+    with pytest.raises(ValueError, match="not declared under the step's `identifiers`"):
+        loose.convert("vat", "DE123456789")
 
 
 @pytest.mark.parametrize(("identifiers", "fragment"), [
