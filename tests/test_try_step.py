@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -209,3 +210,19 @@ def test_the_file_tried_is_file_even_where_the_recipe_names_a_path(tmp_path, rec
     recipe.write_text(RECIPE.replace("${item.path}", "fixed/elsewhere.pdf"), encoding="utf-8")
     code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)))
     assert code == 0 and data["values"]["number"] == "INV-2026-001"
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract (setup)")
+def test_a_scan_no_layout_fits_is_explained_from_its_ocr_text(tmp_path, recipe, capsys):
+    from tests.test_pdf_tools import scan
+
+    path = scan(tmp_path)  # "Member number: SH-1002-331", as an image
+    code, _, err = tried(capsys, str(recipe), str(path))
+    assert code == 2 and "no text layer" in err and "ocr:" in err  # without the step's ocr:
+    recipe.write_text(RECIPE.replace("      path: ${item.path}\n",
+                                     "      path: ${item.path}\n      ocr: {}\n"),
+                      encoding="utf-8")
+    code, data, _ = tried(capsys, str(recipe), str(path))
+    assert code == 1 and data["problems"][0]["code"] == "UNKNOWN_LAYOUT"
+    assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"]}]
+    assert "Member number" in data["problems"][0]["message"]  # what OCR read, quoted

@@ -131,9 +131,13 @@ def layout_hints(params: Any, path: Path, ctx: StepContext) -> list[dict[str, An
     layouts = getattr(params, "layouts", None)
     if not layouts:
         return []
-    document = load_document(path, getattr(params, "max_pages", 50),
-                             limits_for(getattr(params, "limits", None), ctx))
-    text = flat(document.text)
+    try:  # read as the step read it (OCR too); what the step could read, this can
+        document = load_document(path, getattr(params, "max_pages", 50),
+                                 limits_for(getattr(params, "limits", None), ctx),
+                                 ocr=getattr(params, "ocr", None))
+        text = flat(document.text)
+    except BotError:
+        return []
     return [{"name": layout.name,
              "found": [marker for marker in layout.when if flat(marker) in text],
              "missing": [marker for marker in layout.when if flat(marker) not in text]}
