@@ -144,3 +144,27 @@ def test_a_total_read_with_a_doubt_goes_to_review(tmp_path: Path) -> None:
     assert error.details["partial"]["total"] == "1250.00"
     declared = run(draw(tmp_path, page), {"lines": {**rule, "decimal": "."}})
     assert declared["total"] == "1250.00" and "total" not in declared["_confidence"]
+
+
+def test_a_headerless_table_runs_over_two_pages_to_its_totals(tmp_path: Path) -> None:
+    def row(y: float, text: str, qty: str, amount: str) -> tuple[float, list[tuple[float, str]]]:
+        return y, [(40, text), (345, qty + ">"), (555, amount + ">")]
+    letterhead: PageLines = [(780, [(40, "Facture FA-118"), (555, "14/03/2025>")]),
+                             (766, [(40, "Client 4471"), (345, "2>"), (555, "Page 2/2>")])]
+    first: PageLines = [letterhead[0], row(740, "Prise double", "4", "31,60"),
+                        (728, [(40, "blanc, 16 A")]), row(714, "Interrupteur", "6", "25,80"),
+                        (60, [(40, "Suite page 2")])]
+    second: PageLines = [*letterhead, row(740, "Gaine ICTA 20", "2", "35,80"),
+                         (716, [(300, "Total HT"), (555, "93,20>")]),
+                         (702, [(300, "TVA 20 %"), (555, "18,64>")]),
+                         (688, [(300, "Total TTC"), (555, "111,84>")])]
+    rule = {"table": {"columns": {"description": [40, 300], "quantity": [300, 360],
+                                  "amount": [450, 560]},
+                      "types": {"quantity": "int", "amount": "amount"}, "sum": "amount",
+                      "totals": {"net": "Total HT", "vat": "TVA", "gross": "Total TTC"}},
+            "decimal": ","}
+    output = run(draw(tmp_path, first, second), {"lines": rule})
+    assert [(line["description"], line["quantity"]) for line in output["lines"]] == [
+        ("Prise double blanc, 16 A", 4), ("Interrupteur", 6), ("Gaine ICTA 20", 2)]
+    assert (output["net"], output["vat"], output["gross"]) == ("93.20", "18.64", "111.84")
+    assert all(check["ok"] for check in output["_checks"]["lines"])
