@@ -63,7 +63,7 @@ class Params(StepParams):
         "review (min_confidence). Without `ocr:` a scan is NO_TEXT_LAYER. About 1.5 s a page."))
     identifiers: dict[str, IdentifierRule] = Field(default_factory=dict, description=(
         "Identifier types the layouts' rules may name in `type`: name -> {pattern, format, "
-        "remove_spaces, ignore_case, upper, example}, e.g. {vat_id: {pattern: "
+        "remove_spaces, ignore_case, upper, check, example}, e.g. {vat_id: {pattern: "
         "'([A-Z]{2})\\s*(\\d[\\d ]{7,12})', format: '{1}{2}', remove_spaces: true}}. "
         "policy_number (POL- and six digits) is predefined and may be redefined here."))
 
