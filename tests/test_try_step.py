@@ -226,3 +226,14 @@ def test_a_scan_no_layout_fits_is_explained_from_its_ocr_text(tmp_path, recipe, 
     assert code == 1 and data["problems"][0]["code"] == "UNKNOWN_LAYOUT"
     assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"]}]
     assert "Member number" in data["problems"][0]["message"]  # what OCR read, quoted
+
+
+def test_a_fault_in_the_step_is_a_problem_not_a_traceback(tmp_path, recipe, capsys, monkeypatch):
+    def broken(*_: object) -> None:
+        raise KeyError("_pages")
+
+    monkeypatch.setattr("bots.commands.try_step.call", broken)
+    code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)))
+    assert code == 1
+    [problem] = data["problems"]
+    assert problem["code"] == "STEP_FAILED" and "KeyError" in problem["message"]

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bots.commands.common import fail, print_json, report_recipe_error, say
 from bots.commands.try_report import as_text, outcome_data
 from bots.kernel import StepContext, WorkItem
-from bots.kernel.errors import BotError, BusinessError, RecipeError
+from bots.kernel.errors import ApplicationError, BotError, BusinessError, RecipeError
 from bots.kernel.refs import resolve
 from bots.pdf.document import load_document
 from bots.pdf.limits import limits_for
@@ -93,13 +93,18 @@ def run_on(recipe: Recipe, step: Step, path: Path) -> tuple[Any, BotError | None
         ctx = StepContext(run_id="try", item=item, step_id=step.id, recipe=recipe.name,
                           limits=recipe.model.settings.limits, state_dir=Path(scratch),
                           evidence_dir=Path(scratch) / "evidence")
+        params = parameters(recipe, step, item)
         try:
-            params = parameters(recipe, step, item)
             return call(step, params, ctx), None
         except BotError as error:
             if error.code == "UNKNOWN_LAYOUT":
                 error.details["layouts"] = layout_hints(params, path, ctx)
             return None, error
+        except Exception as error:  # a run makes it STEP_FAILED too; shown, not a traceback
+            return None, ApplicationError(
+                f"step {step.id!r} failed unexpectedly ({type(error).__name__}: {error}); "
+                "this is a fault in the step, not in your rules: please report it",
+                code="STEP_FAILED")
 
 
 def work_item(path: Path) -> WorkItem:
