@@ -71,7 +71,8 @@ def tesseract(scan: bytes, pages: int, settings: OcrSettings) -> tuple[float, li
     start = time.perf_counter()
     words: list[str] = []
     for _ in range(pages):
-        words = [w["text"] for w in ocr_page_words(scan, Path("bench.pdf"), 0, settings)]
+        read, _turned = ocr_page_words(scan, Path("bench.pdf"), 0, settings)
+        words = [word["text"] for word in read]
     return (time.perf_counter() - start) / pages, words
 
 

@@ -1,10 +1,12 @@
 """Read pages without a text layer (scans) through OCR: Tesseract's words with their confidence.
 
-A page is rendered with pypdfium2 (checked against the image pixel limit first), handed to the
-`tesseract` program as a PNG on stdin, and its TSV answer (one row per word: box in pixels and
-a confidence 0-100) becomes the same word dicts the text layer gives, in points, with
-``confidence`` between 0 and 1. The words then make lines like any other page, so every
-layout rule works on a scan unchanged.
+A page without words that draws something (a scanned image, outlined text) is rendered with
+pypdfium2 (checked against the image pixel limit first) and read by Tesseract
+(bots/pdf/tesseract.py); its words, in points and with a confidence between 0 and 1, make
+lines like any other page, so every layout rule works on a scan unchanged. A page that reads
+badly is asked its orientation and read again turned upright (a sheet fed upside down or
+sideways); its words are then placed on the turned page. Several scanned pages are read side
+by side, one Tesseract process per core.
 
 Why Tesseract from Debian over an ONNX OCR wheel (rapidocr-onnxruntime): on the same rendered
 form (bench/ocr_speed.py, bench/README.md "OCR") Tesseract 5 read 40 of 40 words right at
@@ -16,27 +18,27 @@ model files or native wheels are pinned in the venv. Setup installs it (bots/boo
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 import os
-import shutil
-import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
+from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
-from bots.kernel.errors import ApplicationError, BusinessError
+from bots.kernel.errors import BusinessError
 from bots.pdf.limits import InputLimits, check_image
 from bots.pdf.lines import Page, group_lines
+from bots.pdf.tesseract import engine_installed as engine_installed  # tests replace it here
+from bots.pdf.tesseract import installed_languages, rotation, tesseract_words
 from bots.pdf.words import PDFIUM_LOCK
 
 POINTS_PER_INCH = 72.0
-TSV_WORD_LEVEL = "5"  # Tesseract's TSV rows: 1 page, 2 block, 3 paragraph, 4 line, 5 word
+UNSURE_PAGE = 0.6  # words averaging less than this: the page may lie on its side
 INSTALL_HINT = ("install the OCR engine with `python3 runner.py setup` as root, or "
                 "`sudo apt-get install tesseract-ocr tesseract-ocr-eng`")
+Words = list[dict[str, Any]]
 
 
 class OcrSettings(BaseModel):
@@ -73,15 +75,20 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
     drawn = set(pages_with_content(data, missing))
     if not drawn or (not engine_installed() and len(missing) < len(pages)):
         return pages  # the text pages serve; an engine-less blank back page is no error
-    return [ocr_page(data, path, page, settings, limits) if page.number in drawn else page
-            for page in pages]
+    require_engine(path, settings)
+    todo = [page for page in pages if page.number in drawn]
+    with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+        read = list(pool.map(lambda page: ocr_page(data, path, page, settings, limits), todo))
+    by_number = {page.number: page for page in read}
+    return [by_number.get(page.number, page) for page in pages]
 
 
 def ocr_page(data: bytes, path: Path, page: Page, settings: OcrSettings,
              limits: InputLimits | None) -> Page:
-    """One page's lines read through OCR."""
-    words = ocr_page_words(data, path, page.number - 1, settings, limits)
-    return group_lines(page.number, page.width, page.height, words)
+    """One page's lines read through OCR (on the page turned upright, if it had to be)."""
+    words, turn = ocr_page_words(data, path, page.number - 1, settings, limits)
+    width, height = (page.height, page.width) if turn in (90, 270) else (page.width, page.height)
+    return group_lines(page.number, width, height, words)
 
 
 def pages_with_content(data: bytes, numbers: list[int]) -> list[int]:
@@ -96,66 +103,46 @@ def pages_with_content(data: bytes, numbers: list[int]) -> list[int]:
 
 
 def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
-                   limits: InputLimits | None = None) -> list[dict[str, Any]]:
-    """The OCR words of one page (``index`` from 0) as word dicts in points, with confidence."""
+                   limits: InputLimits | None = None) -> tuple[Words, int]:
+    """The OCR words of one page (``index`` from 0) in points, and the degrees it was turned."""
     require_engine(path, settings)
     scale = settings.dpi / POINTS_PER_INCH
     image = render_page(data, path, index, scale, limits or InputLimits())
-    return tesseract_words(image, path, settings, scale)
+    return read_upright(image, path, settings, scale)
+
+
+def read_upright(image: Image.Image, path: Path, settings: OcrSettings,
+                 scale: float) -> tuple[Words, int]:
+    """A page image's words; a page that reads badly is asked its orientation and, when it
+    lies on its side or upside down, read again turned upright."""
+    words = tesseract_words(image, path, settings.languages, settings.timeout_s, scale)
+    if not words or mean_confidence(words) >= UNSURE_PAGE:
+        return words, 0
+    turn = rotation(image, path, settings.timeout_s)
+    if turn == 0:
+        return words, 0
+    upright = image.rotate(-turn, expand=True)  # PIL turns counter-clockwise
+    return tesseract_words(upright, path, settings.languages, settings.timeout_s, scale), turn
+
+
+def mean_confidence(words: Words) -> float:
+    """The average confidence of a page's words."""
+    return sum(float(word["confidence"]) for word in words) / len(words)
 
 
 def render_page(data: bytes, path: Path, index: int, scale: float,
-                limits: InputLimits) -> bytes:
-    """The page as PNG bytes at ``scale`` pixels per point, refused above the pixel limit."""
+                limits: InputLimits) -> Image.Image:
+    """The page as a grey image at ``scale`` pixels per point, refused above the pixel limit."""
     with PDFIUM_LOCK:  # PDFium is not thread-safe; Tesseract then runs outside the lock
         document = pdfium.PdfDocument(data)
         try:
             page = document[index]
             width, height = page.get_size()
             check_image(path, round(width * scale), round(height * scale), limits)
-            image = page.render(scale=scale, grayscale=True).to_pil()
+            image: Image.Image = page.render(scale=scale, grayscale=True).to_pil()
+            return image
         finally:
             document.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def tesseract_words(png: bytes, path: Path, settings: OcrSettings,
-                    scale: float) -> list[dict[str, Any]]:
-    """Run Tesseract on one page image and read its TSV into word dicts."""
-    command = ["tesseract", "stdin", "stdout", "-l", "+".join(settings.languages), "tsv"]
-    # one thread per page: items already run side by side, and Tesseract's OpenMP threads
-    # fought them on a busy machine (bench.ocr_speed: 1.9 against 2.3 s/page at load 5)
-    env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
-    try:
-        done = subprocess.run(command, input=png, capture_output=True, env=env,
-                              timeout=settings.timeout_s, check=False)
-    except subprocess.TimeoutExpired:
-        raise ApplicationError(f"{path.name}: OCR of a page took longer than "
-                               f"{settings.timeout_s:g} s; raise ocr.timeout_s or key it by hand",
-                               code="OCR_FAILED", file=str(path)) from None
-    if done.returncode != 0:
-        why = done.stderr.decode("utf-8", "replace").strip()[-300:]
-        raise ApplicationError(f"{path.name}: the OCR engine failed ({why}); check "
-                               "ocr.languages are installed", code="OCR_FAILED", file=str(path))
-    return parse_tsv(done.stdout.decode("utf-8", "replace"), scale)
-
-
-def parse_tsv(tsv: str, scale: float) -> list[dict[str, Any]]:
-    """Tesseract's TSV word rows as word dicts: box in points, confidence 0 to 1."""
-    rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return [word_dict(row, scale) for row in rows
-            if row.get("level") == TSV_WORD_LEVEL and (row.get("text") or "").strip()]
-
-
-def word_dict(row: dict[str, str], scale: float) -> dict[str, Any]:
-    """One TSV word row as a word dict (pixels to points; Tesseract's 0-100 to 0-1)."""
-    left, top = float(row["left"]) / scale, float(row["top"]) / scale
-    width, height = float(row["width"]) / scale, float(row["height"]) / scale
-    confidence = max(0.0, min(1.0, float(row["conf"]) / 100))
-    return {"text": row["text"].strip(), "x0": left, "top": top, "x1": left + width,
-            "bottom": top + height, "confidence": round(confidence, 3)}
 
 
 def require_engine(path: Path, settings: OcrSettings) -> None:
@@ -171,17 +158,3 @@ def require_engine(path: Path, settings: OcrSettings) -> None:
                             + " ".join(f"tesseract-ocr-{lang}" for lang in missing)
                             + " or change ocr.languages", code="NO_TEXT_LAYER",
                             file=str(path), missing_languages=missing)
-
-
-def engine_installed() -> bool:
-    """Whether the `tesseract` program is on the PATH."""
-    return shutil.which("tesseract") is not None
-
-
-@functools.cache
-def installed_languages() -> frozenset[str]:
-    """The language codes Tesseract has trained data for (asked once per process)."""
-    done = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=30,
-                          check=False)
-    lines = done.stdout.decode("utf-8", "replace").splitlines()
-    return frozenset(line.strip() for line in lines[1:] if line.strip())

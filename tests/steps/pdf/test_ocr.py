@@ -16,7 +16,7 @@ from bench.ocr_speed import form_pdf
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import BusinessError
 from bots.pdf import ocr
-from bots.pdf.ocr import parse_tsv
+from bots.pdf.tesseract import parse_tsv
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
 pytestmark = pytest.mark.skipif(not ocr.engine_installed(), reason="Tesseract not installed "
@@ -92,6 +92,15 @@ def test_a_smudged_value_goes_to_review_not_keyed(tmp_path: Path) -> None:
     assert [problem["field"] for problem in error.details["problems"]] == ["policy"]
     assert "OCR read" in error.message
     assert error.details["partial"]["amount"] == "1278.61"  # the rest is kept for the reviewer
+
+
+@pytest.mark.parametrize("degrees", [180, 90])
+def test_a_sheet_fed_upside_down_or_sideways_is_read_upright(tmp_path: Path,
+                                                             degrees: int) -> None:
+    turned = image_pdf(image_of(form_pdf(FORM)).rotate(degrees, expand=True))
+    result = run(tmp_path, turned, ocr={"dpi": 200}, fields={"policy": FIELDS["policy"],
+                                                             "amount": FIELDS["amount"]})
+    assert (result["policy"], result["amount"]) == ("HM-448812", "1278.61")
 
 
 def test_without_ocr_a_scan_is_still_no_text_layer(tmp_path: Path, scan: bytes) -> None:
