@@ -39,7 +39,11 @@ def draw_page(document: Document, number: int, out: Path) -> None:
 
 def rasterize(path: Path, number: int) -> tuple[Image.Image, float]:
     """The page as an RGB image and the scale it was drawn at (pixels per point)."""
-    document = pdfium.PdfDocument(str(path))
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:  # the text layer was read; the page cannot be drawn
+        raise BotError(f"{path.name}: page {number} cannot be drawn ({error})",
+                       code="CORRUPT_PDF") from error
     try:
         pdf_page = document[number - 1]
         scale = render_scale(*pdf_page.get_size())
