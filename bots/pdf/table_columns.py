@@ -86,9 +86,15 @@ def two_line_header(page: Page, index: int) -> Line | None:
     return Line(upper.page, ordered)
 
 
+def loose(word: str) -> str:
+    """A word as table labels compare: case-folded, without a trailing colon or full stop
+    ('Qty.' is 'Qty', 'MwSt.' is 'MwSt')."""
+    return comparable(word).rstrip(".")
+
+
 def label_spans(line: Line, rule: TableRule) -> dict[str, tuple[int, int]] | None:
     """Column name -> the (start, end) word indexes of its label, or None if one is missing."""
-    tokens = [comparable(word.text) for word in line.words]
+    tokens = [loose(word.text) for word in line.words]
     spans: dict[str, tuple[int, int]] = {}
     for name, labels in rule.header.items():
         taken = {i for start, end in spans.values() for i in range(start, end)}
@@ -102,7 +108,7 @@ def label_spans(line: Line, rule: TableRule) -> dict[str, tuple[int, int]] | Non
 
 def find_words(tokens: list[str], label: str, taken: set[int]) -> tuple[int, int] | None:
     """Where a label's words appear in a row among tokens not yet taken by another column."""
-    wanted = [comparable(word) for word in label.split()]
+    wanted = [loose(word) for word in label.split()]
     for start in range(len(tokens) - len(wanted) + 1):
         end = start + len(wanted)
         if tokens[start:end] == wanted and taken.isdisjoint(range(start, end)):

@@ -50,9 +50,10 @@ class TableRule(BaseModel):
         "Output column name -> the header label(s) printed above it, e.g. "
         "{quantity: ['Qty', 'Quantity']}; a line holding a label of every column is the "
         "header (or two close lines: 'Unit' printed over 'price' matches 'Unit price'). "
-        "Matched word by word, ignoring case and trailing colons. A cell goes to the "
-        "header it sits under; a right-aligned number under a left-aligned label goes to the "
-        "column whose label starts left of it. Give `header` or `columns`."))
+        "Matched word by word, ignoring case, trailing colons and full stops ('Qty.' is "
+        "'Qty'). A cell goes to the header it sits under; a right-aligned number under a "
+        "left-aligned label goes to the column whose label starts left of it. Give `header` "
+        "or `columns`."))
     columns: dict[str, tuple[float, float]] = Field(default_factory=dict, description=(
         "For a table printed without a header: output column name -> its [x0, x1] span in "
         "points from the page's left edge (`runner.py pdf show` prints word positions), e.g. "

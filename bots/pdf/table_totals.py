@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bots.pdf.find_label import comparable
 from bots.pdf.lines import Line, Page, Word, union_box
 from bots.pdf.table_cells import read_cell
-from bots.pdf.table_columns import Reading, cells_of, line_cells
+from bots.pdf.table_columns import Reading, cells_of, line_cells, loose
 
 
 @dataclass(frozen=True)
@@ -32,11 +31,6 @@ class TotalLine:
         """Where the total came from, for the ledger."""
         return {"page": self.page, "box": list(union_box(self.line.words)),
                 "text": self.line.text, "rule": f"table total {self.label!r}"}
-
-
-def loose(word: str) -> str:
-    """A word as totals and stop labels compare: also without a trailing full stop."""
-    return comparable(word).rstrip(".")
 
 
 def label_size(words: list[Word], label: str) -> int:

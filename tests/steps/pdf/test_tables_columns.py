@@ -141,7 +141,8 @@ def test_page_and_region_hints_choose_among_tables_alike(tmp_path: Path) -> None
 
 
 def test_a_row_printed_on_two_lines_with_its_figures_on_the_second(tmp_path: Path) -> None:
-    header = (700, [(40, "Art.-Nr."), (110, "Bezeichnung"), (350, "Menge"), (470, "Betrag")])
+    # and labels printed with a full stop or a colon match the rule's labels without them
+    header = (700, [(40, "Art.-Nr."), (110, "Bezeichnung"), (350, "Menge."), (470, "Betrag:")])
     page: PageLines = [header,
                        (684, [(40, "K-1001"), (110, "Kupferrohr")]),
                        (675, [(110, "15 mm, 5 m"), (380, "3>"), (555, "37,50>")]),
