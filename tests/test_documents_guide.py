@@ -3,6 +3,7 @@ schema, and every `python runner.py` line parses as a command the CLI knows."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -69,3 +70,24 @@ def test_the_workflow_commands_are_all_there() -> None:
         assert wanted in commands
     assert "steps.md" in GUIDE
     assert "docs/documents.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_worked_example_reads_its_invoice_right() -> None:
+    """The guide's worked example, run on the fixture it was written for: every value its
+    truth file holds."""
+    from bots.kernel import StepContext, WorkItem
+
+    [example] = [block for block in EXAMPLES if "name: brandt" in block]
+    path = ROOT / "fixtures" / "documents" / "rechnung-01.pdf"
+    truth = json.loads(path.with_name(path.name + ".truth.json").read_text("utf-8"))["fields"]
+    step = registry().steps["pdf.extract_fields"]
+    params = step.params.model_validate({"path": str(path),
+                                         "layouts": YAML(typ="safe").load(example)})
+    read = step.function(params, StepContext(run_id="t", item=WorkItem("k", path.name),
+                                             step_id="invoice"))
+    for name in ("invoice_number", "invoice_date", "due_date", "net_total", "tax", "total",
+                 "currency"):
+        assert read[name] == truth[name], name
+    assert [(row["description"], row["amount"], row["discount"]) for row in read["lines"]] == [
+        (row["description"], row["amount"], None if row["discount"] is None
+         else int(row["discount"])) for row in truth["lines"]]

@@ -63,7 +63,7 @@ def as_text(data: dict[str, Any]) -> str:
         out += field_text(name, value, data["provenance"].get(name),
                           data["confidence"].get(name))
     out += checks_text(data["checks"])
-    out += [f"  {key}: {json.dumps(value, default=str)}" for key, value in data["other"].items()]
+    out += [f"  {key}: {plain(value)}" for key, value in data["other"].items()]
     for layout in data["layouts"]:  # no layout fitted: what each one lacked
         found = f" (found {', '.join(map(repr, layout['found']))})" if layout["found"] else ""
         out.append(f"  layout {layout['name']}: missing "
@@ -95,7 +95,7 @@ def table_text(name: str, rows: list[Any], where: Any, confidence: Any) -> list[
         place = places[number - 1] if number <= len(places) else None
         at = (f"p{place.get('page')} top {(place.get('box') or [0, '?'])[1]}"
               if isinstance(place, dict) else "")
-        lines.append(f"      row {number:<3} {at:<14} {json.dumps(row, default=str)}")
+        lines.append(f"      row {number:<3} {at:<14} {plain(row)}")
     return lines
 
 
@@ -120,10 +120,15 @@ def place_text(where: Any, *, indent: int) -> list[str]:
     head = (f"{pad}page {where.get('page', '?')} box {where.get('box', '?')} "
             f"by {where.get('rule', '?')}")
     extra = {k: v for k, v in where.items() if k not in ("page", "box", "rule", "text")}
-    lines = [head + (f" {json.dumps(extra, default=str)}" if extra else "")]
+    lines = [head + (f" {plain(extra)}" if extra else "")]
     if where.get("text"):
         lines.append(f"{pad}line: {where['text']!r}")
     return lines
+
+
+def plain(value: Any) -> str:
+    """Data on one line as JSON, its letters as they are ('Schlüssel', not '\\u00fc')."""
+    return json.dumps(value, default=str, ensure_ascii=False)
 
 
 def confidence_text(confidence: Any) -> str:
