@@ -69,7 +69,7 @@ def test_the_traps_are_in_the_documents(made: dict[str, tuple[bytes, dict[str, o
 
 def test_scans_have_no_text_layer(made: dict[str, tuple[bytes, dict[str, object]]]) -> None:
     scans = [content for name, (content, _) in made.items() if name.startswith("scan-")]
-    assert len(scans) == 3
+    assert len(scans) == 4
     assert all(text_of(content).strip() == "" for content in scans)
 
 
