@@ -74,7 +74,9 @@ class TableRule(BaseModel):
         "text cells may always be empty, the key column never."))
     start: list[str] = Field(default_factory=list, description=(
         "Label(s) of the line just above the rows of a table without a header, e.g. "
-        "'Leistungen'; without it the table starts at the first line that reads as a row."))
+        "'Leistungen'. Without it the table starts at the first line that reads as a whole "
+        "row, so a first row with a bad cell would be taken for the letterhead; with it that "
+        "row is reported."))
     stop: list[str] = Field(default_factory=list, description=(
         "Label(s) that end the table when a line starts with them, e.g. 'Total', "
         "'Payment terms'; such a line is not a row, and the table goes on only below a "

@@ -57,8 +57,7 @@ def page_part(page: Page, rule: TableRule, hints: ValueRule, going_on: list[Colu
     begin = begin_of(page, rule)
     if begin is not None:
         index, columns = begin
-        return read_part(page, index, Reading(columns, rule, hints,
-                                              first_is_row=bool(rule.header))), columns
+        return read_part(page, index, Reading(columns, rule, hints)), columns
     if going_on is not None:
         return read_part(page, 0, Reading(going_on, rule, hints, first_is_row=False)), going_on
     if rule.columns and not rule.start and searching:

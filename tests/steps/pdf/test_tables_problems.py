@@ -94,3 +94,14 @@ def test_a_cell_read_with_a_doubt_sends_the_table_to_review(tmp_path: Path) -> N
     declared = {**RULE, "decimal": ",", "dayfirst": True}  # the layout settles both
     assert run(draw(tmp_path, page), {"lines": declared})["lines"][0] == {
         "item": "A-1", "quantity": 1, "price": "1.25", "shipped": "2026-04-03"}
+
+
+def test_below_a_start_line_a_bad_first_row_is_reported_not_skipped(tmp_path: Path) -> None:
+    columns = {"item": [40, 150], "quantity": [150, 210], "price": [210, 310]}
+    rule = {"table": {"columns": columns, "types": {"quantity": "int", "price": "amount"},
+                      "start": "Positionen"}, "decimal": "."}
+    page: PageLines = [(720, [(40, "Positionen")]), row(704, "A-1", "1 1/2", "1.00"),
+                       row(690, "B-2", "2", "2.00")]
+    error = refused(draw(tmp_path, page), {"lines": rule})
+    assert [(p["row"], p["column"]) for p in error.details["problems"]] == [(1, "quantity")]
+    assert [line["item"] for line in error.details["partial"]["lines"]] == ["A-1", "B-2"]
