@@ -93,8 +93,9 @@ class ValueRule(BaseModel):
         "Dates and currency names: the languages of month names (CLDR codes), e.g. "
         "languages: [de, fr]. Default: en, de, fr, nl, es, it, pt."))
     dayfirst: bool | None = Field(None, description=(
-        "Dates: read 03/04/2026 as day first (true) or month first (false). Default: the one "
-        "order that works, else dots day first and slashes month first, as a doubt."))
+        "Dates: read 03/04/2026 as day first (true) or month first (false), e.g. dayfirst: "
+        "true. Default: the one order that works; else dots day first, and slashes month "
+        "first and dashes day first as a doubt."))
     decimal: Literal[".", ","] | None = Field(None, description=(
         "Amounts: the decimal mark, e.g. decimal: ','. Default: read from the figures, and "
         "a lone separator before three digits ('1.250') is a doubt."))

@@ -18,7 +18,7 @@ EMPTY = frozenset({"", "☐", "□", "no", "n", "nein", "non", "nee", "off", "0"
 
 def read_checkbox(text: str) -> Read:
     """"true" for a ticked box ('X', '✓', 'Yes', 'Ja', 'On'), "false" for an empty one."""
-    wanted = flat(text)
+    wanted = flat(text).strip("[]() ")  # "[X]", "( )": the brackets draw the box
     if wanted in TICKED:
         return Read("true")
     if wanted in EMPTY:

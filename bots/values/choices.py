@@ -1,6 +1,6 @@
 """A coded choice from free wording: exact, contains, or fuzzy (scored by rapidfuzz).
 
-``exact`` compares whole wordings, ignoring case and spacing. ``contains`` finds a listed
+``exact`` compares whole wordings, ignoring case, spacing and accents. ``contains`` finds a listed
 wording inside the text ("Damage by escape of water from a pipe" -> WTR); when wordings of
 two codes are both inside, it is an error naming both (a longer wording that holds a shorter
 one wins: "storm surge" over "storm"). ``fuzzy`` scores the text against each wording with
@@ -11,6 +11,7 @@ error naming both, and any match short of 100 is reported as a doubt with its sc
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from bots.values import Read
@@ -40,10 +41,17 @@ def choose(choices: dict[str, str], text: str, match: Match = "exact",
                      f"`choices`, or set `match: contains` or `match: fuzzy`")
 
 
+def key(text: str) -> str:
+    """A wording compared without case, spacing or accents ('Dégât' is 'degat': OCR and
+    keyboards drop accents)."""
+    decomposed = unicodedata.normalize("NFKD", flat(text))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _exact(choices: dict[str, str], text: str) -> str | None:
-    wanted = flat(text)
+    wanted = key(text)
     for wording, code in choices.items():
-        if wanted in (flat(wording), flat(code)):
+        if wanted in (key(wording), key(code)):
             return code
     return None
 
@@ -54,10 +62,10 @@ def _known(choices: dict[str, str]) -> str:
 
 def _contained(choices: dict[str, str], text: str) -> str:
     """The one code whose wording the text contains."""
-    haystack = flat(text)
-    found = [wording for wording in choices if flat(wording) in haystack]
+    haystack = key(text)
+    found = [wording for wording in choices if key(wording) in haystack]
     found = [wording for wording in found  # "storm surge" holds "storm": keep the longer
-             if not any(flat(wording) in flat(other) and wording != other for other in found)]
+             if not any(key(wording) in key(other) and wording != other for other in found)]
     codes = sorted({choices[wording] for wording in found})
     if len(codes) > 1:
         named = ", ".join(f"{choices[wording]} ({wording!r})" for wording in found)

@@ -13,9 +13,11 @@ A ``format`` is written the way ops people read dates, not in strftime codes:
     anything else is literal: 'D de MMMM de YYYY', 'DD.MM.YYYY', 'MMMM D, YYYY';
     spaces may be absent or repeated, a comma may be absent, case does not matter.
 
-Without a format a date is read by convention (ISO, day-month-year words, month-day-year
+A time after the date ('14/03/2026 10:30', '2026-03-14T10:30:00Z', '3 mars 2025 à 10h30') is
+dropped. Without a format a date is read by convention (ISO, day-month-year words, month-day-year
 words, numbers with dots as day first and slashes as month first) and a numeric date whose
-order cannot be told (03/04/2026) is reported as a doubt, never silently guessed.
+order cannot be told (03/04/2026, 03-04-2026) is reported as a doubt, never silently guessed;
+dots are day first wherever they are written (14.03.2026), so they are no doubt.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ _TOKENS = {"dddd": r"(?P<weekday>[^\W\d_]+\.?)",
 _TOKEN = re.compile("|".join(_TOKENS))
 _FILLERS = {"de", "del", "of", "the", "le", "der", "den", "el", "il", "op", "am", "on"}
 _NUMERIC = re.compile(r"(\d{1,4})\s*([./-])\s*(\d{1,2})\s*\2\s*(\d{1,4})")
+_TIME = re.compile(r"(?:\s*,\s*|\s+|T)(?:(?:at|um|à|a las|alle|om)\s+)?\d{1,2}[:h]\d{2}"
+                   r"(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?\s?m\.?|uhr)?\s*"
+                   r"(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|CET|CEST)?$", re.IGNORECASE)
 _WORDS = re.compile(r"\d+|[^\W\d_]+\.?")
 AUTO_FORMS = ("YYYY-MM-DD, DD.MM.YYYY, MM/DD/YYYY, 'D MMMM YYYY' or 'MMMM D, YYYY' "
               "(month names in English, German, French, Dutch, Spanish, Italian, Portuguese)")
@@ -78,7 +83,7 @@ def _literal(text: str) -> str:
 def read_date(text: str, formats: tuple[str, ...] = (), *, dayfirst: bool | None = None,
               languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Read:
     """An ISO date (YYYY-MM-DD) from text, by the formats given or else by convention."""
-    cleaned = " ".join(text.split())
+    cleaned = _TIME.sub("", " ".join(text.split()))  # a date field keeps the day, not the time
     if not cleaned:
         raise ValueError("empty date")
     if formats:
@@ -158,7 +163,7 @@ def _numeric(text: str, match: re.Match[str], dayfirst: bool | None) -> Read:
                          f"{str(not day_first).lower()}` or a `format` such as "
                          f"{'MM/DD/YYYY' if day_first else 'DD/MM/YYYY'}")
     doubts: tuple[str, ...] = ()
-    if dayfirst is None and max(day, month) <= 12 and day != month:
+    if dayfirst is None and separator != "." and max(day, month) <= 12 and day != month:
         doubts = (f"ambiguous date {text} read {'day' if day_first else 'month'} first",)
     return Read(_iso(text, int(last), month, day), doubts)
 

@@ -18,6 +18,12 @@ def test_an_exact_wording_or_code_wins_in_every_mode(match: str) -> None:
     assert choose(LOSS, "thf", match) == ("THF", ())  # type: ignore[arg-type]
 
 
+def test_accents_do_not_matter_to_a_wording() -> None:
+    french = {"Dégât des eaux": "WTR", "Incendie": "FIR"}
+    assert choose(french, "DEGAT DES EAUX") == ("WTR", ())
+    assert choose(french, "suite à un dégat des eaux", "contains") == ("WTR", ())
+
+
 def test_exact_refuses_other_wordings_and_says_how_to_widen() -> None:
     with pytest.raises(ValueError, match="match: contains"):
         choose(LOSS, "Damage by escape of water")
@@ -70,12 +76,13 @@ def test_a_close_runner_up_is_named_in_the_doubt() -> None:
 
 
 @pytest.mark.parametrize("text", ["X", "x", "✓", "✔", "☒", "☑", "Yes", "JA", "Oui", "On", "1",
-                                  "true", " sí "])
+                                  "true", " sí ", "[X]", "(x)"])
 def test_ticked_boxes_read_true(text: str) -> None:
     assert read_checkbox(text) == ("true", ())
 
 
-@pytest.mark.parametrize("text", ["", " ", "☐", "No", "nein", "Non", "nee", "Off", "0", "false"])
+@pytest.mark.parametrize("text", ["", " ", "☐", "No", "nein", "Non", "nee", "Off", "0", "false",
+                                  "[ ]", "( )"])
 def test_empty_boxes_read_false(text: str) -> None:
     assert read_checkbox(text) == ("false", ())
 

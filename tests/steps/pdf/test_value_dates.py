@@ -55,10 +55,18 @@ def test_declared_formats_read_exactly_and_without_doubt(
 def test_an_ambiguous_numeric_date_reads_by_convention_and_says_so() -> None:
     value, doubts = read_date("03/04/2026")
     assert value == "2026-03-04" and doubts == ("ambiguous date 03/04/2026 read month first",)
-    value, doubts = read_date("03.04.2026")
-    assert value == "2026-04-03" and doubts == ("ambiguous date 03.04.2026 read day first",)
+    value, doubts = read_date("03-04-2026")
+    assert value == "2026-04-03" and doubts == ("ambiguous date 03-04-2026 read day first",)
+    assert read_date("03.04.2026") == ("2026-04-03", ())  # dots are day first everywhere
     assert read_date("03/04/2026", dayfirst=True) == ("2026-04-03", ())
     assert read_date("04/04/2026") == ("2026-04-04", ())  # both readings agree
+
+
+@pytest.mark.parametrize("text", ["14/03/2026 10:30", "2026-03-14T10:30:00Z",
+                                  "14 mars 2026 à 10h30", "March 14, 2026 at 3:45 PM",
+                                  "14.03.2026, 10:30 Uhr"])
+def test_a_time_after_the_date_is_dropped(text: str) -> None:
+    assert read_date(text) == ("2026-03-14", ())
 
 
 def test_a_two_digit_year_without_a_format_is_a_doubt() -> None:
