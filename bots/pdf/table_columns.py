@@ -49,8 +49,9 @@ class Reading:
     """How to read one page's lines: the columns, the rule and the cells' typing hints.
 
     ``first_is_row``: below a header or `start` line the first line is a row even when it
-    does not read as one (typing then reports it). ``ends_early``: a stop or totals line before any row ends the part
-    (else, on a first page without a header, the rows have not begun yet).
+    does not read as one (typing then reports it). ``ends_early``: a stop or totals line
+    before any row ends the part (else, on a first page without a header, the rows have not
+    begun yet).
     """
 
     columns: list[Column]
