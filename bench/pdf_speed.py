@@ -17,7 +17,9 @@ ratio to raw pypdfium2 text (open, each page's text page, ``get_text_range``). R
 - ``form field``: ``load_document`` and one field by name, as a form-only rule reads it
   (safety checks, pypdf form reading; the text layer is not parsed);
 - ``form + text``: the same, then every page's lines (what the field cost when text was
-  parsed eagerly).
+  parsed eagerly);
+- ``form, before``: what one field cost before: the form read with pypdf and every page's
+  words with pdfplumber, as load_document did.
 
 Results and every sample go to ``state/bench/pdf_speed.json``.
 """
@@ -35,8 +37,10 @@ from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pypdf import PdfReader
 
 from bots.pdf.document import load_document, read_pages
+from bots.pdf.form import read_form
 from bots.pdf.limits import InputLimits
 from bots.pdf.words import page_words
 
@@ -163,6 +167,12 @@ def field_and_text(path: Path, name: str) -> int:
     return len(document.pages)
 
 
+def form_before(data: bytes) -> int:
+    """The eager reading of before: pypdf's form fields, then pdfplumber's words."""
+    read_form(PdfReader(io.BytesIO(data)))
+    return plumber_words(data)
+
+
 def timed(work: Callable[[], int], repeat: int) -> dict[str, Any]:
     """The best of ``repeat`` runs of one pass over a set, and every sample."""
     samples = []
@@ -185,6 +195,7 @@ def measure_set(files: list[Path], repeat: int, field: str | None = None) -> dic
     if field:
         readers["form field"] = lambda: sum(one_field(path, field) for path in files)
         readers["form + text"] = lambda: sum(field_and_text(path, field) for path in files)
+        readers["form, before"] = lambda: sum(form_before(data) for data in datas)
     results = {name: timed(work, repeat) for name, work in readers.items()}
     pages = results["raw"]["pages"]
     for result in results.values():

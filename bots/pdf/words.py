@@ -97,21 +97,37 @@ class TextPage:
         return bottom - size, bottom
 
 
-class Run:
-    """A word being built: the index range of its characters and the boxes of its ends."""
+class Words:
+    """The page's words as they are built: a run of characters starts a word, or joins the
+    last one when pdfplumber would not have split them (see ``joins``)."""
 
-    def __init__(self, start: int, end: int, first: Box, last: Box) -> None:
-        self.start, self.end, self.first, self.last = start, end, first, last
-        self.joined = False  # made-up spaces inside, to leave out of the text
+    def __init__(self, page: TextPage) -> None:
+        self.page = page
+        self.found: list[dict[str, Any]] = []
+        self.end = -1  # where the last run ended, and the box of its last character
+        self.last: Box = (0.0, 0.0, 0.0, 0.0)
 
-    def continued_by(self, page: TextPage, start: int, first: Box) -> bool:
-        """Whether the next run is the same word to pdfplumber: on this line, starting at most
-        X_TOLERANCE past this one's end and not left of its last character, the spaces
-        between made up by PDFium."""
+    def add(self, start: int, end: int, first: Box, last: Box) -> None:
+        """Take one run of characters (start to end) with the boxes of its ends."""
+        text = self.page.text[start:end]
+        if self.found and self.joins(start, first):
+            word = self.found[-1]
+            word["text"] += text
+            word["x1"] = max(word["x1"], last[2])
+        else:
+            top, bottom = self.page.height(start, first)
+            self.found.append({"text": text, "x0": first[0], "top": top,
+                               "x1": max(first[2], last[2]), "bottom": bottom})
+        self.end, self.last = end, last
+
+    def joins(self, start: int, first: Box) -> bool:
+        """pdfplumber's test: the run is on the last one's line, starts at most X_TOLERANCE
+        past its end and not left of its last character, and the spaces between were made
+        up by PDFium (a real space always splits)."""
         last = self.last
         return (first[0] >= last[0] and first[0] - last[2] <= X_TOLERANCE
                 and abs(first[1] - last[1]) <= Y_TOLERANCE
-                and page.made_up(self.end, start))
+                and self.page.made_up(self.end, start))
 
 
 def page_words(page: pdfium.PdfPage) -> list[dict[str, Any]]:
@@ -119,49 +135,33 @@ def page_words(page: pdfium.PdfPage) -> list[dict[str, Any]]:
     x1, bottom), in PDFium's reading of the content order (lines group them later)."""
     textpage = page.get_textpage()
     try:
-        reader = TextPage(textpage, float(page.get_mediabox()[3]))
-        return [as_word(reader, run) for run in runs(reader)]
+        return words(TextPage(textpage, float(page.get_mediabox()[3])))
     finally:
         textpage.close()
 
 
-def runs(page: TextPage) -> list[Run]:
-    """The page's words as character ranges, PDFium's made-up spaces at small gaps taken
-    back."""
-    found: list[Run] = []
+def words(page: TextPage) -> list[dict[str, Any]]:
+    """Every run of non-space characters, its two ends' boxes asked for, as words."""
+    built, box = Words(page), page.box  # the loop every word goes through: kept lean
     for match in RUN.finditer(page.text):
         start, end = match.span()
-        first = page.box(start)
-        last = page.box(end - 1) if end - start > 1 else first
-        pieces = [Run(start, end, first, last)]
-        if abs(last[1] - first[1]) > Y_TOLERANCE:  # PDFium ran a hyphenated word on
-            pieces = split_lines(page, start, end)
-        if found and found[-1].continued_by(page, start, first):
-            found[-1].end, found[-1].last, found[-1].joined = pieces[0].end, pieces[0].last, True
-            pieces = pieces[1:]
-        found += pieces
-    return found
+        first = box(start)
+        last = box(end - 1) if end - start > 1 else first
+        if abs(last[1] - first[1]) <= Y_TOLERANCE:
+            built.add(start, end, first, last)
+        else:  # PDFium ran a hyphenated word on into the next line
+            for piece in split_lines(page, start, end):
+                built.add(*piece)
+    return built.found
 
 
-def split_lines(page: TextPage, start: int, end: int) -> list[Run]:
+def split_lines(page: TextPage, start: int, end: int) -> list[tuple[int, int, Box, Box]]:
     """A run of characters cut where it moves to another line (or back left)."""
-    pieces: list[Run] = []
+    pieces: list[tuple[int, int, Box, Box]] = []
     for index in range(start, end):
         box = page.box(index)
-        last = pieces[-1].last if pieces else None
-        if last is not None and abs(box[1] - last[1]) <= Y_TOLERANCE and box[0] >= last[0]:
-            pieces[-1].end, pieces[-1].last = index + 1, box
+        if pieces and abs(box[1] - pieces[-1][3][1]) <= Y_TOLERANCE and box[0] >= pieces[-1][3][0]:
+            pieces[-1] = (pieces[-1][0], index + 1, pieces[-1][2], box)
         else:
-            pieces.append(Run(index, index + 1, box, box))
+            pieces.append((index, index + 1, box, box))
     return pieces
-
-
-def as_word(page: TextPage, run: Run) -> dict[str, Any]:
-    """A word dict: its characters' text (made-up spaces left out), its sides, pdfminer's top
-    and bottom of its first character."""
-    text = page.text[run.start:run.end]
-    if run.joined:
-        text = "".join(text.split())
-    top, bottom = page.height(run.start, run.first)
-    return {"text": text, "x0": run.first[0], "top": top,
-            "x1": max(run.first[2], run.last[2]), "bottom": bottom}

@@ -22,7 +22,7 @@ def test_the_bench_measures_each_reader_on_small_samples(tmp_path: Path,
     text_set, form_set = results["sets"]["text"], results["sets"]["form"]
     assert (text_set["pages"], form_set["pages"]) == (2, 3)
     assert set(text_set["readers"]) == {"raw", "words", "ours", "pdfplumber"}
-    assert {"form field", "form + text"} <= set(form_set["readers"])
+    assert {"form field", "form + text", "form, before"} <= set(form_set["readers"])
     raw = text_set["readers"]["raw"]
     assert raw["ratio_to_raw"] == 1 and raw["pages_per_s"] > 0
     assert text_set["readers"]["ours"]["documents_per_s"] > 0
