@@ -11,8 +11,8 @@ from bots.values import Read
 from bots.values.choices import flat
 
 TICKED = frozenset({"x", "✓", "✔", "☒", "☑", "■", "yes", "y", "ja", "j", "oui", "si", "sí",
-                    "sì", "on", "1", "true", "checked", "ticked", "selected"})
-EMPTY = frozenset({"", "☐", "□", "no", "n", "nein", "non", "nee", "off", "0", "false",
+                    "sì", "sim", "on", "1", "true", "checked", "ticked", "selected"})
+EMPTY = frozenset({"", "☐", "□", "no", "n", "nein", "non", "nee", "não", "nao", "off", "0", "false",
                    "unchecked", "-"})
 
 

@@ -76,13 +76,13 @@ def test_a_close_runner_up_is_named_in_the_doubt() -> None:
 
 
 @pytest.mark.parametrize("text", ["X", "x", "✓", "✔", "☒", "☑", "Yes", "JA", "Oui", "On", "1",
-                                  "true", " sí ", "[X]", "(x)"])
+                                  "true", " sí ", "Sim", "[X]", "(x)"])
 def test_ticked_boxes_read_true(text: str) -> None:
     assert read_checkbox(text) == ("true", ())
 
 
 @pytest.mark.parametrize("text", ["", " ", "☐", "No", "nein", "Non", "nee", "Off", "0", "false",
-                                  "[ ]", "( )"])
+                                  "[ ]", "( )", "Não"])
 def test_empty_boxes_read_false(text: str) -> None:
     assert read_checkbox(text) == ("false", ())
 
