@@ -11,7 +11,7 @@ reaches from its label's left edge to the next label's: that is where a person l
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bots.pdf.find_label import comparable
 from bots.pdf.lines import Line, Page, Word
@@ -19,6 +19,7 @@ from bots.pdf.table_rule import TableRule
 from bots.pdf.value_types import ValueRule
 
 CELL_GAP = 0.8  # a gap wider than this many word heights separates two cells of a line
+ALIGN_SLACK = 1.5  # points two cells' edges may differ and still be aligned
 WORD_GAP = 0.4  # wider than a space (about 0.28 heights): two texts, not words of one
 
 
@@ -26,14 +27,17 @@ WORD_GAP = 0.4  # wider than a space (about 0.28 heights): two texts, not words 
 class Column:
     """A column's printed span (its header cell, or the rule's x span) and its reach.
 
-    ``name`` is None for a header cell the rule ignores. ``reach`` is how far the column's
-    cells may lie when they are under no span: from the label's left edge to the next one's.
+    ``name`` is None for a header cell the rule ignores. ``edges`` are the left and right
+    edges of the cells printed under the label: a cell under no label that is aligned with
+    them is the column's (a short code under a centred label). ``reach`` is where a cell
+    aligned with nothing belongs: from the label's left edge to the next label's.
     """
 
     name: str | None
     x0: float
     x1: float
     reach: tuple[float, float] = (float("-inf"), float("inf"))
+    edges: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())  # cells' lefts, rights
 
     def overlap(self, x0: float, x1: float) -> float:
         """How far a span overlaps this column (0 when apart)."""
@@ -71,7 +75,8 @@ def header_hits(page: Page, rule: TableRule) -> Iterator[tuple[int, list[Column]
         for size, header in ((1, line), (2, two_line_header(page, index))):
             spans = label_spans(header, rule) if header is not None else None
             if header is not None and spans is not None:
-                yield index + size, with_reach(header_columns(header, spans))
+                columns = with_reach(header_columns(header, spans))
+                yield index + size, anchored(columns, page.lines[index + size:])
                 break
 
 
@@ -145,6 +150,20 @@ def with_reach(columns: list[Column]) -> list[Column]:
             for i, column in enumerate(columns)]
 
 
+def anchored(columns: list[Column], lines: list[Line]) -> list[Column]:
+    """The columns with the edges of the cells below them that sit under their labels."""
+    edges: list[tuple[list[float], list[float]]] = [([], []) for _ in columns]
+    for line in lines:
+        for cell in cells_of(line.words):
+            x0, x1 = cell[0].x0, max(word.x1 for word in cell)
+            best = max(range(len(columns)), key=lambda i: columns[i].overlap(x0, x1))
+            if columns[best].overlap(x0, x1) > 0:
+                edges[best][0].append(x0)
+                edges[best][1].append(x1)
+    return [replace(column, edges=(tuple(lefts), tuple(rights)))
+            for column, (lefts, rights) in zip(columns, edges, strict=True)]
+
+
 def position_columns(rule: TableRule) -> list[Column]:
     """The rule's `columns:` spans; a word under none of them is outside the table."""
     return [Column(name, x0, x1, (x0, x1)) for name, (x0, x1) in rule.columns.items()]
@@ -194,9 +213,20 @@ def under(word: Word, columns: list[Column]) -> Column | None:
 
 
 def column_for(x0: float, x1: float, columns: list[Column]) -> Column | None:
-    """The column a cell belongs to: the span it overlaps most, else the reach it lies in."""
+    """The column a cell belongs to: the span it overlaps most, else the one column whose
+    cells it is aligned with, else the reach it lies in."""
     best = max(columns, key=lambda column: column.overlap(x0, x1))
     if best.overlap(x0, x1) > 0:
         return best
+    aligned = [column for column in columns if lined_up(x0, x1, column)]
+    if len(aligned) == 1:
+        return aligned[0]
     reach = max(columns, key=lambda column: column.reach_overlap(x0, x1))
     return reach if reach.reach_overlap(x0, x1) > 0 else None
+
+
+def lined_up(x0: float, x1: float, column: Column) -> bool:
+    """Whether a cell shares a left or a right edge with a cell under the column's label."""
+    lefts, rights = column.edges
+    return (any(abs(x0 - edge) <= ALIGN_SLACK for edge in lefts)
+            or any(abs(x1 - edge) <= ALIGN_SLACK for edge in rights))

@@ -167,3 +167,19 @@ def test_a_description_running_past_its_column_stays_one_text(tmp_path: Path) ->
     lines = run(draw(tmp_path, page), {"lines": rule})["lines"]
     assert lines[1] == {"description": long_text, "quantity": None, "unit_price": None,
                         "amount": "39.90"}
+
+
+def test_a_short_cell_aligned_with_others_under_a_centred_label_is_that_column(
+        tmp_path: Path) -> None:
+    # Labels centred over their columns: the code 'A1' sits under no label and, by reach,
+    # left of 'Item'; the longer codes it is aligned with sit under 'Item'.
+    header = (700, [(40, "Pos"), (95, "Item"), (200, "Description"), (380, "Amount")])
+    page: PageLines = [header,
+                       (684, [(40, "1"), (70, "VALVE-22-BRASS"), (200, "Valve"),
+                              (420, "12.00>")]),
+                       (670, [(40, "2"), (70, "A1"), (200, "Adapter"), (420, "3.50>")])]
+    rule = {"table": {"header": {"item": "Item", "description": "Description",
+                                 "amount": "Amount"}, "types": {"amount": "amount"}},
+            "decimal": "."}
+    assert [line["item"] for line in run(draw(tmp_path, page), {"lines": rule})["lines"]] == [
+        "VALVE-22-BRASS", "A1"]
