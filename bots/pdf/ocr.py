@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +36,7 @@ from bots.pdf.tesseract import installed_languages, rotation, tesseract_words
 from bots.pdf.words import PDFIUM_LOCK
 
 POINTS_PER_INCH = 72.0
+LEAST_DPI, MOST_DPI = 200, 300  # a scan is read at its own resolution within these
 UNSURE_PAGE = 0.6  # words averaging less than this: the page may lie on its side
 INSTALL_HINT = ("install the OCR engine with `python3 runner.py setup` as root, or "
                 "`sudo apt-get install tesseract-ocr tesseract-ocr-eng`")
@@ -57,8 +59,11 @@ class OcrSettings(BaseModel):
         "installs eng, deu, fra, nld, spa and ita. Order matters: put first the language "
         "whose accents the values carry ([fra, deu] read 'Élodie', [deu, fra] 'Elodie'). "
         "Each extra language costs time."))
-    dpi: int = Field(default=300, ge=100, le=600, description=(
-        "Resolution pages are rendered at for OCR; 300 suits printed forms."))
+    dpi: int | None = Field(default=None, ge=100, le=600, description=(
+        "Resolution pages are rendered at for OCR. Default: the scan's own, at least 200 "
+        "(a 100 dpi fax is enlarged for the engine) and at most 300; 300 for a page that is "
+        "drawn, not scanned. A scan rendered above its own resolution reads its specks as "
+        "marks, so leave it unset unless a test says otherwise."))
     timeout_s: float = Field(default=120, gt=0, description="Longest one page's OCR may take.")
 
 
@@ -106,8 +111,7 @@ def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
                    limits: InputLimits | None = None) -> tuple[Words, int]:
     """The OCR words of one page (``index`` from 0) in points, and the degrees it was turned."""
     require_engine(path, settings)
-    scale = settings.dpi / POINTS_PER_INCH
-    image = render_page(data, path, index, scale, limits or InputLimits())
+    image, scale = render_page(data, path, index, settings.dpi, limits or InputLimits())
     return read_upright(image, path, settings, scale)
 
 
@@ -130,19 +134,29 @@ def mean_confidence(words: Words) -> float:
     return sum(float(word["confidence"]) for word in words) / len(words)
 
 
-def render_page(data: bytes, path: Path, index: int, scale: float,
-                limits: InputLimits) -> Image.Image:
-    """The page as a grey image at ``scale`` pixels per point, refused above the pixel limit."""
+def render_page(data: bytes, path: Path, index: int, dpi: int | None,
+                limits: InputLimits) -> tuple[Image.Image, float]:
+    """The page as a grey image and its pixels per point (``dpi``, else the scan's own within
+    200 to 300), refused above the pixel limit."""
     with PDFIUM_LOCK:  # PDFium is not thread-safe; Tesseract then runs outside the lock
         document = pdfium.PdfDocument(data)
         try:
             page = document[index]
+            scale = (dpi or scan_dpi(page)) / POINTS_PER_INCH
             width, height = page.get_size()
             check_image(path, round(width * scale), round(height * scale), limits)
             image: Image.Image = page.render(scale=scale, grayscale=True).to_pil()
-            return image
+            return image, scale
         finally:
             document.close()
+
+
+def scan_dpi(page: pdfium.PdfPage) -> float:
+    """The resolution of the page's largest image, kept within 200 to 300 (300 without one)."""
+    found = [image.get_px_size()[0] / max((right - left) / POINTS_PER_INCH, 0.01)
+             for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
+             for left, _bottom, right, _top in [image.get_bounds()]]
+    return min(max(max(found), LEAST_DPI), MOST_DPI) if found else MOST_DPI
 
 
 def require_engine(path: Path, settings: OcrSettings) -> None:

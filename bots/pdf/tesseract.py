@@ -25,6 +25,10 @@ from bots.kernel.errors import ApplicationError
 
 TSV_WORD_LEVEL = "5"  # Tesseract's TSV rows: 1 page, 2 block, 3 paragraph, 4 line, 5 word
 ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
+SMALLEST = 2.5  # points: the x-height of 6 pt print is about 3
+THIN = 0.12  # a printed character is at least this wide for its height ('l', 'i', '1' more)
+SURE_MARK = 0.96  # marks alone (| . - ,) less sure than this are specks of noise
+KEPT_SYMBOLS = "€$£¥₹%&#@§+=<>*"  # marks that carry meaning on their own (a currency sign)
 
 
 def tesseract_words(image: Image.Image, path: Path, languages: list[str], timeout_s: float,
@@ -68,10 +72,23 @@ def run(image: Image.Image, arguments: list[str], path: Path, timeout_s: float) 
 
 
 def parse_tsv(tsv: str, scale: float) -> list[dict[str, Any]]:
-    """Tesseract's TSV word rows as word dicts: box in points, confidence 0 to 1."""
+    """Tesseract's TSV word rows as word dicts: box in points, confidence 0 to 1; specks of
+    scanner noise read as marks are left out."""
     rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return [word_dict(row, scale) for row in rows
-            if row.get("level") == TSV_WORD_LEVEL and (row.get("text") or "").strip()]
+    words = (word_dict(row, scale) for row in rows
+             if row.get("level") == TSV_WORD_LEVEL and (row.get("text") or "").strip())
+    return [word for word in words if not is_speck(word)]
+
+
+def is_speck(word: dict[str, Any]) -> bool:
+    """Whether an OCR word is scanner noise, not print: a box too small for print ('Du' in
+    0.7 by 0.7 pt) or too thin for its letters, or only marks (| . - ' ,) that the engine was
+    not sure of. Left in, a speck beside a value became part of it ('Hans-Jörg Müller |')."""
+    text, height = str(word["text"]), float(word["bottom"]) - float(word["top"])
+    only_marks = not any(char.isalnum() or char in KEPT_SYMBOLS for char in text)
+    if only_marks:  # a dash is short and a bar is thin: only how sure the engine was tells
+        return float(word["confidence"]) < SURE_MARK
+    return height < SMALLEST or float(word["x1"]) - float(word["x0"]) < THIN * height * len(text)
 
 
 def word_dict(row: dict[str, str], scale: float) -> dict[str, Any]:

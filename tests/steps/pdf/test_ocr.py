@@ -16,6 +16,7 @@ from bench.ocr_speed import form_pdf
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import BusinessError
 from bots.pdf import ocr
+from bots.pdf.limits import InputLimits
 from bots.pdf.tesseract import parse_tsv
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
@@ -167,3 +168,26 @@ def test_tesseract_tsv_becomes_words_in_points_with_confidence() -> None:
     assert [word["text"] for word in words] == ["Policy", '"HM-44']  # quotes kept, blanks not
     assert words[0]["x0"] == pytest.approx(72) and words[0]["bottom"] == pytest.approx(156)
     assert [word["confidence"] for word in words] == [0.965, 0.12]
+
+
+def tsv_row(text: str, left: int, width: int, height: int, conf: float) -> str:
+    return f"5\t1\t1\t1\t1\t1\t{left}\t600\t{width}\t{height}\t{conf}\t{text}\n"
+
+
+def test_specks_of_scanner_noise_are_not_words() -> None:
+    header = TSV.split("\n", 1)[0] + "\n"
+    rows = [tsv_row("Du", 700, 3, 3, 21), tsv_row("|", 900, 3, 50, 93.4),  # specks
+            tsv_row("Müller", 300, 250, 50, 97), tsv_row("€", 600, 30, 50, 60),  # print
+            tsv_row("-", 650, 20, 4, 99), tsv_row("1", 800, 20, 50, 90)]
+    words = parse_tsv(header + "".join(rows), scale=300 / 72)
+    assert [word["text"] for word in words] == ["Müller", "€", "-", "1"]
+
+
+@pytest.mark.parametrize(("scanned_at", "read_at"), [(100, 200), (200, 200), (400, 300)])
+def test_a_scan_is_read_at_its_own_resolution_within_200_to_300(scanned_at: int,
+                                                                 read_at: int) -> None:
+    image = Image.new("L", (int(8.27 * scanned_at), int(11.69 * scanned_at)), 255)
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=scanned_at)
+    _image, scale = ocr.render_page(out.getvalue(), Path("s.pdf"), 0, None, InputLimits())
+    assert scale * 72 == pytest.approx(read_at, abs=1)
