@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from bots.pdf.lines import Line, Page, Word, union_box
 from bots.pdf.table_cells import read_cell
-from bots.pdf.table_columns import Reading, cells_of, line_cells, loose
+from bots.pdf.table_columns import Reading, cells_of, line_cells
+from bots.pdf.table_header import loose
 
 
 @dataclass(frozen=True)

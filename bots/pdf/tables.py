@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bots.pdf.lines import Page
-from bots.pdf.table_columns import Column, Reading, header_hits, position_columns
+from bots.pdf.table_columns import Column, Reading, position_columns
+from bots.pdf.table_header import header_hits
 from bots.pdf.table_rows import PagePart, RawRow, read_part
 from bots.pdf.table_rule import TableRule
 from bots.pdf.table_totals import TotalLine, line_starts_with
