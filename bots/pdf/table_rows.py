@@ -58,6 +58,7 @@ class PagePart:
     rows: list[RawRow] = field(default_factory=list)
     totals: dict[str, TotalLine] = field(default_factory=dict)
     ended: str = "page"  # stop | totals | gap | page
+    anchored: bool = False  # it starts below a header or `start` line
 
 
 def read_part(page: Page, begin: int, reading: Reading) -> PagePart:

@@ -40,7 +40,7 @@ def read_table(pages: list[Page], rule: TableRule, hints: ValueRule) -> Table:
         part, columns = page_part(page, rule, hints, going_on, searching=not table.rows)
         if part is None:
             continue
-        if part.rows or begin_of(page, rule):
+        if part.rows or part.anchored:
             table.header_pages.append(page.number)
         table.rows += part.rows
         table.totals |= part.totals  # a later page's totals are the document's
@@ -58,7 +58,9 @@ def page_part(page: Page, rule: TableRule, hints: ValueRule, going_on: list[Colu
     begin = begin_of(page, rule)
     if begin is not None:
         index, columns = begin
-        return read_part(page, index, Reading(columns, rule, hints)), columns
+        part = read_part(page, index, Reading(columns, rule, hints))
+        part.anchored = True
+        return part, columns
     if going_on is not None:
         return read_part(page, 0, Reading(going_on, rule, hints, first_is_row=False)), going_on
     if rule.columns and not rule.start and searching:
