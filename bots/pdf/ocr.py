@@ -65,6 +65,9 @@ class OcrSettings(BaseModel):
         "drawn, not scanned. A scan rendered above its own resolution reads its specks as "
         "marks, so leave it unset unless a test says otherwise."))
     timeout_s: float = Field(default=120, gt=0, description="Longest one page's OCR may take.")
+    max_pages: int = Field(default=20, ge=1, description=(
+        "Most scanned pages one document may have read (each costs about 1.5 s of a core); "
+        "more is TOO_MANY_PAGES, e.g. max_pages: 50 for long scanned files."))
 
 
 def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings | None,
@@ -82,6 +85,11 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
         return pages  # the text pages serve; an engine-less blank back page is no error
     require_engine(path, settings)
     todo = [page for page in pages if page.number in drawn]
+    if len(todo) > settings.max_pages:
+        raise BusinessError(f"{path.name}: {len(todo)} scanned pages need OCR, more than the "
+                            f"{settings.max_pages} the step's ocr.max_pages allows; check it "
+                            "is the right file, or raise ocr.max_pages", code="TOO_MANY_PAGES",
+                            file=str(path), pages=len(todo), setting="ocr.max_pages")
     with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
         read = list(pool.map(lambda page: ocr_page(data, path, page, settings, limits), todo))
     by_number = {page.number: page for page in read}

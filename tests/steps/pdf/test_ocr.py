@@ -191,3 +191,15 @@ def test_a_scan_is_read_at_its_own_resolution_within_200_to_300(scanned_at: int,
     image.save(out, format="PDF", resolution=scanned_at)
     _image, scale = ocr.render_page(out.getvalue(), Path("s.pdf"), 0, None, InputLimits())
     assert scale * 72 == pytest.approx(read_at, abs=1)
+
+
+def test_more_scanned_pages_than_ocr_max_pages_is_refused_before_reading(
+        tmp_path: Path, scan: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.append(PdfReader(io.BytesIO(scan)))
+    out = io.BytesIO()
+    writer.write(out)
+    monkeypatch.setattr(ocr, "ocr_page_words", lambda *args: pytest.fail("OCR ran"))
+    error = failure(tmp_path, out.getvalue(), ocr={"max_pages": 2})
+    assert error.code == "TOO_MANY_PAGES" and "ocr.max_pages" in error.message
