@@ -91,12 +91,15 @@ def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
 
     Returns the normalized values, ``_layout`` (the rule set used) and ``_provenance``
     (field -> page, box, text line, rule); a `table` field is a list of row dicts and its
-    provenance a list of {page, box, text, rule}, one per row. Raises BusinessError with
+    provenance a list of {page, box, text, rule}, one per row. A layout with `einvoice:` on a
+    PDF carrying e-invoice XML adds ``_einvoice`` (the attachment, its profile, the fields it
+    gave, disagreements with the text rules). Raises BusinessError with
     EMPTY_FILE, FILE_TOO_LARGE, TOO_MANY_PAGES, CONTENT_TOO_LARGE, IMAGE_TOO_LARGE, NOT_A_PDF,
     ENCRYPTED_PDF, CORRUPT_PDF, DOCUMENT_TOO_LONG, NO_TEXT_LAYER, UNKNOWN_LAYOUT,
-    FIELD_MISSING (or the rule's missing_code), FIELD_INVALID or LOW_CONFIDENCE; when several
-    fields fail, one error carries them all (details ``problems``) and what was read
-    (details ``partial``).
+    FIELD_MISSING (or the rule's missing_code), FIELD_INVALID, LOW_CONFIDENCE,
+    EINVOICE_MISMATCH or EINVOICE_INVALID (ApplicationError OCR_FAILED when the OCR engine
+    fails); when several fields fail, one error carries them all (details ``problems``) and
+    what was read (details ``partial``).
     """
     limits = limits_for(params.limits, ctx)
     document = load_document(Path(params.path), params.max_pages, limits, ocr=params.ocr)
