@@ -88,7 +88,8 @@ def _author_parsers(commands: Any) -> None:
     tried = commands.add_parser("try", help="run one pdf step's rules on one file: values, "
                                 "provenance, confidence, every problem; nothing recorded")
     tried.add_argument("recipe", help="a recipe name (recipes/NAME.yaml) or a recipe file")
-    tried.add_argument("file", help="the PDF to try the rules on")
+    tried.add_argument("file", nargs="+", help="the PDF to try the rules on (several, or a "
+                       "folder: a line per file)")
     tried.add_argument("--step", help="the step's id (default: the recipe's first pdf step)")
     tried.add_argument("--json", action="store_true", help="JSON for machines")
 

@@ -237,3 +237,24 @@ def test_a_fault_in_the_step_is_a_problem_not_a_traceback(tmp_path, recipe, caps
     assert code == 1
     [problem] = data["problems"]
     assert problem["code"] == "STEP_FAILED" and "KeyError" in problem["message"]
+
+
+def test_a_folder_gets_a_line_per_file_and_a_total(tmp_path, recipe, capsys):
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    pdf(samples, GOOD, name="a-good.pdf")
+    pdf(samples, GOOD[:-1], name="b-no-buyer.pdf")
+    (samples / "c-note.pdf").write_text("not a pdf", encoding="utf-8")
+    (samples / "notes.txt").write_text("not a sample", encoding="utf-8")
+    code, data, _ = tried(capsys, str(recipe), str(samples))
+    assert code == 1
+    rows = {Path(row["file"]).name: row for row in data["files"]}
+    assert set(rows) == {"a-good.pdf", "b-no-buyer.pdf", "c-note.pdf"}
+    assert rows["a-good.pdf"]["ok"] and rows["a-good.pdf"]["fields_read"] == 5
+    assert rows["b-no-buyer.pdf"]["codes"] == ["BUYER_MISSING"]
+    assert rows["c-note.pdf"]["codes"] == ["NOT_A_PDF"] and rows["c-note.pdf"]["layout"] is None
+    assert main(["try", str(recipe), str(samples / "a-good.pdf"), str(samples / "b-no-buyer.pdf")]
+                ) == 1
+    out = capsys.readouterr().out
+    assert "a-good.pdf      globex" in out and "5/5  -" in out and "4/5  BUYER_MISSING" in out
+    assert "2 file(s): 1 read in full, 1 with problems" in out

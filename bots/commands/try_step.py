@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bots.commands.common import fail, print_json, report_recipe_error, say
+from bots.commands.try_many import pdf_files, try_many
 from bots.commands.try_report import as_text, outcome_data
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import ApplicationError, BotError, BusinessError, RecipeError
@@ -41,13 +42,18 @@ class Refused(Exception):
     """The recipe, the step or the file cannot be tried; the message says what to do."""
 
 
-def try_step(recipe_name: str, file: str, *, step_id: str | None = None,
+def try_step(recipe_name: str, files: str | list[str], *, step_id: str | None = None,
              as_json: bool = False) -> int:
-    """Run one pdf step of a recipe on one file and report what it read; the exit code."""
+    """Run one pdf step of a recipe on one file and report what it read; the exit code.
+    Several files, or a folder, get one line each (bots/commands/try_many.py)."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the author's
+    names = [files] if isinstance(files, str) else files
+    file = names[0]
     try:
         recipe = load_recipe(recipe_name)
         step = pick_step(recipe, step_id)
+        if len(names) > 1 or Path(file).is_dir():
+            return try_many(recipe, step, pdf_files(names), as_json=as_json)
         result, error = run_on(recipe, step, Path(file))
     except RecipeError as wrong:
         report_recipe_error(wrong)
