@@ -6,6 +6,7 @@ rules follow labels and patterns, not the committed fixtures' values. Scans are 
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import replace
 from decimal import Decimal as D
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
 from bench.doc_accuracy import measure
 from fixtures import make_documents as made
@@ -22,6 +24,7 @@ from fixtures.documents_invoices import Line, invoice
 from fixtures.documents_prose import belgian, bilingual, letter
 from fixtures.documents_rechnung import Position, rechnung
 
+RECIPE = Path(__file__).resolve().parents[3] / "recipes" / "documents-intake.yaml"
 VARIANTS: list[tuple[str, Any]] = [
     ("letter", letter(replace(
         made.LETTERS[0], policy="MG-2026-10001", claimant="Seán O'Brien", letter_date="5 "
@@ -86,3 +89,42 @@ def test_every_field_is_right_on_new_values(result: dict[str, Any], layout: str)
     row = result["layouts"][layout]
     assert row["not_right"] == KNOWN_MISSING.get(layout, []), layout
     assert row["right"] == row["fields"] - len(KNOWN_MISSING.get(layout, [])), row
+
+
+HINTS = {"dayfirst", "decimal", "thousands"}
+
+
+def without_hints(node: Any) -> Any:
+    """The recipe data with every day-order and separator hint taken out."""
+    if isinstance(node, dict):
+        return {key: without_hints(value) for key, value in node.items() if key not in HINTS}
+    if isinstance(node, list):
+        return [without_hints(item) for item in node]
+    return node
+
+
+def test_a_recipe_without_separator_or_day_order_hints_flags_instead_of_guessing(
+        tmp_path: Path) -> None:
+    """What a hurried author writes: no dayfirst, decimal or thousands anywhere. Ambiguous
+    dates ('03/03/2025', '11/02/2025') and figures ('2 345,60') must be doubted, not guessed."""
+    yaml = YAML()
+    recipe = without_hints(yaml.load(RECIPE.read_text("utf-8")))
+    recipe["source"]["folder"] = str(made.OUT)
+    (tmp_path / "hurried.yaml").write_text(dump(yaml, recipe), "utf-8")
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    for pdf in made.OUT.glob("*.pdf"):
+        if not pdf.name.startswith("scan-"):  # OCR costs seconds and has no hints to drop
+            for source in (pdf, pdf.with_name(pdf.name + ".truth.json")):
+                (folder / source.name).symlink_to(source)
+    result = measure(str(tmp_path / "hurried.yaml"), folder)
+    assert result["totals"]["silent_wrong"] == 0, [
+        (document["file"], field) for document in result["documents"]
+        for field in document["fields"] if field["bucket"] == "silent_wrong"]
+    assert result["totals"]["flagged"] >= 3, result["totals"]  # the hints were doing something
+
+
+def dump(yaml: YAML, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
