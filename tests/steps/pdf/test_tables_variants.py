@@ -1,0 +1,85 @@
+"""One rule, many printings: label alignments, font sizes, separators, wraps and totals vary,
+and every cell and total still reads right (a fixed seed per case, so a failure repeats)."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.steps.pdf.tables_pdfs import PageLines, TextLine, draw, run
+
+WORDS = ["Copper", "pipe", "elbow", "valve", "brass", "15 mm", "galvanised", "bracket",
+         "thermostatic", "head", "DN20", "press", "fitting", "seal", "kit"]
+LABELS = {"en": ("Description", "Qty", "Unit price", "Amount", "Subtotal", "VAT", "Total"),
+          "de": ("Bezeichnung", "Menge", "Einzelpreis", "Betrag", "Zwischensumme", "MwSt.",
+                 "Gesamtbetrag")}
+COLUMNS = (40, 330, 420, 540)  # where each column starts; figures end 8 pt before the next
+
+
+def money(value: Decimal, language: str) -> str:
+    """An amount as the language prints it: 1,234.50 or 1.234,50."""
+    text = f"{value:,.2f}"
+    return text if language == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def placed(x0: float, x1: float, text: str, align: str) -> tuple[float, str]:
+    """A label placed left, right or centred in the span [x0, x1] (approximate width)."""
+    width = len(text) * 4.6
+    if align == "right":
+        return x1, text + ">"
+    return (x0 + (x1 - x0 - width) / 2 if align == "centre" else x0), text
+
+
+def invoice(seed: int) -> tuple[list[PageLines], dict[str, Any], dict[str, Any]]:
+    """Pages, the rule and the expected output for one seeded variant."""
+    rng = random.Random(seed)
+    language, align = rng.choice(["en", "de"]), rng.choice(["left", "right", "centre"])
+    labels, size = LABELS[language], rng.choice([8, 9, 10])
+    step = size * 1.6
+    edges = [*COLUMNS, 600]
+    text_align = rng.choice(["left", "centre"])  # the description's label
+    header: TextLine = (700, [placed(edges[i], edges[i + 1] - 8, labels[i],
+                                     text_align if i == 0 else align) for i in range(4)])
+    y, lines, expected = 700 - 1.8 * step, [header], []
+    net = Decimal(0)
+    for _ in range(rng.randint(3, 6)):
+        words = rng.sample(WORDS, rng.randint(2, 6))
+        qty, price = rng.randint(1, 1500), Decimal(rng.randint(5, 9999)) / 100
+        first, rest = " ".join(words[:3]), " ".join(words[3:])
+        lines.append((y, [(40, first), (edges[2] - 8, f"{qty:,}".replace(",", "." if language
+                                                                            == "de" else ",")
+                                       + ">"),
+                          (edges[3] - 8, money(price, language) + ">"),
+                          (592, money(qty * price, language) + ">")]))
+        y -= step
+        if rest:
+            lines.append((y, [(40, rest)]))
+            y -= step
+        expected.append({"description": " ".join(words), "quantity": qty,
+                         "unit_price": f"{price:.2f}", "amount": f"{qty * price:.2f}"})
+        net += qty * price
+    tax = (net * Decimal("0.19")).quantize(Decimal("0.01"))
+    for label, value in zip(labels[4:], (net, tax, net + tax), strict=True):
+        y -= step
+        lines.append((y, [(edges[2], label), (592, money(value, language) + ">")]))
+    rule = {"table": {"header": {"description": labels[0], "quantity": labels[1],
+                                 "unit_price": labels[2], "amount": labels[3]},
+                      "types": {"quantity": "int", "unit_price": "amount", "amount": "amount"},
+                      "totals": {"subtotal": labels[4], "tax": labels[5], "total": labels[6]},
+                      "sum": "amount"},
+            "decimal": "." if language == "en" else ",", "thousands": "," if language == "en"
+            else "."}
+    totals = {"subtotal": f"{net:.2f}", "tax": f"{tax:.2f}", "total": f"{net + tax:.2f}"}
+    return [lines], rule, {"lines": expected, **totals, "size": size}
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_every_variant_reads_every_cell(tmp_path: Path, seed: int) -> None:
+    pages, rule, expected = invoice(seed)
+    output = run(draw(tmp_path, *pages, size=expected.pop("size")), {"lines": rule})
+    assert {key: output[key] for key in expected} == expected
+    assert all(check["ok"] for check in output["_checks"]["lines"])
