@@ -86,9 +86,17 @@ def read_date(text: str, formats: tuple[str, ...] = (), *, dayfirst: bool | None
     cleaned = _TIME.sub("", " ".join(text.split()))  # a date field keeps the day, not the time
     if not cleaned:
         raise ValueError("empty date")
-    if formats:
-        return _by_formats(cleaned, formats, languages)
-    return _by_convention(cleaned, dayfirst, languages)
+    read = (_by_formats(cleaned, formats, languages) if formats
+            else _by_convention(cleaned, dayfirst, languages))
+    return Read(read.value, (*read.doubts, *_far_off(cleaned, read.value)))
+
+
+def _far_off(text: str, iso: str) -> tuple[str, ...]:
+    """A year more than 120 years back or 30 ahead is more likely misread than meant."""
+    year, now = int(iso[:4]), date.today().year
+    if now - 120 <= year <= now + 30:
+        return ()
+    return (f"date {text}: the year {year} is far from today (a misread or mistyped year?)",)
 
 
 def _by_formats(text: str, formats: tuple[str, ...], languages: tuple[str, ...]) -> Read:

@@ -120,3 +120,10 @@ def test_a_weekday_that_is_not_the_dates_own_is_a_doubt(text: str,
     value, doubts = read_date(text, formats)
     assert value == "2025-03-03"
     assert len(doubts) == 1 and "is not the weekday of 2025-03-03 (Monday)" in doubts[0]
+
+
+@pytest.mark.parametrize(("text", "formats"), [("14.03.2206", ()), ("14 March 1801", ()),
+                                              ("14/03/2260", ("DD/MM/YYYY",))])
+def test_a_year_far_from_today_is_a_doubt(text: str, formats: tuple[str, ...]) -> None:
+    value, doubts = read_date(text, formats)
+    assert value.endswith("-03-14") and len(doubts) == 1 and "far from today" in doubts[0]
