@@ -129,3 +129,18 @@ def test_retry_all_of_a_recipe_reports_each_item_and_a_total(batch: Path) -> Non
     assert items(batch)["claim-01-acme-water.pdf"]["audit"] == []
     trail = items(batch)["claim-12-corrupt.pdf"]["audit"]
     assert [entry["action"] for entry in trail] == ["retry"]  # audited like `retry ID`
+
+
+def test_retry_all_refuses_an_id_or_corrections_and_says_when_nothing_matches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bots.cli import main
+
+    monkeypatch.setenv("BOTS_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.delenv("BOTS_DATABASE_URL", raising=False)
+    assert main(["exceptions", "retry", "abc123", "--all"]) == 2
+    assert main(["exceptions", "retry", "--all", "--set", "claim.amount=1"]) == 2
+    assert main(["exceptions", "retry", "--code", "FIELD_MISSING"]) == 2  # --all is asked for
+    assert capsys.readouterr().out.count("usage: python runner.py exceptions retry --all") == 3
+    assert main(["exceptions", "retry", "--all", "--code", "FIELD_MISSING"]) == 0
+    assert "No open exception matches (recipe any, code FIELD_MISSING)" in capsys.readouterr().out
