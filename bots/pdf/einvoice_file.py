@@ -4,12 +4,13 @@ These standards embed the legal invoice as an XML file in the PDF's EmbeddedFile
 ``factur-x.xml``, ``zugferd-invoice.xml``, ``xrechnung.xml``, ``order-x.xml``...). pypdf (already
 a dependency) lists the attachments; the standard library's ElementTree parses the XML (expat
 refuses entity expansion bombs and never fetches external entities; a DOCTYPE, which no
-e-invoice has, is refused before parsing). The attachment's size is bounded by the stream
-limits bots/pdf/streams.py checks before any parser runs.
+e-invoice has, is refused; an XML above 20 MB is no invoice). Loading a PDF only reads an
+attachment's root element to know what it is; the whole XML is parsed when a layout reads it.
 """
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,9 @@ ROOTS = {"CrossIndustryInvoice": "CII invoice (Factur-X / ZUGFeRD 2 / XRechnung 
          "SCRDMCCBDACIOMessageStructure": "Order-X order",
          "CrossIndustryDocument": "ZUGFeRD 1 invoice", "Invoice": "UBL invoice",
          "CreditNote": "UBL credit note"}
+
+
+MAX_XML_BYTES = 20_000_000  # a 10 000-line CII invoice is about 10 MB
 
 
 @dataclass(frozen=True)
@@ -69,20 +73,34 @@ def rank(name: str) -> tuple[int, str]:
 
 
 def xml_kind(data: bytes) -> str | None:
-    """What an attachment is when it is an e-invoice XML of a known standard, else None."""
-    try:
-        root = parse_xml(data)
-    except ValueError:
+    """What an attachment is when it is an e-invoice XML of a known standard, else None,
+    from its root element alone (the whole XML is parsed only when a layout reads it)."""
+    if len(data) > MAX_XML_BYTES:
+        return None
+    try:  # iterparse reads on only until the first element starts
+        _event, root = next(ElementTree.iterparse(io.BytesIO(data), events=("start",)))
+    except (ElementTree.ParseError, StopIteration):
         return None
     return ROOTS.get(local_name(root.tag))
 
 
-def parse_xml(data: bytes) -> ElementTree.Element:
-    """Parse e-invoice XML, refusing a DOCTYPE (entities have no place in an invoice)."""
-    if b"<!DOCTYPE" in data[:4096].upper():
+class NoDoctype(ElementTree.TreeBuilder):
+    """A tree builder that refuses a DOCTYPE: entities have no place in an invoice."""
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
         raise ValueError("the XML declares a DOCTYPE, which e-invoices never do")
+
+
+def parse_xml(data: bytes) -> ElementTree.Element:
+    """Parse e-invoice XML: at most MAX_XML_BYTES, no DOCTYPE, well-formed."""
+    if len(data) > MAX_XML_BYTES:
+        raise ValueError(f"the XML is {len(data) / 1e6:.0f} MB, more than an invoice's "
+                         f"{MAX_XML_BYTES / 1e6:.0f} MB")
+    parser = ElementTree.XMLParser(target=NoDoctype())
     try:
-        return ElementTree.fromstring(data)
+        parser.feed(data)
+        root: ElementTree.Element = parser.close()
+        return root
     except ElementTree.ParseError as error:
         raise ValueError(f"the XML does not parse: {error}") from None
 

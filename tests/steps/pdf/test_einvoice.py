@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import BusinessError
 from bots.pdf.einvoice import convert
+from bots.pdf.einvoice_file import MAX_XML_BYTES, parse_xml, xml_kind
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
 NS = ('xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" '
@@ -306,3 +307,13 @@ def test_an_xml_the_paths_do_not_fit_is_said_not_silent(tmp_path: Path) -> None:
     result = run(tmp_path, attach(printed(), ubl), einvoice={})
     assert result["total"] == "1534.33"  # the text rules read it
     assert result["_einvoice"]["fields"] == [] and "UBL" in result["_einvoice"]["note"]
+
+
+def test_a_doctype_anywhere_before_the_root_and_an_oversized_xml_are_refused() -> None:
+    late = (b'<?xml version="1.0"?>' + b"<!-- " + b"x" * 8000 + b" -->"
+            + b'<!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>')
+    with pytest.raises(ValueError, match="DOCTYPE"):
+        parse_xml(late)
+    with pytest.raises(ValueError, match="more than an invoice"):
+        parse_xml(b" " * (MAX_XML_BYTES + 1))
+    assert xml_kind(b" " * (MAX_XML_BYTES + 1)) is None
