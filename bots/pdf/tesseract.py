@@ -27,7 +27,8 @@ TSV_WORD_LEVEL = "5"  # Tesseract's TSV rows: 1 page, 2 block, 3 paragraph, 4 li
 ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
 SMALLEST = 2.5  # points: the x-height of 6 pt print is about 3
 THIN = 0.12  # a printed character is at least this wide for its height ('l', 'i', '1' more)
-SURE_MARK = 0.96  # marks alone (| . - ,) less sure than this are specks of noise
+SURE_MARK = 0.96  # marks alone (| . ' ,) less sure than this are specks of noise
+SURE_DASH, DASHES = 0.5, "-–—"  # a dash alone is noise only when the engine all but guessed
 KEPT_SYMBOLS = "€$£¥₹%&#@§+=<>*"  # marks that carry meaning on their own (a currency sign)
 
 
@@ -87,7 +88,8 @@ def is_speck(word: dict[str, Any]) -> bool:
     text, height = str(word["text"]), float(word["bottom"]) - float(word["top"])
     only_marks = not any(char.isalnum() or char in KEPT_SYMBOLS for char in text)
     if only_marks:  # a dash is short and a bar is thin: only how sure the engine was tells
-        return float(word["confidence"]) < SURE_MARK
+        dash = all(char in DASHES for char in text)  # printed dashes read at about 0.9
+        return float(word["confidence"]) < (SURE_DASH if dash else SURE_MARK)
     return height < SMALLEST or float(word["x1"]) - float(word["x0"]) < THIN * height * len(text)
 
 

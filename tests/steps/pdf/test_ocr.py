@@ -178,7 +178,8 @@ def test_specks_of_scanner_noise_are_not_words() -> None:
     header = TSV.split("\n", 1)[0] + "\n"
     rows = [tsv_row("Du", 700, 3, 3, 21), tsv_row("|", 900, 3, 50, 93.4),  # specks
             tsv_row("Müller", 300, 250, 50, 97), tsv_row("€", 600, 30, 50, 60),  # print
-            tsv_row("-", 650, 20, 4, 99), tsv_row("1", 800, 20, 50, 90)]
+            tsv_row("-", 650, 20, 4, 92), tsv_row("1", 800, 20, 50, 90),
+            tsv_row("—", 950, 40, 4, 0), tsv_row(".", 990, 5, 5, 61)]  # specks
     words = parse_tsv(header + "".join(rows), scale=300 / 72)
     assert [word["text"] for word in words] == ["Müller", "€", "-", "1"]
 
