@@ -65,6 +65,7 @@ def read_part(page: Page, begin: int, reading: Reading) -> PagePart:
     """The table's part on a page from line ``begin`` on, then the totals below it."""
     part = PagePart()
     rows = Collector(page.number, reading.rule)
+    passed: list[tuple[Line, dict[str, str]]] = []  # text lines before the table starts
     previous = page.lines[begin - 1] if begin and reading.first_is_row else None
     end = len(page.lines)
     for index in range(begin, end):
@@ -76,9 +77,14 @@ def read_part(page: Page, begin: int, reading: Reading) -> PagePart:
         if line_starts_with(line, reading.rule.skip):
             continue  # a carried-forward line: neither a row nor the end
         cells = line_cells(line, reading.columns)
-        if not any(cells.values()) or not (rows.rows or reading.first_is_row
-                                           or whole_row(cells, reading)):
-            continue  # a blank line, or not yet the table
+        if not any(cells.values()):
+            continue  # a blank line
+        if not (rows.rows or reading.first_is_row or whole_row(cells, reading)):
+            passed = [*passed, (line, cells)] if text_only(cells, reading.rule) else []
+            continue  # not yet the table (or the first row's leading lines)
+        for above in close_above(passed, line) if not rows.rows else []:
+            rows.add(*above)
+        passed = []
         rows.add(line, cells)
         previous = line
     rows.settle(None)
@@ -132,8 +138,10 @@ class Collector:
         self.waiting: list[tuple[Line, dict[str, str]]] = []
 
     def add(self, line: Line, cells: dict[str, str]) -> None:
-        """A line as a new row, or as a continuation that waits for the next row."""
-        if self.rows and not starts_row(cells, self.rule):
+        """A line as a new row, or as a continuation that waits for the next row (above the
+        first row, only text waits: a first line with figures but no key is a row, refused
+        by its typing rather than dropped)."""
+        if not starts_row(cells, self.rule) and (self.rows or text_only(cells, self.rule)):
             self.waiting.append((line, cells))
             return
         lead = self.settle(line)
@@ -145,8 +153,13 @@ class Collector:
     def settle(self, below: Line | None) -> list[tuple[Line, dict[str, str]]]:
         """Give the waiting lines before the widest gap to the row above; the rest lead."""
         waiting, self.waiting = self.waiting, []
-        if not waiting:
-            return []
+        if not waiting or not self.rows:  # above the first row: they lead it
+            if waiting and below is None:  # no row came: a row of their own, never dropped
+                self.rows.append(RawRow(self.page, [], {}))
+                for line, cells in waiting:
+                    extend(self.rows[-1], line, cells)
+                return []
+            return waiting
         lines = [self.rows[-1].lines[-1], *(line for line, _ in waiting)]
         gaps = [after.top - before.bottom for before, after in pairwise(lines)]
         split = len(waiting)
@@ -155,6 +168,25 @@ class Collector:
         for line, cells in waiting[:split]:
             extend(self.rows[-1], line, cells)
         return waiting[split:]
+
+
+def text_only(cells: dict[str, str], rule: TableRule) -> bool:
+    """Whether a line has nothing in a typed column (a description's line)."""
+    return not any(cells.get(name) for name, kind in rule.types.items() if kind != "text")
+
+
+def close_above(lines: list[tuple[Line, dict[str, str]]], first: Line
+                ) -> list[tuple[Line, dict[str, str]]]:
+    """The lines right above the first row, each within a line height of the one below it:
+    the first row's leading description lines (not a letterhead further up)."""
+    close: list[tuple[Line, dict[str, str]]] = []
+    below = first
+    for line, cells in reversed(lines):
+        if below.top - line.bottom > line.bottom - line.top:
+            break
+        close.insert(0, (line, cells))
+        below = line
+    return close
 
 
 def extend(row: RawRow, line: Line, cells: dict[str, str]) -> None:

@@ -1,5 +1,6 @@
-"""One rule, many printings: label alignments, font sizes, separators, wraps and totals vary,
-and every cell and total still reads right (a fixed seed per case, so a failure repeats)."""
+"""One rule, many printings: label alignments, font sizes, separators, wraps and totals vary
+(and, without a header, letterheads, page breaks and figures on a row's last line), and every
+cell and total still reads right (a fixed seed per case, so a failure repeats)."""
 
 from __future__ import annotations
 
@@ -83,3 +84,56 @@ def test_every_variant_reads_every_cell(tmp_path: Path, seed: int) -> None:
     output = run(draw(tmp_path, *pages, size=expected.pop("size")), {"lines": rule})
     assert {key: output[key] for key in expected} == expected
     assert all(check["ok"] for check in output["_checks"]["lines"])
+
+
+LETTERHEAD: list[TextLine] = [(780, [(40, "ACME Trading Ltd"), (555, "Invoice 2025-1>")]),
+                              (766, [(40, "Customer 4471"), (345, "7>"), (555, "Page 1>")])]
+POSITIONS = {"table": {"columns": {"description": [40, 300], "quantity": [300, 360],
+                                   "unit_price": [360, 460], "amount": [460, 560]},
+                       "key": "description",
+                       "types": {"quantity": "int", "unit_price": "amount", "amount": "amount"},
+                       "totals": {"subtotal": "Subtotal", "tax": "VAT", "total": "Total"},
+                       "sum": "amount"}}
+
+
+def headerless(seed: int) -> tuple[list[PageLines], dict[str, Any]]:
+    """A headerless invoice over one or two pages, figures on a row's first or last line."""
+    rng = random.Random(seed)
+    language, on_last = rng.choice(["en", "de"]), rng.random() < 0.5
+    size = rng.choice([8, 9, 10])
+    step, gap = size * 1.5, size * rng.choice([1.8, 2.2, 2.8])
+    pages: list[PageLines] = []
+    lines, rows, y, net = list(LETTERHEAD), [], 700.0, Decimal(0)
+    for number in range(rng.randint(4, 14)):
+        words = rng.sample(WORDS, rng.randint(1, 6))
+        qty, price = rng.randint(1, 150), Decimal(rng.randint(5, 99999)) / 100
+        figures = [(345, f"{qty}>"), (450, money(price, language) + ">"),
+                   (555, money(qty * price, language) + ">")]
+        first, rest = " ".join(words[:3]), " ".join(words[3:])
+        if rest and on_last:
+            lines += [(y, [(40, first)]), (y - step, [(40, rest), *figures])]
+        else:
+            lines += [(y, [(40, first), *figures])] + ([(y - step, [(40, rest)])] if rest else [])
+        y -= (step if rest else 0) + gap
+        rows.append({"description": " ".join(words), "quantity": qty,
+                     "unit_price": f"{price:.2f}", "amount": f"{qty * price:.2f}"})
+        net += qty * price
+        if y < 150 and number < 13:  # the rest on a second page below the same letterhead
+            pages.append([*lines, (60, [(40, "Continued overleaf")])])
+            lines, y = list(LETTERHEAD), 700.0
+    tax = (net * Decimal("0.2")).quantize(Decimal("0.01"))
+    for label, value in (("Subtotal", net), ("VAT 20%", tax), ("Total", net + tax)):
+        y -= step
+        lines.append((y, [(380, label), (555, money(value, language) + ">")]))
+    pages.append(lines)
+    rule = {**POSITIONS, "decimal": "." if language == "en" else ",",
+            "thousands": "," if language == "en" else ".", "_size": size}
+    return pages, {"lines": rows, "total": f"{net + tax:.2f}", "rule": rule}
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_every_headerless_variant_reads_every_row(tmp_path: Path, seed: int) -> None:
+    pages, expected = headerless(seed)
+    rule = expected.pop("rule")
+    output = run(draw(tmp_path, *pages, size=rule.pop("_size")), {"lines": rule})
+    assert {key: output[key] for key in expected} == expected
