@@ -258,3 +258,15 @@ def test_a_folder_gets_a_line_per_file_and_a_total(tmp_path, recipe, capsys):
     out = capsys.readouterr().out
     assert "a-good.pdf      globex" in out and "5/5  -" in out and "4/5  BUYER_MISSING" in out
     assert "2 file(s): 1 read in full, 1 with problems" in out
+
+
+def test_a_recipe_that_cannot_run_stops_a_folder_try_once(tmp_path, recipe, capsys):
+    recipe.write_text(RECIPE.replace("${item.path}", "${policy.path}"), encoding="utf-8")
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    pdf(samples, GOOD, name="a.pdf")
+    pdf(samples, GOOD, name="b.pdf")
+    code = main(["try", str(recipe), str(samples)])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert "'${policy.path}' refers to 'policy'" in captured.err  # once, before any file

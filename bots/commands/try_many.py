@@ -30,16 +30,15 @@ def pdf_files(names: list[str]) -> list[Path]:
 
 def try_many(recipe: Recipe, step: Step, paths: list[Path], *, as_json: bool) -> int:
     """Try the step on every path; a line per file and a total; 0 when every one was read."""
-    from bots.commands.try_step import Refused, run_on
+    from bots.commands.try_step import run_on  # a step refused for all files stops there
 
     rows = []
     for path in paths:
-        try:
-            result, error = run_on(recipe, step, path)
-        except Refused as refused:
+        if not path.is_file():
             rows.append({"file": str(path), "ok": False, "layout": None, "fields_read": 0,
-                         "fields": 0, "codes": ["FILE_MISSING"], "message": str(refused)})
+                         "fields": 0, "codes": ["FILE_MISSING"]})
             continue
+        result, error = run_on(recipe, step, path)
         data = outcome_data(recipe.name, step, str(path), result, error)
         rows.append({"file": str(path), "ok": data["ok"], "layout": data["layout"],
                      "fields_read": data["fields_read"], "fields": len(data["values"]),
