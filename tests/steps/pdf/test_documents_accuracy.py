@@ -126,3 +126,17 @@ def test_a_value_below_that_starts_left_of_the_label_is_never_cut_silently() -> 
     values, problems = read_with(path, {"holder": {
         "label": "Verzekeringnemer", "where": "below"}}, "MV-03")
     assert values.get("holder") in (None, "Émilie Janssens") or "holder:LOW_CONFIDENCE" in problems
+
+
+@pytest.mark.xfail(strict=True, reason="choice with match: contains (or fuzzy) on a text that "
+                   "holds several wordings ('X Water Fire Theft Storm', 'Water Fire X Theft "
+                   "Storm') gives the first choice listed, WTR, with no doubt")
+def test_a_choice_that_contains_several_wordings_is_never_a_sure_answer() -> None:
+    choices = {"Water": "WTR", "Fire": "FIR", "Theft": "THF", "Storm": "STM"}
+    for number, ticked in (("02", "THF"), ("03", "FIR")):  # the X stands before Theft, Fire
+        for match in ("contains", "fuzzy"):
+            values, problems = read_with(DOCUMENTS / f"checkbox-{number}.pdf", {"loss": {
+                "label": "Type of loss:", "where": "right", "type": "choice", "match": match,
+                "choices": choices}}, "BH-4")
+            assert values.get("loss") in (None, ticked) or "loss:LOW_CONFIDENCE" in problems, (
+                number, match, values.get("loss"))
