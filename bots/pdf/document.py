@@ -29,7 +29,7 @@ from bots.pdf.limits import InputLimits, check_file_size, check_page_count
 from bots.pdf.lines import Page, group_lines
 from bots.pdf.ocr import OcrSettings, with_ocr
 from bots.pdf.streams import check_streams
-from bots.pdf.words import PDFIUM_LOCK, page_words
+from bots.pdf.words import PDFIUM_LOCK, page_size, page_words
 
 PDF_MAGIC = b"%PDF-"
 SNIFF_BYTES = 1024  # the PDF spec lets the header start anywhere in the first 1024 bytes
@@ -217,8 +217,8 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     another way, e.g. by OCR)."""
     page = pdf[index]
     try:
-        width, height = page.get_size()
-        return group_lines(index + 1, float(width), float(height), page_words(page))
+        width, height = page_size(page)
+        return group_lines(index + 1, width, height, page_words(page))
     finally:
         page.close()
 

@@ -14,7 +14,10 @@ Known differences from pdfplumber, none of which moves a fixture's words: a gap 
 gives '€' no width in the standard fonts, PDFium its real one; PDFium's box for an oblique
 standard font leans up to a point further right; bottoms differ by a few hundredths of the
 font size where PDFium's substitute font has another descent; a character the font cannot
-show (reportlab draws a black box) reads U+25A0 here and a wrong letter in pdfminer.
+show (reportlab draws a black box) reads U+25A0 here and a wrong letter in pdfminer; a page
+turned by /Rotate has pdfplumber's frame, but a word upside down or turned to 270 degrees
+reads forwards ('Policy', where pdfplumber gave 'yciloP'); a media box away from the origin
+is measured from its own top-left corner (pdfplumber shifted y and not x).
 
 PDFium is not thread-safe, and steps run in worker threads: every use of it in the process
 holds ``PDFIUM_LOCK`` (other modules that render or read with pypdfium2 take it too).
@@ -41,9 +44,9 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom; origin top-
 class TextPage:
     """One page's characters as PDFium knows them: the text, and boxes asked for by index."""
 
-    def __init__(self, textpage: pdfium.PdfTextPage, top: float) -> None:
+    def __init__(self, textpage: pdfium.PdfTextPage, left: float, top: float) -> None:
         self.raw = textpage.raw
-        self.top = top  # the page's top edge in PDF space, where y grows upwards
+        self.left, self.top = left, top  # the media box's top-left corner in PDF space
         self.rect = pdfium_c.FS_RECTF()
         self.rect_ref = ctypes.byref(self.rect)  # made once: byref costs as much as the call
         self.heights: dict[tuple[float, float], tuple[float, float]] = {}
@@ -68,7 +71,8 @@ class TextPage:
         """A character's loose box (its advance wide, its font's ascent to descent high)."""
         pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.rect_ref)
         rect = self.rect
-        return (rect.left, self.top - rect.top, rect.right, self.top - rect.bottom)
+        return (rect.left - self.left, self.top - rect.top, rect.right - self.left,
+                self.top - rect.bottom)
 
     def made_up(self, start: int, end: int) -> bool:
         """Whether the characters from start to end (spaces) were all inserted by PDFium."""
@@ -133,11 +137,38 @@ class Words:
 def page_words(page: pdfium.PdfPage) -> list[dict[str, Any]]:
     """The words of one page as pdfplumber's ``extract_words()`` gives them (text, x0, top,
     x1, bottom), in PDFium's reading of the content order (lines group them later)."""
+    left, bottom, right, top = (float(edge) for edge in page.get_mediabox())
     textpage = page.get_textpage()
     try:
-        return words(TextPage(textpage, float(page.get_mediabox()[3])))
+        found = words(TextPage(textpage, left, top))
     finally:
         textpage.close()
+    return upright(found, page.get_rotation() % 360, right - left, top - bottom)
+
+
+def page_size(page: pdfium.PdfPage) -> tuple[float, float]:
+    """The page's width and height as shown (its media box, turned by its /Rotate), the
+    frame the word boxes are in."""
+    left, bottom, right, top = (float(edge) for edge in page.get_mediabox())
+    turned = page.get_rotation() % 180 == 90
+    return (top - bottom, right - left) if turned else (right - left, top - bottom)
+
+
+def upright(found: list[dict[str, Any]], rotation: int, width: float,
+            height: float) -> list[dict[str, Any]]:
+    """Word boxes turned as a viewer shows a page with /Rotate (as pdfplumber turned them);
+    ``width`` and ``height`` are the unturned media box's."""
+    if rotation not in (90, 180, 270):
+        return found
+    for word in found:
+        x0, top, x1, bottom = word["x0"], word["top"], word["x1"], word["bottom"]
+        if rotation == 90:
+            word.update(x0=height - bottom, top=x0, x1=height - top, bottom=x1)
+        elif rotation == 180:
+            word.update(x0=width - x1, top=height - bottom, x1=width - x0, bottom=height - top)
+        else:
+            word.update(x0=top, top=width - x1, x1=bottom, bottom=width - x0)
+    return found
 
 
 def words(page: TextPage) -> list[dict[str, Any]]:

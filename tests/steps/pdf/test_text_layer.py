@@ -10,6 +10,8 @@ from typing import Any
 
 import pdfplumber
 import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, NumberObject, RectangleObject
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -133,3 +135,38 @@ def test_documents_read_in_threads_read_alike() -> None:
     for thread in threads:
         thread.join()
     assert seen == expected
+
+
+def reshaped(tmp_path: Path, key: str, value: Any) -> Path:
+    """A one-page form with text top and bottom, its page dictionary given ``key: value``."""
+    source = drawn(tmp_path, [(100, 700, "Policy No.: POL-1", 10), (100, 100, "Bottom text", 10)])
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.pages[0][NameObject(key)] = value
+    path = tmp_path / f"{key.strip('/')}.pdf"
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("/Rotate", NumberObject(90)), ("/Rotate", NumberObject(180)), ("/Rotate", NumberObject(270)),
+    ("/CropBox", RectangleObject([50, 50, 500, 800]))])
+def test_turned_and_cropped_pages_have_pdfplumbers_frame(tmp_path: Path, key: str,
+                                                         value: Any) -> None:
+    path = reshaped(tmp_path, key, value)
+    ours, theirs = load_document(path).pages[0], plumber_pages(path)[0]
+    assert (ours.width, ours.height) == pytest.approx((theirs.width, theirs.height))
+    by_place = sorted(words_of(ours), key=lambda word: (round(word[2]), word[1]))
+    pairs = zip(by_place, sorted(words_of(theirs), key=lambda word: (round(word[2]), word[1])),
+                strict=True)
+    for mine, old in pairs:  # pdfplumber spells upside-down words backwards: 'yciloP'
+        assert mine[0] in (old[0], old[0][::-1]) and mine[1:] == pytest.approx(old[1:], abs=0.2)
+
+
+def test_a_media_box_away_from_the_origin_is_measured_from_its_corner(tmp_path: Path) -> None:
+    path = reshaped(tmp_path, "/MediaBox", RectangleObject([50, 50, 595, 842]))
+    page = load_document(path).pages[0]
+    policy = page.lines[0].words[0]
+    assert (page.width, page.height) == (545, 792)
+    assert (policy.text, policy.x0) == ("Policy", pytest.approx(50))
+    assert policy.bottom == pytest.approx(842 - 700 + 0.207 * 10, abs=0.3)  # from the top edge
