@@ -215,3 +215,11 @@ def test_a_scan_is_read_through_ocr_with_word_confidence(tmp_path, capsys):
     assert line["text"] == "Member number: SH-1002-331"
     assert all(0.5 < word["confidence"] <= 1 for word in line["words"])
     assert line["words"][0]["x0"] == pytest.approx(60, abs=3)  # points, not pixels
+
+
+def test_a_long_document_is_shown_past_a_steps_default_page_limit(tmp_path, capsys):
+    path = drawn(tmp_path, [[(60, 760, f"page {number}")] for number in range(1, 61)])
+    code, out, _ = show(capsys, str(path), "--page", "-1", "--json")
+    assert code == 0
+    [page] = json.loads(out)["pages"]
+    assert page["number"] == 60 and page["lines"][0]["text"] == "page 60"

@@ -17,6 +17,7 @@ from bots.commands.common import fail, print_json, say
 from bots.commands.pdf_xml import embedded_invoice, xml_text
 from bots.kernel.errors import BotError
 from bots.pdf.document import Document, load_document
+from bots.pdf.limits import InputLimits
 from bots.pdf.lines import Line, Page, Word
 from bots.pdf.ocr import OcrSettings
 
@@ -33,7 +34,7 @@ def show_pdf(file: str, *, page: int | None = None, as_json: bool = False,
     shown."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the author's
     try:
-        document = load_document(Path(file), ocr=ocr_settings(ocr))
+        document = load_document(Path(file), InputLimits().max_pages, ocr=ocr_settings(ocr))
         pages = pick_pages(document, page)
         if png:
             from bots.commands.pdf_png import draw_page
