@@ -158,10 +158,12 @@ def parent_of(node: DictionaryObject) -> DictionaryObject | None:
 
 
 def lineage(node: DictionaryObject) -> list[DictionaryObject]:
-    """The field and its ancestors, nearest first (at most MAX_DEPTH: loops end)."""
+    """The field and its ancestors, nearest first (a loop in a damaged file ends where a
+    node comes round again, or at MAX_DEPTH)."""
     chain: list[DictionaryObject] = []
     current: DictionaryObject | None = node
-    while current is not None and len(chain) < MAX_DEPTH:
+    while (current is not None and len(chain) < MAX_DEPTH
+           and not any(current is seen for seen in chain)):
         chain.append(current)
         current = parent_of(current)
     return chain
