@@ -34,7 +34,7 @@ def test_generating_twice_gives_identical_bytes(made: dict[str, tuple[bytes, dic
 
 def test_the_committed_fixtures_are_up_to_date(
         made: dict[str, tuple[bytes, dict[str, object]]], tmp_path: Path) -> None:
-    written = {path.name for path in write_all(tmp_path)}
+    written = {path.name for path in write_all(tmp_path, made)}
     assert written == set(made)
     stale = [name for name, (content, _) in made.items()
              for file in (name, f"{name}.truth.json")
