@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bots.cli import main
 from bots.commands.pdf_png import MARGIN, WORD_COLOUR
+from bots.pdf.document import load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 HEIGHT = 842.0  # reportlab's A4 page: y from the bottom, pdfplumber's top from the top
@@ -47,6 +48,9 @@ def form(tmp_path: Path) -> Path:
     canvas.acroForm.textfield(name="claim.holder[0]", value="Elena Garcia", x=200, y=720,
                               width=150, height=20)
     canvas.acroForm.checkbox(name="injured", checked=True, x=200, y=700, size=14)
+    for y, who in ((680, "witness"), (650, "agent")):  # two fields whose short name is "name"
+        canvas.acroForm.textfield(name=f"claim.{who}.name", value=who.title(), x=200, y=y,
+                                  width=150, height=20)
     canvas.save()
     path = tmp_path / "form.pdf"
     path.write_bytes(buffer.getvalue())
@@ -101,8 +105,18 @@ def test_form_fields_with_names_and_values(tmp_path, capsys):
     assert fields["injured"]["kind"] == "checkbox" and fields["injured"]["checked"] is True
     holder = fields["holder"]  # a qualified name: the rule may use either
     assert holder["full_name"] == "claim.holder[0]" and holder["value"] == "Elena Garcia"
+    _, out, _ = show(capsys, str(form(tmp_path)), "--json")
+    by_full = {field["full_name"]: field for field in json.loads(out)["form_fields"]}
+    witness = by_full["claim.witness.name"]
+    assert witness["use"] == "witness.name" and witness["short_name_shared"] is True
+    assert by_full["policy_no"]["use"] == "policy_no"
+    assert not by_full["policy_no"]["short_name_shared"]
+    document = load_document(form(tmp_path))  # the reader takes each USE name to its field
+    assert all(document.form.field(field["use"]).name == full  # type: ignore[union-attr]
+               for full, field in by_full.items())
     _, text, _ = show(capsys, str(form(tmp_path)))
     assert "policy_no" in text and "'POL-105209'" in text and "FULL NAME" in text
+    assert "ambiguous alone: name" in text
 
 
 def test_png_draws_word_boxes_and_line_numbers(tmp_path, capsys):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bots.commands.common import fail, print_json, say
+from bots.commands.pdf_form import form_data, form_text
 from bots.commands.pdf_xml import embedded_invoice, xml_text
 from bots.kernel.errors import BotError
 from bots.pdf.document import Document, load_document
@@ -82,7 +83,7 @@ def describe(document: Document, pages: list[Page]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "file": str(document.path), "page_count": len(document.pages),
         "pages": [page_data(page) for page in pages],
-        "form_fields": [form_data(field) for field in form_fields(document)]}
+        "form_fields": form_data(document)}
     invoice = embedded_invoice(document)
     if invoice is not None:
         data["einvoice"] = invoice
@@ -109,24 +110,6 @@ def word_data(word: Word) -> dict[str, Any]:
     confidence = getattr(word, "confidence", None)
     if confidence is not None:
         data["confidence"] = confidence
-    return data
-
-
-def form_fields(document: Document) -> list[Any]:
-    """The document's form fields in page order (a mapping by name in older readers)."""
-    form: Any = document.form
-    return list(form.values()) if isinstance(form, dict) else list(form)
-
-
-def form_data(field: Any) -> dict[str, Any]:
-    """One form field: the names a `form_field:` rule may use, its kind, value and place."""
-    full = str(field.name)
-    short = getattr(field, "short_name", None) or full.rsplit(".", 1)[-1]
-    data = {"full_name": full, "short_name": str(short),
-            "kind": str(getattr(field, "kind", "") or "-"), "value": field.value,
-            "page": field.page, "box": [round(number, 1) for number in field.box]}
-    if getattr(field, "checked", None) is not None:
-        data["checked"] = field.checked
     return data
 
 
@@ -171,15 +154,3 @@ def confidence_mark(word: dict[str, Any]) -> str:
     """' (0.91)' after an OCR word; nothing after a word of the text layer (always sure)."""
     confidence = word.get("confidence")
     return f" ({confidence:.2f})" if confidence is not None and confidence < 1 else ""
-
-
-def form_text(fields: list[dict[str, Any]]) -> list[str]:
-    """The form fields as a table: full name, short name, kind, page, value."""
-    if not fields:
-        return ["\n== no form fields"]
-    width = max(len(field["full_name"]) for field in fields)
-    out = [f"\n== {len(fields)} form field(s): use the full or the short name in `form_field:`",
-           f"{'FULL NAME':<{width}}  {'SHORT NAME':<16} {'KIND':<9} PAGE  VALUE"]
-    out += [f"{field['full_name']:<{width}}  {field['short_name']:<16} {field['kind']:<9} "
-            f"{field['page']:<5} {field['value']!r}" for field in fields]
-    return out
