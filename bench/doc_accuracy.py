@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+
 from bench.doc_outcome import FieldVerdict, Reading, read_document
 from bots.recipe import load_recipe
 
@@ -96,12 +98,15 @@ def measure(recipe_name: str, folder: Path) -> dict[str, Any]:
         reading = read_document(recipe, path)
         verdicts = judge(reading, truth["fields"])
         documents.append({"file": path.name, "layout": truth["layout"],
+                          "pages": len(PdfReader(path).pages),
                           "chosen_layout": reading.layout, "seconds": reading.seconds,
                           "problems": reading.problem_codes(),
                           "fields": [verdict.as_data() for verdict in verdicts]})
     elapsed = time.perf_counter() - started
+    pages = sum(document["pages"] for document in documents)
     return {"recipe": recipe_name, "documents": documents, "seconds": round(elapsed, 3),
             "documents_per_s": round(len(documents) / elapsed, 2) if elapsed else None,
+            "pages": pages, "pages_per_s": round(pages / elapsed, 2) if elapsed else None,
             "layouts": per_layout(documents, rule_lines(recipe.path)),
             "totals": totals(documents)}
 
@@ -151,8 +156,9 @@ def table(result: dict[str, Any]) -> str:
         rows.append(f"{name:<10} {row['documents']:>4} {row['fields']:>6} {row['right']:>6} "
                     f"{share:>5.1f}% {row['flagged']:>7} {row['missing']:>7} "
                     f"{row['silent_wrong']:>12} {per_doc:>6} {row['recipe_lines'] or '':>10}")
-    rows.append(f"\n{len(result['documents'])} documents in {result['seconds']:.2f} s: "
-                f"{result['documents_per_s']} documents/s")
+    rows.append(f"\n{len(result['documents'])} documents ({result['pages']} pages) in "
+                f"{result['seconds']:.2f} s: {result['documents_per_s']} documents/s, "
+                f"{result['pages_per_s']} pages/s")
     return "\n".join(rows)
 
 
