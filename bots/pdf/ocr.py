@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bots.kernel.errors import BusinessError
 from bots.pdf.limits import InputLimits, check_image
 from bots.pdf.lines import Page, group_lines
+from bots.pdf.scan_pages import joined_words, scanned_pages
 from bots.pdf.tesseract import engine_installed as engine_installed  # tests replace it here
 from bots.pdf.tesseract import installed_languages, rotation, tesseract_words
 from bots.pdf.words import PDFIUM_LOCK
@@ -38,6 +39,7 @@ from bots.pdf.words import PDFIUM_LOCK
 POINTS_PER_INCH = 72.0
 LEAST_DPI, MOST_DPI = 200, 300  # a scan is read at its own resolution within these
 UNSURE_PAGE = 0.6  # words averaging less than this: the page may lie on its side
+SURE_WORD, SURE_WORDS = 0.85, 3  # fewer sure words of 3 letters than this: it may too
 INSTALL_HINT = ("install the OCR engine with `python3 runner.py setup` as root, or "
                 "`sudo apt-get install tesseract-ocr tesseract-ocr-eng`")
 Words = list[dict[str, Any]]
@@ -72,19 +74,18 @@ class OcrSettings(BaseModel):
 
 def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings | None,
              limits: InputLimits | None = None) -> list[Page]:
-    """The pages, each one without words but with something drawn read through OCR.
+    """The pages, each scanned one read through OCR (bots/pdf/scan_pages.py says which).
 
     A blank page is left alone (nothing to read, no OCR time). With OCR off (no settings,
-    or ``enabled: false``) or not installed, pages stay as they are, unless no page has
-    any text: then NO_TEXT_LAYER says how to get OCR."""
-    missing = [page.number for page in pages if not page.lines]
-    if not missing or settings is None or not settings.enabled:
+    or ``enabled: false``) the pages stay as they are; with OCR not installed too, unless no
+    page has any text: then NO_TEXT_LAYER says how to get OCR."""
+    if settings is None or not settings.enabled:
         return pages
-    drawn = set(pages_with_content(data, missing))
-    if not drawn or (not engine_installed() and len(missing) < len(pages)):
+    scans = set(scanned_pages(data, pages))
+    if not scans or (not engine_installed() and any(page.lines for page in pages)):
         return pages  # the text pages serve; an engine-less blank back page is no error
     require_engine(path, settings)
-    todo = [page for page in pages if page.number in drawn]
+    todo = [page for page in pages if page.number in scans]
     if len(todo) > settings.max_pages:
         raise BusinessError(f"{path.name}: {len(todo)} scanned pages need OCR, more than the "
                             f"{settings.max_pages} the step's ocr.max_pages allows; check it "
@@ -98,21 +99,13 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
 
 def ocr_page(data: bytes, path: Path, page: Page, settings: OcrSettings,
              limits: InputLimits | None) -> Page:
-    """One page's lines read through OCR (on the page turned upright, if it had to be)."""
+    """One page's lines read through OCR, with the words its text layer had (a stamp); a page
+    turned upright keeps only what OCR read (its text layer is on the sideways page)."""
     words, turn = ocr_page_words(data, path, page.number - 1, settings, limits)
-    width, height = (page.height, page.width) if turn in (90, 270) else (page.width, page.height)
-    return group_lines(page.number, width, height, words)
-
-
-def pages_with_content(data: bytes, numbers: list[int]) -> list[int]:
-    """Which of these pages (numbered from 1) draw anything at all: an image, a path."""
-    with PDFIUM_LOCK:
-        document = pdfium.PdfDocument(data)
-        try:
-            return [number for number in numbers
-                    if next(iter(document[number - 1].get_objects()), None) is not None]
-        finally:
-            document.close()
+    if turn in (90, 270):
+        return group_lines(page.number, page.height, page.width, words)
+    return group_lines(page.number, page.width, page.height,
+                       joined_words(page, words) if turn == 0 else words)
 
 
 def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
@@ -128,7 +121,7 @@ def read_upright(image: Image.Image, path: Path, settings: OcrSettings,
     """A page image's words; a page that reads badly is asked its orientation and, when it
     lies on its side or upside down, read again turned upright."""
     words = tesseract_words(image, path, settings.languages, settings.timeout_s, scale)
-    if not words or mean_confidence(words) >= UNSURE_PAGE:
+    if not words or reads_upright(words):
         return words, 0
     turn = rotation(image, path, settings.timeout_s)
     if turn == 0:
@@ -137,9 +130,13 @@ def read_upright(image: Image.Image, path: Path, settings: OcrSettings,
     return tesseract_words(upright, path, settings.languages, settings.timeout_s, scale), turn
 
 
-def mean_confidence(words: Words) -> float:
-    """The average confidence of a page's words."""
-    return sum(float(word["confidence"]) for word in words) / len(words)
+def reads_upright(words: Words) -> bool:
+    """Whether a page's words look like print read the right way up: on average sure, and
+    some of them sure words (a sideways page reads as a few unsure scraps: 'YNA Jo WO}')."""
+    mean = sum(float(word["confidence"]) for word in words) / len(words)
+    sure = [word for word in words if float(word["confidence"]) >= SURE_WORD
+            and sum(char.isalnum() for char in str(word["text"])) >= 3]
+    return mean >= UNSURE_PAGE and len(sure) >= SURE_WORDS
 
 
 def render_page(data: bytes, path: Path, index: int, dpi: int | None,

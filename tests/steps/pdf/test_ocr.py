@@ -11,6 +11,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageFilter
 from pypdf import PdfReader, PdfWriter
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
 from bench.ocr_speed import form_pdf
 from bots.kernel import StepContext, WorkItem
@@ -95,11 +97,11 @@ def test_a_smudged_value_goes_to_review_not_keyed(tmp_path: Path) -> None:
     assert error.details["partial"]["amount"] == "1278.61"  # the rest is kept for the reviewer
 
 
-@pytest.mark.parametrize("degrees", [180, 90])
-def test_a_sheet_fed_upside_down_or_sideways_is_read_upright(tmp_path: Path,
-                                                             degrees: int) -> None:
+@pytest.mark.parametrize(("degrees", "ocr_settings"), [(180, {}), (90, {"dpi": 200})])
+def test_a_sheet_fed_upside_down_or_sideways_is_read_upright(
+        tmp_path: Path, degrees: int, ocr_settings: dict[str, Any]) -> None:
     turned = image_pdf(image_of(form_pdf(FORM)).rotate(degrees, expand=True))
-    result = run(tmp_path, turned, ocr={"dpi": 200}, fields={"policy": FIELDS["policy"],
+    result = run(tmp_path, turned, ocr=ocr_settings, fields={"policy": FIELDS["policy"],
                                                              "amount": FIELDS["amount"]})
     assert (result["policy"], result["amount"]) == ("HM-448812", "1278.61")
 
@@ -147,6 +149,20 @@ def test_only_the_scanned_page_of_a_mixed_document_is_ocred(tmp_path: Path,
     result = run(tmp_path, out.getvalue(), ocr={}, fields={"policy": FIELDS["policy"]})
     assert result["policy"] == "HM-448812" and result["_provenance"]["policy"]["page"] == 2
     assert read == [1]  # page 2 only: page 1 has text, page 3 draws nothing
+
+
+def test_a_scan_with_a_stamp_in_text_is_still_read(tmp_path: Path) -> None:
+    image = image_of(form_pdf(FORM))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=True)  # what a mail room's system makes of a scan
+    canvas.drawImage(ImageReader(image), 0, 0, width=595.27, height=841.89)
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawString(400, 810, "RECEIVED 02.04.2025 #77812")
+    canvas.save()
+    fields = {"policy": FIELDS["policy"], "received": {"label": "RECEIVED"}}
+    result = run(tmp_path, buffer.getvalue(), ocr={}, fields=fields)
+    assert (result["policy"], result["received"]) == ("HM-448812", "02.04.2025 #77812")
+    assert result["_confidence"]["received"]["score"] == 1.0  # the stamp's own text, not OCR's
 
 
 def test_a_page_too_large_to_render_is_refused(tmp_path: Path, scan: bytes) -> None:
