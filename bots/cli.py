@@ -91,6 +91,8 @@ def _author_parsers(commands: Any) -> None:
     tried.add_argument("file", nargs="+", help="the PDF to try the rules on (several, or a "
                        "folder: a line per file)")
     tried.add_argument("--step", help="the step's id (default: the recipe's first pdf step)")
+    tried.add_argument("--png", metavar="OUT", help="one file: also draw each page that holds "
+                       "a value, a labelled box round each value, to OUT (OUT-pN.png)")
     tried.add_argument("--json", action="store_true", help="JSON for machines")
 
 
@@ -168,7 +170,8 @@ def _author(args: argparse.Namespace) -> int:
                         ocr=args.ocr)
     from bots.commands.try_step import try_step
 
-    return try_step(args.recipe, args.file, step_id=args.step, as_json=args.json)
+    return try_step(args.recipe, args.file, step_id=args.step, as_json=args.json,
+                    png=args.png)
 
 
 def _retry_all(args: argparse.Namespace) -> int:

@@ -270,3 +270,21 @@ def test_a_recipe_that_cannot_run_stops_a_folder_try_once(tmp_path, recipe, caps
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert "'${policy.path}' refers to 'policy'" in captured.err  # once, before any file
+
+
+def test_png_draws_a_box_round_each_value_read(tmp_path, recipe, capsys):
+    from PIL import Image
+
+    from bots.review.render import BOX_COLOUR
+
+    out = tmp_path / "drawn" / "values.png"
+    code = main(["try", str(recipe), str(pdf(tmp_path, GOOD)), "--png", str(out)])
+    assert code == 0 and "drew 1 page(s)" in capsys.readouterr().err
+    image = Image.open(out).convert("RGB")
+    scale = image.width / 595.0  # reportlab's default page is A4: 595 points wide
+    box_left = round(200 * scale) - 3  # every value starts at x 200; the box is drawn round it
+    column = {image.getpixel((x, y)) for x in range(box_left - 2, box_left + 3)
+              for y in range(image.height)}
+    assert BOX_COLOUR in column
+    labels = {image.getpixel((round(60 * scale) - 3, y)) for y in range(image.height)}
+    assert BOX_COLOUR not in labels  # the labels at x 60 are not values: no box round them

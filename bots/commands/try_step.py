@@ -43,7 +43,7 @@ class Refused(Exception):
 
 
 def try_step(recipe_name: str, files: str | list[str], *, step_id: str | None = None,
-             as_json: bool = False) -> int:
+             as_json: bool = False, png: str | None = None) -> int:
     """Run one pdf step of a recipe on one file and report what it read; the exit code.
     Several files, or a folder, get one line each (bots/commands/try_many.py)."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the author's
@@ -69,7 +69,23 @@ def try_step(recipe_name: str, files: str | list[str], *, step_id: str | None = 
         print_json(data)
     else:
         say(as_text(data))
+    if png and not draw(Path(file), step.id, data["provenance"], Path(png)):
+        return EXIT_BAD_INPUT
     return EXIT_OK if data["ok"] else EXIT_PROBLEMS
+
+
+def draw(path: Path, step_id: str, provenance: dict[str, Any], out: Path) -> bool:
+    """The pages with a labelled box round each value read; False when they cannot be."""
+    from bots.commands.pdf_png import draw_values
+
+    try:
+        written = draw_values(path, step_id, provenance, out)
+    except BotError as error:
+        fail(error.message)
+        return False
+    say(f"drew {len(written)} page(s) with a box round each value: "
+        f"{', '.join(map(str, written)) or 'no value was read, nothing drawn'}", err=True)
+    return True
 
 
 def pick_step(recipe: Recipe, step_id: str | None) -> Step:
