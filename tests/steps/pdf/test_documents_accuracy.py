@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bench.doc_accuracy import DOCUMENTS, judge, measure
+from bench.doc_accuracy import DOCUMENTS, judge, main, measure
 from bench.doc_outcome import Reading
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import BusinessError
@@ -140,3 +140,18 @@ def test_a_choice_that_contains_several_wordings_is_never_a_sure_answer() -> Non
                 "choices": choices}}, "BH-4")
             assert values.get("loss") in (None, ticked) or "loss:LOW_CONFIDENCE" in problems, (
                 number, match, values.get("loss"))
+
+
+def test_the_bench_command_prints_the_table_writes_json_and_exits_0(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("letter-01.pdf", "invoice-01.pdf"):
+        for file in (name, f"{name}.truth.json"):
+            (folder / file).symlink_to(DOCUMENTS / file)
+    assert main(["--folder", str(folder), "--out", str(tmp_path / "out.json")]) == 0
+    written = json.loads((tmp_path / "out.json").read_text())
+    assert set(written["layouts"]) == {"letter", "invoice"}
+    assert written["pages"] == 3 and written["totals"]["silent_wrong"] == 0
+    printed = capsys.readouterr().out
+    assert "silent wrong" in printed and "2 documents (3 pages)" in printed
