@@ -12,6 +12,7 @@ stops early (``bots.engine.batch_steps``).
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -155,6 +156,8 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
         progress.lease_lost(tally.not_finished)
     elif stopped_by == "screen":
         progress.screen_mismatch(breaker.screen_streak, tally.not_finished)
+    elif stopped_by == "credentials":
+        progress.credentials_refused(tally.not_finished)
     elif stopped_by == "down":
         progress.halted(breaker.streak, tally.not_finished)
 
@@ -162,8 +165,8 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
 async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]],
                       lost: asyncio.Future[Ended], breaker: Breaker, tally: Tally,
                       progress: Progress) -> str | None:
-    """Tally the items as they end; why the run must stop early ('lease', 'down', 'screen'),
-    or None."""
+    """Tally the items as they end; why the run must stop early ('lease', 'down', 'screen',
+    'credentials'), or None."""
     ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
     for finished in asyncio.as_completed(ends) if waiting else ():
         queued, outcome = await finished
@@ -174,7 +177,7 @@ async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]]
         progress.item_finished(queued.item, outcome, earlier=queued.earlier)
         if not queued.earlier and breaker.record(outcome):
             log_trip(len(waiting), breaker)
-            return "screen" if breaker.tripped == "screen" else "down"
+            return breaker.tripped
         if not waiting:
             break
     return None
@@ -206,6 +209,8 @@ async def _stop(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]], tall
     Nothing is cancelled in DBOS: the next run (or another live worker) takes them from the
     recipe's queue, with its concurrency and rate limit.
     """
+    # the steps cut short are expected now; DBOS would warn of each with all its arguments
+    logging.getLogger("dbos").setLevel(logging.ERROR)
     await host.stop_items()
     for future in waiting.values():
         future.cancel()

@@ -30,12 +30,13 @@ from dbos import DBOS
 from structlog.contextvars import bound_contextvars
 
 from bots.engine.attempts import Stopwatch
+from bots.engine.breaker import CREDENTIAL_CODES
 from bots.engine.enqueue import ENDED
 from bots.engine.host import Host
 from bots.engine.resources import ItemResources, ResourcePool
 from bots.engine.stepper import execute_step
 from bots.engine.steprun import ItemState, StepRun
-from bots.engine.summary import EXIT_APPLICATION, EXIT_RECIPE, EXIT_TEMPFAIL
+from bots.engine.summary import EXIT_APPLICATION, EXIT_CREDENTIALS, EXIT_RECIPE, EXIT_TEMPFAIL
 from bots.engine.workflow import workflow_id
 from bots.kernel import ItemError, Resource, WorkItem
 from bots.recipe import Recipe, Step
@@ -100,6 +101,8 @@ class BatchSteps:
             return None
         if self.failed["phase"] == "after_items":
             return EXIT_APPLICATION
+        if self.failed["code"] in CREDENTIAL_CODES:
+            return EXIT_CREDENTIALS
         return EXIT_TEMPFAIL if self.failed["code"] in DOWN_CODES else EXIT_RECIPE
 
     def summary(self) -> dict[str, Any]:

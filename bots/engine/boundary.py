@@ -46,6 +46,7 @@ class ItemRun:
                                host.book.side_effects, host.sleep, host.outage(recipe),
                                host.state_dir, host.heal)
         self.attempts: dict[str, int] = {}
+        self.ran: set[str] = set()  # steps this process ran (the others replay checkpoints)
         self.current: str | None = None
 
     @property
@@ -120,13 +121,24 @@ class ItemRun:
                 result = await DBOS.run_step_async({"name": "bots.step"}, self._step, step)
                 self.attempts[step.id] = result.get("attempts", 1)  # older checkpoints: none
                 if not result["ok"]:
-                    return Outcome.failed(result["error"], step.id, outputs, self.attempts)
+                    return Outcome.failed(self._error_of(step, result), step.id, outputs,
+                                          self.attempts)
                 outputs[step.id] = result["output"]
             self.host.book.progressed(self.item_id, outputs)
         return Outcome.done(outputs, self._references(), self.attempts)
 
+    def _error_of(self, step: Step, result: dict[str, Any]) -> dict[str, Any]:
+        """A failed step's error; marked `replayed` when it comes from an earlier run's
+        checkpoint (a recovered item), which says nothing about the target system now."""
+        if step.id in self.ran:
+            return dict(result["error"])
+        error = dict(result["error"])
+        error["details"] = {**(error.get("details") or {}), "replayed": True}
+        return error
+
     async def _step(self, step: Step) -> dict[str, Any]:
         """One step with its retries, as DBOS checkpoints it: plain data, never an exception."""
+        self.ran.add(step.id)  # run here and now, not replayed from a checkpoint
         with bound_contextvars(step_id=step.id):
             clock = Stopwatch()
             try:

@@ -9,6 +9,9 @@ through the queue (its concurrency and rate limit) like any other; the run exits
 EX_TEMPFAIL, so a scheduler retries later instead of an analyst finding hundreds of identical
 exceptions.
 
+A refused sign-on (LOGIN_FAILED) stops the run at once with its own exit code: every later
+item would be refused too, and each further attempt brings the account closer to a lockout.
+
 A field or button the recipe names and the screen lacks (SCREEN_MISMATCH) says the opposite:
 the system answers, the recipe is wrong. Such items never count as "down"; a few of them in a
 row stop the run with exit 2 ("fix the recipe"), since retrying later cannot help.
@@ -24,9 +27,10 @@ import structlog
 from bots.kernel import Outcome
 
 SCREEN_CODES = frozenset({"SCREEN_MISMATCH", "CONTROL_NOT_READY"})
+CREDENTIAL_CODES = frozenset({"LOGIN_FAILED"})  # one refusal stops the run: no second try
 SCREEN_MISMATCH_LIMIT = 3  # items in a row whose screen did not match the recipe
 
-Trip = Literal["down", "screen"]
+Trip = Literal["down", "screen", "credentials"]
 
 
 @dataclass
@@ -43,6 +47,9 @@ class Breaker:
         """Count one finished item; True when this one trips the breaker (see `tripped`)."""
         if self.tripped:
             return False
+        if outcome.code in CREDENTIAL_CODES and not outcome.details.get("replayed"):
+            self.tripped = "credentials"  # every later sign-on would be refused too
+            return True
         if outcome.code in SCREEN_CODES:
             self.screen_streak += 1
             if self.screen_limit > 0 and self.screen_streak >= self.screen_limit:
@@ -58,7 +65,10 @@ class Breaker:
 def log_trip(unfinished: int, breaker: Breaker) -> None:
     """Say why the breaker tripped; the items not finished stay for the next run."""
     log = structlog.get_logger()
-    if breaker.tripped == "screen":
+    if breaker.tripped == "credentials":
+        log.error("run.credentials_refused", left_for_next_run=unfinished,
+                  advice="the target refused the sign-on: fix the credentials, then run again")
+    elif breaker.tripped == "screen":
         log.error("run.screen_mismatch", consecutive_items=breaker.screen_streak,
                   left_for_next_run=unfinished,
                   advice="the recipe does not match the screen: fix the recipe (see the "

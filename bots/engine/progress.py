@@ -57,6 +57,13 @@ class Progress:
                     f"run (exit code {exit_code}).")
         print(printable(line), file=self.stream, flush=True)
 
+    def credentials_refused(self, remaining: int) -> None:
+        """Always said: the target refused the sign-on, so the run stopped at once."""
+        print(f"stopped: the target system refused the sign-on. Fix the credentials given to "
+              f"the recipe before the next run (each retry brings the account closer to a "
+              f"lockout); {remaining} item(s) were left for the next run (exit code 77).",
+              file=self.stream, flush=True)
+
     def lease_lost(self, remaining: int) -> None:
         """Always said: this worker lost its hold on the state database and stopped."""
         print(f"stopped: this worker lost its connection to the state database for too long; "

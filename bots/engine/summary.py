@@ -14,6 +14,7 @@ EXIT_RECIPE = 2  # the recipe or the configuration is wrong: nothing ran
 EXIT_CRASH = 3  # the runner itself failed unexpectedly; a new run resumes the batch
 EXIT_LOCKED = 4  # another run of the same recipe is in progress
 EXIT_TEMPFAIL = 75  # the target system is down: retry later (EX_TEMPFAIL)
+EXIT_CREDENTIALS = 77  # the target refused the sign-on: fix the credentials (EX_NOPERM)
 EXIT_INTERRUPTED = 130  # stopped by SIGINT/SIGTERM after finishing or parking current steps
 
 EXIT_CODES = {
@@ -24,6 +25,7 @@ EXIT_CODES = {
     EXIT_CRASH: "the runner crashed; run it again to resume",
     EXIT_LOCKED: "another run of this recipe is in progress",
     EXIT_TEMPFAIL: "the target system is unavailable; retry later",
+    EXIT_CREDENTIALS: "the target system refused the sign-on; fix the credentials first",
     EXIT_INTERRUPTED: "interrupted; run again to finish the batch",
 }
 
@@ -32,9 +34,14 @@ HALT_REASONS = {
             "down (retry later)",
     "screen": "stopped: items in a row did not find what the recipe names on the screen; fix "
               "the recipe",
+    "credentials": "stopped at the first refused sign-on: fix the credentials before the "
+                   "next run (retrying risks locking the account)",
     "lease": "stopped: this worker lost its hold on the shared database; another worker "
              "takes its items",
 }
+
+
+HALT_EXITS = {"screen": EXIT_RECIPE, "credentials": EXIT_CREDENTIALS}  # else 75
 
 
 def ended_early(recipe: str, run_id: str, code: int, reason: str) -> dict[str, Any]:
@@ -77,7 +84,7 @@ class Tally:
 
     def exit_code(self) -> int:
         if self.halted:
-            return EXIT_RECIPE if self.halted_by == "screen" else EXIT_TEMPFAIL
+            return HALT_EXITS.get(self.halted_by, EXIT_TEMPFAIL)
         code = EXIT_APPLICATION if self.application_failures() else EXIT_OK
         return max(code, self.batch_exit or EXIT_OK)  # a failed before_items: 2 or 75
 
@@ -109,5 +116,7 @@ class Tally:
         if self.halted_by in HALT_REASONS:
             return HALT_REASONS[self.halted_by]
         if self.batch_exit and code == self.batch_exit:
-            return "a step run once for the batch (before_items/after_items) failed"
+            failed = (self.batch or {}).get("failed") or {}
+            return (f"{failed.get('phase', 'a batch')} step '{failed.get('step', '?')}' "
+                    f"failed with {failed.get('code', '?')}: {EXIT_CODES[code]}")
         return EXIT_CODES[code]

@@ -115,6 +115,15 @@ def test_a_target_down_in_before_items_exits_75(tmp_path, journal):
     assert summary["exit_code"] == 75 and summary["items"] == 0
 
 
+def test_a_refused_sign_on_in_before_items_exits_77_after_one_attempt(tmp_path, journal):
+    journal.fail["test.start"] = ApplicationError("Sign-on refused", code="LOGIN_FAILED")
+    summary, _ = run(tmp_path)
+    assert [name for name, _ in journal.calls] == ["test.start"]  # never signed on again
+    assert summary["exit_code"] == 77 and summary["items"] == 0
+    assert "'start' failed with LOGIN_FAILED" in summary["reason"]
+    assert "fix the credentials" in summary["reason"]
+
+
 def test_after_items_run_when_the_breaker_stops_the_run(tmp_path, journal):
     journal.fail["test.work"] = ApplicationError("the form broke", code="BROWSER_ERROR")
     summary, _ = run(tmp_path, items=4, breaker=2)
