@@ -24,6 +24,7 @@ from bots.engine.resubmit import retry_item
 from bots.kernel.errors import CODES, BotError, RecipeError
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError
+from bots.ledger.claims import ItemBusy
 from bots.recipe import find_recipe, load_recipe
 from bots.secrets import load_dotenv
 from bots.terminal import printable
@@ -74,7 +75,15 @@ def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who:
         return 0
     if not _recipes_load({row["recipe"] for row in rows}):
         return 2
-    results = _retry_rows(rows, who, as_json)
+    try:
+        results = _retry_rows(rows, who, as_json)
+    except RecipeError as error:
+        report_recipe_error(error)
+        fail("the recipe's configuration cannot work, so the items left were not retried")
+        return 2
+    except BotError as error:  # not this item's: a missing variable, a failing setup step
+        fail(f"{error.message}\nThe items left were not retried; fix this and retry again")
+        return 2
     return _total(results, as_json)
 
 
@@ -147,7 +156,7 @@ def _retry_one(row: dict[str, Any], who: str, options: RunOptions) -> dict[str, 
     result = {"id": row["item_key"][:ID_WIDTH], "name": row["name"], "was": row["code"]}
     try:
         outcome = asyncio.run(retry_item(row["item_id"], who, {}, options))
-    except BotError as error:  # not open any more, busy in another process, refused
+    except (ActionError, ItemBusy) as error:  # not open any more, or another process has it
         return result | {"status": "refused", "code": error.code, "message": error.message}
     return result | {"status": outcome.status, "code": outcome.code,
                      "message": describe(outcome)}

@@ -144,3 +144,24 @@ def test_retry_all_refuses_an_id_or_corrections_and_says_when_nothing_matches(
     assert capsys.readouterr().out.count("usage: python runner.py exceptions retry --all") == 3
     assert main(["exceptions", "retry", "--all", "--code", "FIELD_MISSING"]) == 0
     assert "No open exception matches (recipe any, code FIELD_MISSING)" in capsys.readouterr().out
+
+
+def test_a_recipe_that_cannot_start_stops_the_retry_once(batch: Path) -> None:
+    yaml = YAML()
+    shipped = yaml.load((ROOT / "recipes" / "claims-intake.yaml").read_text("utf-8"))
+    path = batch / "recipes" / f"{NAME}.yaml"
+    recipe = yaml.load(path.read_text("utf-8"))
+    recipe["web"] = shipped["web"]  # now needs LEGACY_URL, LEGACY_USER, LEGACY_PASSWORD
+    recipe["steps"].append(shipped["steps"][2])  # the inquiry on the legacy screen
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(recipe, handle)
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("LEGACY_", "BOTS_DATABASE_URL", "BOTS_CHAOS"))}
+    retried = subprocess.run([sys.executable, str(ROOT / "runner.py"), "exceptions", "retry",
+                              "--all", "--recipe", NAME], cwd=batch, text=True,
+                             capture_output=True, check=False, timeout=180,
+                             env={**env, "BOTS_STATE_DIR": str(batch / "state")})
+    assert retried.returncode == 2
+    assert retried.stderr.count("needs environment variables that are not set") == 1
+    assert "The items left were not retried" in retried.stderr
+    assert all(row["audit"] == [] for row in items(batch).values())
