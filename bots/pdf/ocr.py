@@ -1,17 +1,19 @@
 """Read pages without a text layer (scans) through OCR: Tesseract's words with their confidence.
 
-A page without words that draws something (a scanned image, outlined text) is rendered with
-pypdfium2 (checked against the image pixel limit first) and read by Tesseract
-(bots/pdf/tesseract.py); its words, in points and with a confidence between 0 and 1, make
-lines like any other page, so every layout rule works on a scan unchanged. A page that reads
+A scanned page (no words but something drawn, or a few stamped words over a page-sized image:
+bots/pdf/scan_pages.py) is rendered with pypdfium2 at the scan's own resolution (checked
+against the image pixel limit first) and read by Tesseract (bots/pdf/tesseract.py); its
+words, in points and with a confidence between 0 and 1, make lines like any other page, so
+every layout rule works on a scan unchanged. A page that reads
 badly is asked its orientation and read again turned upright (a sheet fed upside down or
 sideways); its words are then placed on the turned page. Several scanned pages are read side
 by side, one Tesseract process per core.
 
 Why Tesseract from Debian over an ONNX OCR wheel (rapidocr-onnxruntime): on the same rendered
 form (bench/ocr_speed.py, bench/README.md "OCR") Tesseract 5 read 40 of 40 words right at
-1.3 to 1.9 s per page, RapidOCR 7 of 40 at a similar speed: it joins a line's Latin words
-without spaces and gives one box and one confidence per line, where the rules need words.
+0.8 to 2.6 s per page (by the machine's load), RapidOCR 7 of 40 at a similar speed: it
+joins a line's Latin words without spaces and gives one box and one confidence per line,
+where the rules need words.
 Tesseract installs from apt with one small package per language and runs as a program, so no
 model files or native wheels are pinned in the venv. Setup installs it (bots/bootstrap.py).
 """
