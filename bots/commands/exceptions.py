@@ -58,8 +58,9 @@ def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who:
 
     Each goes through the same path as `exceptions retry ID` (claimed, audited, resumed at
     the step that failed, a side effect never done twice), one after the other. Exit 0 when
-    every one is done, 1 when some are still exceptions, 2 when one was refused or a recipe
-    does not load (then nothing is retried: run `check` first).
+    every one is done, 1 when some are still exceptions, 2 when one was refused (not open
+    any more, or another process has it) or the recipe does not load or cannot start (then
+    nothing more is retried: run `check` first).
     """
     try:
         recipe = recipe_name(recipe)
