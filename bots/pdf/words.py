@@ -11,13 +11,15 @@ font size high (PDFium's own "loose" boxes are taller).
 
 Known differences from pdfplumber, none of which moves a fixture's words: a gap wider than
 3 points that PDFium did not see as a space (large type set tight) stays one word; pdfminer
-gives '€' no width in the standard fonts, PDFium its real one; PDFium's box for an oblique
-standard font leans up to a point further right; bottoms differ by a few hundredths of the
-font size where PDFium's substitute font has another descent; a character the font cannot
-show (reportlab draws a black box) reads U+25A0 here and a wrong letter in pdfminer; a page
-turned by /Rotate has pdfplumber's frame, but a word upside down or turned to 270 degrees
-reads forwards ('Policy', where pdfplumber gave 'yciloP'); a media box away from the origin
-is measured from its own top-left corner (pdfplumber shifted y and not x).
+gives '€' no width in the standard fonts, PDFium its real one; with an embedded TrueType font
+the two disagree on advances by about 0.1 % (half a point at a line's end); PDFium's box for
+an oblique standard font leans up to a point and a half further right; bottoms differ by a
+few hundredths of the font size where PDFium's substitute font has another descent; a
+character the font cannot show (reportlab draws a black box) reads U+25A0 here and a wrong
+letter in pdfminer; a page turned by /Rotate has pdfplumber's frame, but a word upside down
+or turned to 270 degrees reads forwards ('Policy', where pdfplumber gave 'yciloP'); a media
+box away from the origin is measured from its own top-left corner (pdfplumber shifted y and
+not x).
 
 PDFium is not thread-safe, and steps run in worker threads: every use of it in the process
 holds ``PDFIUM_LOCK`` (other modules that render or read with pypdfium2 take it too).
