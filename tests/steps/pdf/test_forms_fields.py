@@ -161,3 +161,12 @@ def test_a_form_field_rule_and_a_label_rule_cannot_be_one_rule() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         Params.model_validate({"path": "x.pdf", "layouts": [{"name": "a", "when": "A", "fields": {
             "x": {"form_fields": {"a": "A"}, "label": "X"}}}]})
+
+
+def test_a_top_level_field_is_reached_by_its_full_name_beside_a_nested_namesake(
+        tmp_path: Path) -> None:
+    spec = FormSpec(lines=HEADER, texts={"policy": "POL-1", "p2": "POL-2"},
+                    nested={"p2": "insured.policy"})
+    found = run(write(tmp_path, spec), {"own": {"form_field": "policy"},
+                                        "insured": {"form_field": "insured.policy"}})
+    assert (found["own"], found["insured"]) == ("POL-1", "POL-2")
