@@ -93,17 +93,32 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
                             f"{settings.max_pages} the step's ocr.max_pages allows; check it "
                             "is the right file, or raise ocr.max_pages", code="TOO_MANY_PAGES",
                             file=str(path), pages=len(todo), setting="ocr.max_pages")
-    with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
-        read = list(pool.map(lambda page: ocr_page(data, path, page, settings, limits), todo))
-    by_number = {page.number: page for page in read}
+    by_number = {page.number: page for page in read_scans(data, path, todo, settings, limits)}
     return [by_number.get(page.number, page) for page in pages]
 
 
-def ocr_page(data: bytes, path: Path, page: Page, settings: OcrSettings,
-             limits: InputLimits | None) -> Page:
+def read_scans(data: bytes, path: Path, todo: list[Page], settings: OcrSettings,
+               limits: InputLimits | None) -> list[Page]:
+    """The scanned pages read, one Tesseract per core. Pages are rendered here, in the
+    caller's thread (PDFium is not thread-safe, and a caller may hold its lock), a core's
+    worth at a time so that only a few page images are held at once."""
+    cores = os.cpu_count() or 1
+    read: list[Page] = []
+    with ThreadPoolExecutor(max_workers=min(len(todo), cores)) as pool:
+        for start in range(0, len(todo), cores):
+            batch = todo[start:start + cores]
+            images = [render_page(data, path, page.number - 1, settings.dpi,
+                                  limits or InputLimits()) for page in batch]
+            read += pool.map(lambda page, image: ocr_page(page, image, path, settings),
+                             batch, images)
+    return read
+
+
+def ocr_page(page: Page, rendered: tuple[Image.Image, float], path: Path,
+             settings: OcrSettings) -> Page:
     """One page's lines read through OCR, with the words its text layer had (a stamp); a page
     turned upright keeps only what OCR read (its text layer is on the sideways page)."""
-    words, turn = ocr_page_words(data, path, page.number - 1, settings, limits)
+    words, turn = read_upright(*rendered, path, settings)
     if turn in (90, 270):
         return group_lines(page.number, page.height, page.width, words)
     return group_lines(page.number, page.width, page.height,
@@ -115,11 +130,11 @@ def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
     """The OCR words of one page (``index`` from 0) in points, and the degrees it was turned."""
     require_engine(path, settings)
     image, scale = render_page(data, path, index, settings.dpi, limits or InputLimits())
-    return read_upright(image, path, settings, scale)
+    return read_upright(image, scale, path, settings)
 
 
-def read_upright(image: Image.Image, path: Path, settings: OcrSettings,
-                 scale: float) -> tuple[Words, int]:
+def read_upright(image: Image.Image, scale: float, path: Path,
+                 settings: OcrSettings) -> tuple[Words, int]:
     """A page image's words; a page that reads badly is asked its orientation and, when it
     lies on its side or upside down, read again turned upright."""
     words = tesseract_words(image, path, settings.languages, settings.timeout_s, scale)

@@ -140,12 +140,12 @@ def test_only_the_scanned_page_of_a_mixed_document_is_ocred(tmp_path: Path,
     out = io.BytesIO()
     writer.write(out)
     read: list[int] = []
-    original = ocr.ocr_page_words
+    original = ocr.render_page
     def counted(data: bytes, path: Path, index: int, *rest: Any) -> Any:
         read.append(index)
         return original(data, path, index, *rest)
 
-    monkeypatch.setattr(ocr, "ocr_page_words", counted)
+    monkeypatch.setattr(ocr, "render_page", counted)
     result = run(tmp_path, out.getvalue(), ocr={}, fields={"policy": FIELDS["policy"]})
     assert result["policy"] == "HM-448812" and result["_provenance"]["policy"]["page"] == 2
     assert read == [1]  # page 2 only: page 1 has text, page 3 draws nothing
@@ -217,6 +217,6 @@ def test_more_scanned_pages_than_ocr_max_pages_is_refused_before_reading(
         writer.append(PdfReader(io.BytesIO(scan)))
     out = io.BytesIO()
     writer.write(out)
-    monkeypatch.setattr(ocr, "ocr_page_words", lambda *args: pytest.fail("OCR ran"))
+    monkeypatch.setattr(ocr, "render_page", lambda *args: pytest.fail("OCR ran"))
     error = failure(tmp_path, out.getvalue(), ocr={"max_pages": 2})
     assert error.code == "TOO_MANY_PAGES" and "ocr.max_pages" in error.message
