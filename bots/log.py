@@ -28,9 +28,12 @@ class TeeLogger:
         self.streams = streams
 
     def msg(self, message: str) -> None:
-        for stream in self.streams:
-            stream.write(message + "\n")
-            stream.flush()
+        for stream in list(self.streams):
+            try:
+                stream.write(message + "\n")
+                stream.flush()
+            except BrokenPipeError:  # stdout's reader left (`| head`): the run goes on
+                self.streams.remove(stream)
 
     log = debug = info = warning = warn = error = critical = exception = msg
 

@@ -9,7 +9,9 @@ hide or forge what the ops team reads. Every line printed for people passes thro
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from typing import Any
 
 # C0 controls, DEL, C1 controls (U+009B is an 8-bit CSI), and the bidirectional overrides and
@@ -41,3 +43,10 @@ def printable_json(data: Any) -> str:
     """
     text = json.dumps(data, default=str, ensure_ascii=False)
     return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def stdout_gone() -> None:
+    """stdout's reader went away (`... | head`): send later writes, the interpreter's own
+    flush at exit included, to /dev/null instead of raising BrokenPipeError again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

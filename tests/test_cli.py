@@ -57,3 +57,18 @@ def test_empty_exception_queue(tmp_path):
     result = runner("exceptions", state=tmp_path)
     assert (result.returncode, result.stdout.strip()) == (EXIT_OK, "The exception queue is empty.")
     assert runner("exceptions", "show", "nothing", state=tmp_path).returncode == 2
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`runner.py steps X | head -1` once head has gone: no BrokenPipeError traceback, exit 0."""
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader left before the first write: every write is a broken pipe
+    try:
+        result = subprocess.run([sys.executable, "runner.py", "steps", "web.fill_form"],
+                                cwd=ROOT, stdout=writer, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "BOTS_STATE_DIR": str(tmp_path)},
+                                timeout=60, check=False)
+    finally:
+        os.close(writer)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "BrokenPipeError" not in result.stderr

@@ -39,6 +39,7 @@ from bots.engine.summary import (
 from bots.kernel.errors import BotError, ConfigError, RecipeError
 from bots.recipe import Recipe, load_recipe
 from bots.secrets import load_dotenv
+from bots.terminal import stdout_gone
 from bots.web.heal.proposals import healed_since
 from bots.web.heal.store import HealStore, now
 
@@ -83,7 +84,10 @@ def _ended(summary: dict[str, Any], handle: IO[str] | None = None) -> int:
     """The summary as stdout's last line and the log file's last event; its exit code."""
     if handle is not None:
         log.append_event(handle, summary)
-    print_json(summary)
+    try:
+        print_json(summary)
+    except BrokenPipeError:  # stdout's reader left: the run's exit code still counts
+        stdout_gone()
     return int(summary["exit_code"])
 
 

@@ -2,8 +2,9 @@
 
 Reads the goal of every recipe in recipes/ (a recipe that does not load is reported, not
 fatal), reports the ledger's items by state, and raises the alerts of items newly at risk or
-breached: logged to state/logs/sla.jsonl and POSTed to the goal's webhook. Exit code 0, or 2
-for a --recipe that names nothing known.
+breached: logged to state/logs/sla.jsonl and POSTed to the goal's webhook. Exit code 0 when
+nothing is breached, 1 when an open item is past its due time (so a scheduler or a monitoring
+check alerts on the exit code alone), 2 for a --recipe that names nothing known.
 """
 
 from __future__ import annotations
@@ -48,7 +49,12 @@ def sla(*, recipe: str | None = None, as_json: bool = False, now: datetime | Non
         print_json(data)
     else:
         say(describe(data))
-    return 0
+    return 1 if breached(data) else 0
+
+
+def breached(data: dict[str, Any]) -> int:
+    """How many open items are past their due time, over the recipes reported."""
+    return sum((entry.get("counts") or {}).get("breached", 0) for entry in data["recipes"])
 
 
 def _known(recipe: str, goals: dict[str, Any], broken: dict[str, str], ledger: Ledger) -> bool:

@@ -69,7 +69,7 @@ def sla(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[st
 
 def test_sla_shows_late_items_and_alerts_once(project, receiver):
     first = sla(project, ALERT_WEBHOOK=receiver.url)
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 1, first.stderr  # an item is breached: a monitor alerts on it
     out = first.stdout
     assert "claims-intake: done within 2 days, at risk 8 hours before" in out
     assert "  on time  at risk  breached  met  missed\n        1        1         1    1       0" \
@@ -93,7 +93,7 @@ def test_sla_shows_late_items_and_alerts_once(project, receiver):
 
     again = sla(project, "--json", ALERT_WEBHOOK=receiver.url)
     data = json.loads(again.stdout)
-    assert (again.returncode, data["alerts"], len(receiver.bodies)) == (0, [], 2)
+    assert (again.returncode, data["alerts"], len(receiver.bodies)) == (1, [], 2)
     claims = next(s for s in data["recipes"] if s["recipe"] == "claims-intake")
     assert claims["counts"] == {"on_time": 1, "at_risk": 1, "breached": 1, "met": 1, "missed": 0}
 
@@ -104,3 +104,10 @@ def test_an_unknown_recipe_is_named_with_a_suggestion(project):
     assert "no recipe named 'claims-intak'" in result.stderr
     assert "did you mean 'claims-intake'?" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_nothing_breached_exits_0(project):
+    """Only a breached item makes `sla` fail; a recipe with none (here: without a goal) is 0."""
+    result = sla(project, "--recipe", "retired")
+    assert result.returncode == 0, result.stderr
+    assert "retired: no service goal (1 item(s))" in result.stdout
