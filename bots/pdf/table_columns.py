@@ -19,7 +19,7 @@ from bots.pdf.value_types import ValueRule
 
 CELL_GAP = 0.8  # a gap wider than this many word heights separates two cells of a line
 ALIGN_SLACK = 1.5  # points two cells' edges may differ and still be aligned
-WORD_GAP = 0.4  # wider than a space (about 0.28 heights): two texts, not words of one
+WORD_GAP = 0.33  # wider than a space (0.25 to 0.28 heights): two texts, not words of one
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,11 @@ def with_reach(columns: list[Column]) -> list[Column]:
 
 
 def anchored(columns: list[Column], lines: list[Line]) -> list[Column]:
-    """The columns with the edges of the cells below them that sit under their labels."""
+    """The columns with the edges of the cells below them that sit under their labels (cells
+    parted as line_cells parts them, so '92 pcs' set tight anchors only 'pcs')."""
     edges: list[tuple[list[float], list[float]]] = [([], []) for _ in columns]
     for line in lines:
-        for cell in cells_of(line.words):
+        for cell in split_cells(cells_of(line.words), columns):
             x0, x1 = cell[0].x0, max(word.x1 for word in cell)
             best = max(range(len(columns)), key=lambda i: columns[i].overlap(x0, x1))
             if columns[best].overlap(x0, x1) > 0:
@@ -90,12 +91,12 @@ def position_columns(rule: TableRule) -> list[Column]:
     return [Column(name, x0, x1, (x0, x1)) for name, (x0, x1) in rule.columns.items()]
 
 
-def cells_of(words: list[Word]) -> list[list[Word]]:
-    """Words (left to right) grouped into cells: a gap wider than CELL_GAP heights after the
+def cells_of(words: list[Word], gap: float = CELL_GAP) -> list[list[Word]]:
+    """Words (left to right) grouped into cells: a gap wider than ``gap`` heights after the
     cell's right edge starts a new one (words of two lines may overlap)."""
     cells: list[list[Word]] = []
     for word in words:
-        if cells and word.x0 - max(w.x1 for w in cells[-1]) <= CELL_GAP * word.height:
+        if cells and word.x0 - max(w.x1 for w in cells[-1]) <= gap * word.height:
             cells[-1].append(word)
         else:
             cells.append([word])
@@ -113,24 +114,20 @@ def line_cells(line: Line, columns: list[Column]) -> dict[str, str]:
 
 
 def split_cells(cells: list[list[Word]], columns: list[Column]) -> Iterator[list[Word]]:
-    """Cells cut where two words further apart than a space sit under two different columns
-    (tight columns); words a space apart are one text, even if it runs past its column."""
+    """Cells cut where two words further apart than a space belong to two different columns
+    (tight columns: '92' and 'pcs'); words a space apart are one text, even if it runs past
+    its column."""
     for cell in cells:
         piece = [cell[0]]
         for word in cell[1:]:
-            before, here = under(piece[-1], columns), under(word, columns)
+            before = column_for(piece[-1].x0, piece[-1].x1, columns)
+            here = column_for(word.x0, word.x1, columns)
             apart = word.x0 - piece[-1].x1 > WORD_GAP * word.height
             if apart and before is not here and before is not None and here is not None:
                 yield piece
                 piece = []
             piece.append(word)
         yield piece
-
-
-def under(word: Word, columns: list[Column]) -> Column | None:
-    """The column whose printed span a word overlaps most, if any."""
-    best = max(columns, key=lambda column: column.overlap(word.x0, word.x1))
-    return best if best.overlap(word.x0, word.x1) > 0 else None
 
 
 def column_for(x0: float, x1: float, columns: list[Column]) -> Column | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from bots.pdf.find_label import comparable
 from bots.pdf.lines import Line, Page
-from bots.pdf.table_columns import Column, anchored, cells_of, with_reach
+from bots.pdf.table_columns import WORD_GAP, Column, anchored, cells_of, with_reach
 from bots.pdf.table_rule import TableRule
 
 
@@ -77,13 +77,14 @@ def find_words(tokens: list[str], label: str, taken: set[int]) -> tuple[int, int
 def header_columns(line: Line, spans: dict[str, tuple[int, int]]) -> list[Column]:
     """The header's cells left to right, each named by the label inside it (if any).
 
-    A label may be part of a wider header cell ('Price' in 'Unit Price'): the column then
-    spans the whole cell. A cell holding two labels (too tight to tell apart) is split at them.
+    A header cell is words no further apart than a space. A label may be part of a wider
+    header cell ('Price' in 'Unit Price'): the column then spans the whole cell. A cell
+    holding two labels (too tight to tell apart) is split at them.
     """
     owner = {i: name for name, (start, end) in spans.items() for i in range(start, end)}
     columns: list[Column] = []
     start = 0
-    for cell in cells_of(line.words):
+    for cell in cells_of(line.words, WORD_GAP):  # labels are set close: 'Qty Unit' is two
         indexes = range(start, start + len(cell))
         start += len(cell)
         names = list(dict.fromkeys(owner[i] for i in indexes if i in owner))

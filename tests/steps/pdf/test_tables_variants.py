@@ -137,3 +137,46 @@ def test_every_headerless_variant_reads_every_row(tmp_path: Path, seed: int) -> 
     rule = expected.pop("rule")
     output = run(draw(tmp_path, *pages, size=rule.pop("_size")), {"lines": rule})
     assert {key: output[key] for key in expected} == expected
+
+
+CROWDED = ["Pos.", "Art.-Nr.", "Description", "Qty", "Unit", "Price", "Cur.", "Amount"]
+CROWDED_EDGES = [30, 60, 140, 300, 345, 380, 450, 480, 565]
+
+
+def crowded(seed: int) -> tuple[PageLines, list[dict[str, Any]], dict[str, Any]]:
+    """Columns the rule does not name (position, unit, currency) set 4 pt from named ones."""
+    rng = random.Random(seed)
+    language, align = rng.choice(["en", "de"]), rng.choice(["left", "right", "centre"])
+    size = rng.choice([8, 9, 10])
+    step, gap = size * 1.5, size * rng.choice([1.6, 2.2])
+    header: TextLine = (720, [placed(CROWDED_EDGES[i], CROWDED_EDGES[i + 1] - 4, CROWDED[i],
+                                     "left" if i in (0, 1, 2, 4, 6) else align)
+                              for i in range(8)])
+    lines, rows, y = [header], [], 700.0
+    for number in range(rng.randint(3, 10)):
+        words = rng.sample(WORDS, rng.randint(1, 5))
+        qty, price = rng.randint(1, 150), Decimal(rng.randint(5, 9999)) / 100
+        code = rng.choice(["A1", "K-1001", "VALVE-22-BR", "7"])
+        lines.append((y, [(30, f"{number + 1}"), (60, code), (140, " ".join(words[:3])),
+                          (341, f"{qty}>"), (345, rng.choice(["Stk", "pcs", "m", "kg"])),
+                          (446, money(price, language) + ">"), (450, "EUR"),
+                          (561, money(qty * price, language) + ">")]))
+        if len(words) > 3:
+            y -= step
+            lines.append((y, [(140, " ".join(words[3:]))]))
+        y -= gap
+        rows.append({"code": code, "description": " ".join(words), "quantity": qty,
+                     "unit_price": f"{price:.2f}", "amount": f"{qty * price:.2f}"})
+    rule = {"table": {"header": {"code": "Art.-Nr.", "description": "Description",
+                                 "quantity": "Qty", "unit_price": "Price", "amount": "Amount"},
+                      "types": {"quantity": "int", "unit_price": "amount", "amount": "amount"}},
+            "decimal": "." if language == "en" else ",",
+            "thousands": "," if language == "en" else ".", "_size": size}
+    return lines, rows, rule
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_unnamed_columns_set_close_keep_to_themselves(tmp_path: Path, seed: int) -> None:
+    lines, rows, rule = crowded(seed)
+    output = run(draw(tmp_path, lines, size=rule.pop("_size")), {"lines": rule})
+    assert output["lines"] == rows
