@@ -63,8 +63,13 @@ class Line:
 
     def holds(self, word: Word) -> bool:
         """Whether a word overlaps this line vertically by more than half its height."""
-        overlap = min(self.bottom, word.bottom) - max(self.top, word.top)
-        return overlap > 0.5 * min(word.height, self.bottom - self.top)
+        return overlaps(self.top, self.bottom, word)
+
+
+def overlaps(top: float, bottom: float, word: Word) -> bool:
+    """Whether a word overlaps a line spanning top..bottom by more than half its height."""
+    overlap = min(bottom, word.bottom) - max(top, word.top)
+    return overlap > 0.5 * min(word.height, bottom - top)
 
 
 @dataclass(frozen=True)
@@ -83,12 +88,17 @@ def group_lines(number: int, width: float, height: float,
     readable = (word for word in map(as_word, words) if word.text)  # all-invisible words go
     ordered = sorted(readable, key=lambda word: (word.top, word.x0))
     lines: list[Line] = []
+    spans: list[list[float]] = []  # each line's [top, bottom] so far: kept, not recomputed
     for word in ordered:
-        home = next((line for line in reversed(lines[-3:]) if line.holds(word)), None)
+        home = next((index for index in range(len(lines) - 1, max(len(lines) - 4, -1), -1)
+                     if overlaps(*spans[index], word)), None)
         if home is None:
-            home = Line(number)
-            lines.append(home)
-        home.words.append(word)
+            lines.append(Line(number))
+            spans.append([word.top, word.bottom])
+            home = len(lines) - 1
+        lines[home].words.append(word)
+        span = spans[home]
+        span[0], span[1] = min(span[0], word.top), max(span[1], word.bottom)
     for line in lines:
         line.words.sort(key=lambda word: word.x0)
     lines.sort(key=lambda line: line.top)
