@@ -51,15 +51,16 @@ class TableRule(BaseModel):
         "{quantity: ['Qty', 'Quantity']}; a line holding a label of every column is the "
         "header (or two close lines: 'Unit' printed over 'price' matches 'Unit price'). "
         "Matched word by word, ignoring case, trailing colons and full stops ('Qty.' is "
-        "'Qty'). A cell goes to the header it sits under; a right-aligned number under a "
-        "left-aligned label goes to the column whose label starts left of it. Give `header` "
-        "or `columns`."))
+        "'Qty'). A cell goes to the label it sits under, else to the column whose cells it "
+        "lines up with, else to the column whose label starts left of it (a right-aligned "
+        "number under a left-aligned label). Give `header` or `columns`."))
     columns: dict[str, tuple[float, float]] = Field(default_factory=dict, description=(
         "For a table printed without a header: output column name -> its [x0, x1] span in "
         "points from the page's left edge (`runner.py pdf show` prints word positions), e.g. "
-        "{description: [40, 300], quantity: [300, 360], amount: [440, 560]}. A word goes to "
-        "the span it overlaps most; words outside every span are not part of the table. The "
-        "table starts at the first line that reads as a whole row (or below `start`)."))
+        "{description: [40, 300], quantity: [300, 360], amount: [440, 560]}. A cell (words "
+        "a space apart) goes to the span it overlaps most; words outside every span are not "
+        "part of the table. The table starts at the first line that reads as a whole row "
+        "(or below `start`)."))
     types: dict[str, CellType] = Field(default_factory=dict, description=(
         "Column -> how to normalize its cells: text (default), int (a whole number), "
         "amount ('1234.50', with the field's `decimal` mark) or date (ISO, with the field's "
@@ -79,7 +80,8 @@ class TableRule(BaseModel):
         "row is reported."))
     stop: list[str] = Field(default_factory=list, description=(
         "Label(s) that end the table when a line starts with them, e.g. 'Total', "
-        "'Payment terms'; such a line is not a row, and the table goes on only below a "
+        "'Payment terms'; such a line is not a row (unless it fills every column of a table "
+        "of three or more), and the table goes on only below a "
         "header repeated on a later page. At its totals it ends too; where the rows stop "
         "(a gap of more than max_row_gap line heights) or the page ends, it goes on on the "
         "next page: below a repeated header, or at the first line that reads as a whole row."))
