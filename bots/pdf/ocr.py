@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bots.kernel.errors import BusinessError
 from bots.pdf.limits import InputLimits, check_image
 from bots.pdf.lines import Page, group_lines
+from bots.pdf.scan_cleanup import despeckled
 from bots.pdf.scan_pages import joined_words, scanned_pages
 from bots.pdf.tesseract import engine_installed as engine_installed  # tests replace it here
 from bots.pdf.tesseract import installed_languages, rotation, tesseract_words
@@ -118,7 +119,8 @@ def ocr_page(page: Page, rendered: tuple[Image.Image, float], path: Path,
              settings: OcrSettings) -> Page:
     """One page's lines read through OCR, with the words its text layer had (a stamp); a page
     turned upright keeps only what OCR read (its text layer is on the sideways page)."""
-    words, turn = read_upright(*rendered, path, settings)
+    image, scale = rendered
+    words, turn = read_upright(despeckled(image), scale, path, settings)
     if turn in (90, 270):
         return group_lines(page.number, page.height, page.width, words)
     return group_lines(page.number, page.width, page.height,
@@ -130,7 +132,7 @@ def ocr_page_words(data: bytes, path: Path, index: int, settings: OcrSettings,
     """The OCR words of one page (``index`` from 0) in points, and the degrees it was turned."""
     require_engine(path, settings)
     image, scale = render_page(data, path, index, settings.dpi, limits or InputLimits())
-    return read_upright(image, scale, path, settings)
+    return read_upright(despeckled(image), scale, path, settings)
 
 
 def read_upright(image: Image.Image, scale: float, path: Path,

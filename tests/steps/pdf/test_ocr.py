@@ -4,6 +4,7 @@ confidence decides what is keyed, and without OCR a scan is still NO_TEXT_LAYER.
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import BusinessError
 from bots.pdf import ocr
 from bots.pdf.limits import InputLimits
+from bots.pdf.scan_cleanup import despeckled
 from bots.pdf.tesseract import parse_tsv
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
@@ -104,6 +106,31 @@ def test_a_sheet_fed_upside_down_or_sideways_is_read_upright(
     result = run(tmp_path, turned, ocr=ocr_settings, fields={"policy": FIELDS["policy"],
                                                              "amount": FIELDS["amount"]})
     assert (result["policy"], result["amount"]) == ("HM-448812", "1278.61")
+
+
+def speckled(image: Image.Image, share: float, seed: int = 7) -> Image.Image:
+    """The image with salt-and-pepper dots on ``share`` of its pixels (a dusty scanner)."""
+    noisy = image.copy()
+    pixels, dots = noisy.load(), random.Random(seed)
+    assert pixels is not None
+    for _ in range(int(noisy.width * noisy.height * share)):
+        xy = (dots.randrange(noisy.width), dots.randrange(noisy.height))
+        pixels[xy] = 0 if dots.random() < 0.5 else 255
+    return noisy
+
+
+def test_a_speckled_scan_is_cleaned_before_it_is_read(tmp_path: Path) -> None:
+    dusty = speckled(image_of(form_pdf(FORM)).rotate(-1.5, fillcolor=255), 0.01)
+    result = run(tmp_path, image_pdf(dusty), ocr={})  # unfiltered: 'numbef', '1.278,61.EUR:'
+    assert {key: result[key] for key in FIELDS} == {
+        "policy": "HM-448812", "loss_date": "2025-03-14", "claimant": "Marguerite Okonkwo",
+        "amount": "1278.61"}
+
+
+def test_only_a_speckled_page_is_filtered() -> None:
+    clean = image_of(form_pdf(FORM))
+    assert despeckled(clean) is clean  # a fine mark such as an apostrophe stays
+    assert despeckled(speckled(clean, 0.01)) is not clean
 
 
 def test_without_ocr_a_scan_is_still_no_text_layer(tmp_path: Path, scan: bytes) -> None:
