@@ -3,17 +3,21 @@
 Cells are typed by the same conversion as a single field (bots/pdf/value_types.py's
 ValueRule), with the field rule's hints (`decimal`, `dayfirst` ...), so a table and a field
 of one layout read "1.234,50" alike, and the same doubts (an ambiguous date, a guessed
-separator) lower the table's confidence. A cell carries no currency field of its own.
+separator) lower the table's confidence. A cell carries no currency field of its own; a count
+may carry its unit ('2 Stk', '10 pcs').
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from bots.pdf.table_rule import CellType
 from bots.pdf.value_types import ValueRule
 
+UNIT = re.compile(r"(.*?\d)(?:\s+[^\W\d_]{1,5}|[^\W\d_]{2,5})\.?")  # '2 Stk', '10pcs', '3 h'
+COUNT = re.compile(r"[-+]?\d[\d.,' ]*")
 NO_CURRENCY = "XXX"  # ISO 4217's "no currency": lets an amount cell convert without one
 
 
@@ -29,11 +33,20 @@ def read_cell(text: str, kind: CellType, hints: ValueRule) -> tuple[Any, tuple[s
         return None, ()
     if kind == "text":
         return text, ()
-    value, doubts = convert(hints, "date" if kind == "date" else "amount", text)
-    if kind != "int":
-        return value, doubts
-    if Decimal(value) != Decimal(value).to_integral_value() or not text[-1].isdigit():
-        raise ValueError("expected a whole number, e.g. 12")
+    if kind == "int":
+        return whole_number(text, hints)
+    return convert(hints, "date" if kind == "date" else "amount", text)
+
+
+def whole_number(text: str, hints: ValueRule) -> tuple[int, tuple[str, ...]]:
+    """A count, e.g. '1,500' or '2 Stk' (a unit word after the number is left out)."""
+    unit = UNIT.fullmatch(text)
+    number = unit.group(1) if unit else text
+    if not COUNT.fullmatch(number):
+        raise ValueError("expected a whole number, e.g. 12 or 12 pcs")
+    value, doubts = convert(hints, "amount", number)
+    if Decimal(value) != Decimal(value).to_integral_value():
+        raise ValueError("expected a whole number, e.g. 12 or 12 pcs")
     return int(Decimal(value)), doubts
 
 

@@ -62,7 +62,8 @@ class TableRule(BaseModel):
         "part of the table. The table starts at the first line that reads as a whole row "
         "(or below `start`)."))
     types: dict[str, CellType] = Field(default_factory=dict, description=(
-        "Column -> how to normalize its cells: text (default), int (a whole number), "
+        "Column -> how to normalize its cells: text (default), int (a whole number; a unit "
+        "after it is left out: '2 Stk' is 2), "
         "amount ('1234.50', with the field's `decimal` mark) or date (ISO, with the field's "
         "`dayfirst`), e.g. {quantity: int, amount: amount}. Typed cells must not be empty "
         "unless the column is `optional`."))

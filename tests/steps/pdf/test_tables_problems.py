@@ -105,3 +105,16 @@ def test_below_a_start_line_a_bad_first_row_is_reported_not_skipped(tmp_path: Pa
     error = refused(draw(tmp_path, page), {"lines": rule})
     assert [(p["row"], p["column"]) for p in error.details["problems"]] == [(1, "quantity")]
     assert [line["item"] for line in error.details["partial"]["lines"]] == ["A-1", "B-2"]
+
+
+@pytest.mark.parametrize(("qty", "read"), [("2 Stk", 2), ("10pcs", 10), ("1,500 m", 1500),
+                                           ("3 h", 3), ("4x", None), ("EUR 12", None),
+                                           ("2.5 kg", None)])
+def test_a_count_may_carry_its_unit_but_nothing_else(tmp_path: Path, qty: str,
+                                                     read: int | None) -> None:
+    path = draw(tmp_path, [HEADER, row(684, "A-1", qty, "1.00")])
+    if read is not None:
+        assert run(path, {"lines": RULE})["lines"][0]["quantity"] == read
+        return
+    (problem,) = refused(path, {"lines": RULE}).details["problems"]
+    assert (problem["column"], problem["text"]) == ("quantity", qty)
