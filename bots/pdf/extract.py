@@ -134,17 +134,32 @@ class Reading:
 def choose_layout(document: Document, layouts: list[LayoutRules]) -> LayoutRules:
     """The first layout whose `when` texts all appear in the document, read as a person
     reads it (lines top to bottom, words left to right, whatever the PDF's drawing order)."""
-    text = flat(document.text)
+    text = Text(document)
     for layout in layouts:
-        if all(flat(marker) in text for marker in layout.when):
+        if all(document.form.field(name) is not None for name in layout.when_form) and \
+                all(marker in text for marker in layout.when):  # form first: no text read
             return layout
-    known = "; ".join(f"{layout.name} needs {', '.join(map(repr, layout.when))}"
+    known = "; ".join(f"{layout.name} needs {', '.join(map(repr, layout.when + layout.when_form))}"
                       for layout in layouts)
     first_line = document.text.split("\n", 1)[0][:80]
     raise BusinessError(
         f"{document.path.name}: no layout recognizes this document (it begins {first_line!r}); "
         f"known layouts: {known}. Add a layout for this insurer to the recipe or key it by hand",
         code="UNKNOWN_LAYOUT", file=str(document.path), begins=first_line)
+
+
+class Text:
+    """A document's text as layouts compare it (case and spacing folded), read only when a
+    layout asks for a text, and then once."""
+
+    def __init__(self, document: Document) -> None:
+        self.document, self.folded = document, ""
+        self.read = False
+
+    def __contains__(self, marker: object) -> bool:
+        if not self.read:
+            self.folded, self.read = flat(self.document.text), True
+        return flat(str(marker)) in self.folded
 
 
 def check_optional(document: Document, layout: LayoutRules, name: str,

@@ -91,7 +91,7 @@ def group_lines(number: int, width: float, height: float,
     spans: list[list[float]] = []  # each line's [top, bottom] so far: kept, not recomputed
     for word in ordered:
         home = next((index for index in range(len(lines) - 1, max(len(lines) - 4, -1), -1)
-                     if overlaps(*spans[index], word)), None)
+                     if overlaps(spans[index][0], spans[index][1], word)), None)
         if home is None:
             lines.append(Line(number))
             spans.append([word.top, word.bottom])

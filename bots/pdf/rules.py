@@ -152,10 +152,16 @@ class LayoutRules(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(description="Short layout name, reported as `_layout`, e.g. acme.")
-    when: list[str] = Field(min_length=1, description=(
+    when: list[str] = Field(default_factory=list, description=(
         "Text(s) the document must all contain (ignoring case and spacing), in the order a "
         "person reads (lines top to bottom, words left to right), to use this layout: an "
         "insurer's name, a form number."))
+    when_form: list[str] = Field(default_factory=list, description=(
+        "AcroForm field names (full or short, as `form_field` takes them) the document must "
+        "all have to use this layout, e.g. `when_form: [policyNumber, claimantSignature]`. "
+        "Checked before `when`; a layout with `when_form` and no `when` is chosen without "
+        "reading the text layer at all (a large filled form whose rules are all form fields "
+        "is read in a fraction of the time). Give `when`, `when_form` or both."))
     fields: dict[str, list[FieldRule]] = Field(min_length=1, description=(
         "Output field name -> a rule, or a list of alternative rules tried in order (the first "
         "that finds a value wins; `required`/`missing_code` come from the first)."))
@@ -166,10 +172,17 @@ class LayoutRules(BaseModel):
         "`einvoice: {fields: {amount: total}, on_mismatch: report}`. A PDF without XML is "
         "read from its text as usual."))
 
-    @field_validator("when", mode="before")
+    @field_validator("when", "when_form", mode="before")
     @classmethod
     def _one_text_is_a_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _recognizable(self) -> LayoutRules:
+        if not self.when and not self.when_form:
+            raise ValueError(f"layout {self.name!r} needs `when` (texts on the document) or "
+                             f"`when_form` (form field names) to be recognized")
+        return self
 
     @field_validator("fields", mode="before")
     @classmethod

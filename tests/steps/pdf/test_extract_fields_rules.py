@@ -170,7 +170,7 @@ def test_unknown_layout_lists_what_each_layout_needs() -> None:
      "`choices`"),
     ({"name": "a", "when": "A", "fields": {"x": {"label": "X", "where": "inside"}}},
      "'right', 'left', 'below' or 'above'"),
-    ({"name": "a", "when": [], "fields": {"x": {"label": "X"}}}, "at least 1"),
+    ({"name": "a", "when": [], "fields": {"x": {"label": "X"}}}, "needs `when`"),
     ({"name": "a", "when": "A", "fields": {"x": []}}, "empty list of rules"),
 ])
 def test_bad_rules_are_refused_with_the_reason(layout: dict[str, Any], fragment: str) -> None:

@@ -170,3 +170,23 @@ def test_a_top_level_field_is_reached_by_its_full_name_beside_a_nested_namesake(
     found = run(write(tmp_path, spec), {"own": {"form_field": "policy"},
                                         "insured": {"form_field": "insured.policy"}})
     assert (found["own"], found["insured"]) == ("POL-1", "POL-2")
+
+
+def test_a_layout_known_by_its_form_fields_never_reads_the_text_layer(nested: Path) -> None:
+    """`when_form` picks the layout from the form; form-field rules then leave the text
+    unparsed (what makes a 500-field form fast)."""
+    from bots.pdf.extract import choose_layout
+    from bots.pdf.rules import LayoutRules
+
+    other = LayoutRules.model_validate({"name": "other", "when_form": "noSuchField",
+                                        "fields": {"p": {"form_field": "x"}}})
+    cf9 = LayoutRules.model_validate({"name": "cf9", "when_form": ["policyNumber", "date"],
+                                      "fields": {"p": {"form_field": "policyNumber"}}})
+    document = load_document(nested)
+    assert choose_layout(document, [other, cf9]) is cf9
+    assert not document.pages_read
+    by_text = LayoutRules.model_validate({"name": "t", "when": "CF-9", "when_form": "date",
+                                          "fields": {"p": {"form_field": "policyNumber"}}})
+    assert choose_layout(load_document(nested), [by_text]).name == "t"
+    with pytest.raises(ValueError, match="needs `when`"):
+        LayoutRules.model_validate({"name": "none", "fields": {"p": {"form_field": "x"}}})
