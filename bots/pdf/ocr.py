@@ -95,7 +95,12 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
                             "is the right file, or raise ocr.max_pages", code="TOO_MANY_PAGES",
                             file=str(path), pages=len(todo), setting="ocr.max_pages")
     by_number = {page.number: page for page in read_scans(data, path, todo, settings, limits)}
-    return [by_number.get(page.number, page) for page in pages]
+    read = [by_number.get(page.number, page) for page in pages]
+    if not any(page.lines for page in read):
+        raise BusinessError(f"{path.name}: OCR read no words on its {len(todo)} scanned "
+                            "page(s) (blank, too faint, handwritten or too noisy?); key it by "
+                            "hand", code="NO_TEXT_LAYER", file=str(path), ocr_pages=len(todo))
+    return read
 
 
 def read_scans(data: bytes, path: Path, todo: list[Page], settings: OcrSettings,

@@ -138,6 +138,12 @@ def test_without_ocr_a_scan_is_still_no_text_layer(tmp_path: Path, scan: bytes) 
     assert error.code == "NO_TEXT_LAYER" and "ocr" in error.message
 
 
+def test_a_scan_ocr_reads_nothing_on_says_so(tmp_path: Path) -> None:
+    grey = image_pdf(Image.new("L", (1654, 2339), 200))  # a page scanned with the lid open
+    error = failure(tmp_path, grey, ocr={})
+    assert error.code == "NO_TEXT_LAYER" and "OCR read no words" in error.message
+
+
 def test_ocr_can_be_turned_off(tmp_path: Path, scan: bytes) -> None:
     assert failure(tmp_path, scan, ocr={"enabled": False}).code == "NO_TEXT_LAYER"
 
