@@ -45,11 +45,7 @@ def read_einvoice(xml: EmbeddedXml, rule: EInvoiceRule, path: Path) -> XmlRead:
     namespaces = namespaces_for(root, rule.namespaces)
     read = XmlRead(about={"file": xml.name, "kind": xml.kind,
                           "profile": text_at(root, PROFILE, namespaces)})
-    for name, value in rule.all_fields().items():
-        found = typed(path, xml, value, text_at(root, value.path, namespaces))
-        if found is not None:
-            read.values[name] = found
-            read.provenance[name] = where(xml, value.path)
+    read_fields(path, xml, root, rule, namespaces, read)
     if rule.lines is not None:
         rows = read_lines(path, xml, root, rule.lines, namespaces)
         if rows:
@@ -59,6 +55,16 @@ def read_einvoice(xml: EmbeddedXml, rule: EInvoiceRule, path: Path) -> XmlRead:
         read.about["note"] = (f"no value at the rule's paths in this {xml.kind}; give its "
                               "paths (and namespaces) in `einvoice:`, see `pdf show`")
     return read
+
+
+def read_fields(path: Path, xml: EmbeddedXml, root: ElementTree.Element, rule: EInvoiceRule,
+                namespaces: dict[str, str], read: XmlRead) -> None:
+    """Each field the XML holds, typed, with its provenance, into ``read``."""
+    for name, value in rule.all_fields().items():
+        found = typed(path, xml, value, text_at(root, value.path, namespaces))
+        if found is not None:
+            read.values[name] = found
+            read.provenance[name] = where(xml, value.path)
 
 
 def read_lines(path: Path, xml: EmbeddedXml, root: ElementTree.Element, lines: XmlLines,

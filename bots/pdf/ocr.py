@@ -89,11 +89,7 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
         return pages  # the text pages serve; an engine-less blank back page is no error
     require_engine(path, settings)
     todo = [page for page in pages if page.number in scans]
-    if len(todo) > settings.max_pages:
-        raise BusinessError(f"{path.name}: {len(todo)} scanned pages need OCR, more than the "
-                            f"{settings.max_pages} the step's ocr.max_pages allows; check it "
-                            "is the right file, or raise ocr.max_pages", code="TOO_MANY_PAGES",
-                            file=str(path), pages=len(todo), setting="ocr.max_pages")
+    check_scan_count(path, len(todo), settings)
     by_number = {page.number: page for page in read_scans(data, path, todo, settings, limits)}
     read = [by_number.get(page.number, page) for page in pages]
     if not any(page.lines for page in read):
@@ -101,6 +97,15 @@ def with_ocr(pages: list[Page], data: bytes, path: Path, settings: OcrSettings |
                             "page(s) (blank, too faint, handwritten or too noisy?); key it by "
                             "hand", code="NO_TEXT_LAYER", file=str(path), ocr_pages=len(todo))
     return read
+
+
+def check_scan_count(path: Path, scans: int, settings: OcrSettings) -> None:
+    """TOO_MANY_PAGES before any is read when more pages need OCR than ocr.max_pages."""
+    if scans > settings.max_pages:
+        raise BusinessError(f"{path.name}: {scans} scanned pages need OCR, more than the "
+                            f"{settings.max_pages} the step's ocr.max_pages allows; check it "
+                            "is the right file, or raise ocr.max_pages", code="TOO_MANY_PAGES",
+                            file=str(path), pages=scans, setting="ocr.max_pages")
 
 
 def read_scans(data: bytes, path: Path, todo: list[Page], settings: OcrSettings,
