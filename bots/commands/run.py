@@ -101,7 +101,8 @@ def _run(recipe: Recipe, options: RunOptions, log_path: Path) -> dict[str, Any]:
     """The batch's summary, or a short one saying why the run ended before its summary."""
     interactive = sys.stdout.isatty()
     signal.signal(signal.SIGTERM, _interrupt)  # a scheduler's stop: same path as Ctrl-C
-    batch = run_batch(recipe, options, Progress(interactive))
+    progress = Progress(interactive)
+    batch = run_batch(recipe, options, progress)
     early = partial(ended_early, recipe.name, options.run_id)
     try:
         summary = asyncio.run(_stoppable(batch))
@@ -126,6 +127,7 @@ def _run(recipe: Recipe, options: RunOptions, log_path: Path) -> dict[str, Any]:
         return early(EXIT_CRASH, f"the runner crashed: {type(error).__name__}: {error}")
     _report_skipped(summary.get("skipped_files") or {})
     if interactive:
+        progress.ended(summary)
         say(f"log: {log_path}", err=True)
     return summary
 

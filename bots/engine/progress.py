@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from typing import IO, Any
 
 from bots.kernel import Outcome, WorkItem
 from bots.terminal import printable
 
+MIN_TEXT = 30  # columns an outcome needs beside its item's name; less: its own line
+
 
 class Progress:
     """Prints progress lines to a stream (stderr), or nothing when `enabled` is false."""
 
-    def __init__(self, enabled: bool, stream: IO[str] | None = None) -> None:
+    def __init__(self, enabled: bool, stream: IO[str] | None = None,
+                 width: int | None = None) -> None:
         self.enabled = enabled
         self.stream = stream or sys.stderr
+        self.width = width if width is not None else terminal_width(self.stream)
         self.total = 0
         self.finished = 0
 
@@ -24,10 +30,15 @@ class Progress:
 
     def item_finished(self, item: WorkItem, outcome: Outcome, *, earlier: bool) -> None:
         self.finished += 1
-        width = len(str(self.total))
+        digits = len(str(self.total))
         note = " (finished in an earlier run)" if earlier else ""
-        self._print(f"[{self.finished:>{width}}/{self.total}] {item.name:<40} "
-                    f"{describe(outcome)}{note}")
+        head = f"[{self.finished:>{digits}}/{self.total}] {printable(item.name):<40}"
+        self._print(fitted(head, describe(outcome) + note, self.width), escaped=True)
+
+    def ended(self, summary: dict[str, Any]) -> None:
+        """A plain closing line for a person at a terminal, and the next command to run."""
+        for line in closing_lines(summary):
+            self._print(line)
 
     def halted(self, failures: int, remaining: int) -> None:
         """Always said, terminal or not: the run stopped because the target system is down."""
@@ -70,9 +81,49 @@ class Progress:
               f"{remaining} item(s) were left for the other workers or the next run "
               f"(exit code 75: retry later).", file=self.stream, flush=True)
 
-    def _print(self, line: str) -> None:
+    def _print(self, line: str, *, escaped: bool = False) -> None:
         if self.enabled:  # names and messages come from outside: never raw to the terminal
-            print(printable(line), file=self.stream, flush=True)
+            print(line if escaped else printable(line), file=self.stream, flush=True)
+
+
+def terminal_width(stream: IO[str]) -> int:
+    """The terminal's columns when the stream is one (0: no limit, e.g. a file)."""
+    isatty = getattr(stream, "isatty", None)
+    return shutil.get_terminal_size().columns if isatty is not None and isatty() else 0
+
+
+def fitted(head: str, text: str, width: int) -> str:
+    """`head` and `text` on one line of at most `width` columns: the text shortened at a word
+    boundary with an ellipsis (never cut mid-word), on a line of its own under a long head."""
+    head = head.rstrip() if width and len(head) + 1 + len(text) > width else head
+    if not width or len(head) + 1 + len(text) <= width:
+        return f"{head} {text}"
+    room = width - len(head) - 1
+    if room >= MIN_TEXT:
+        return f"{head} {shorten(text, room)}"
+    return f"{shorten(head, width)}\n    {shorten(text, width - 4)}"
+
+
+def shorten(text: str, width: int) -> str:
+    """The text within `width` columns, cut at a word boundary and ended with an ellipsis."""
+    return textwrap.shorten(text, width=max(width, 8), placeholder=" …")
+
+
+def closing_lines(summary: dict[str, Any]) -> list[str]:
+    """What the run did, in words, and the command that fits what is left to do."""
+    recipe, code = summary.get("recipe", "?"), summary.get("exit_code")
+    exceptions = summary.get("exceptions") or {}
+    counted = ", ".join(f"{name} {count}" for name, count in exceptions.items())
+    said = f"{recipe}: {summary.get('done', 0)} done, {sum(exceptions.values())} exception(s)"
+    said += f" ({counted})" if counted else ""
+    said += f" in {summary.get('duration_s', 0)} s; exit {code}: {summary.get('reason', '')}"
+    lines = [said]
+    if exceptions:
+        lines.append(f"next: python runner.py exceptions --recipe {recipe}")
+    if summary.get("not_finished"):
+        lines.append(f"{summary['not_finished']} item(s) wait for the next run: "
+                     f"python runner.py {recipe}")
+    return lines
 
 
 def describe(outcome: Outcome) -> str:
@@ -87,11 +138,11 @@ def _description(outcome: Outcome) -> str:
                f"screenshot {stopped[0].get('screenshot')}"
     if outcome.is_done:
         return f"done {outcome.reference}" if outcome.reference else "done"
-    return f"EXCEPTION {outcome.code}: {outcome.message}"[:160]
+    return f"EXCEPTION {outcome.code}: {outcome.message}"
 
 
 def _short(output: Any) -> str:
     """A batch step's output on one line (its bookkeeping keys left out)."""
     if isinstance(output, dict):
         output = {key: value for key, value in output.items() if not key.startswith("_")}
-    return printable(str(output))[:160]
+    return shorten(printable(str(output)), 160)
