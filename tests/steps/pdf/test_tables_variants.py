@@ -180,3 +180,44 @@ def test_unnamed_columns_set_close_keep_to_themselves(tmp_path: Path, seed: int)
     lines, rows, rule = crowded(seed)
     output = run(draw(tmp_path, lines, size=rule.pop("_size")), {"lines": rule})
     assert output["lines"] == rows
+
+
+def german_totals(seed: int) -> tuple[PageLines, dict[str, Any]]:
+    """A German invoice: a discount line, totals labelled in or beside the description
+    column ('MwSt. 19 % auf 1.000,00', 'Gesamtbetrag EUR'), a footer naming the total."""
+    rng = random.Random(seed)
+    step = rng.choice([8, 9, 10]) * 1.5
+    lines: PageLines = [(720, [(40, "Bezeichnung"), (380, "Menge>"), (555, "Betrag>")])]
+    rows, y, net = [], 700.0, Decimal(0)
+    for _ in range(rng.randint(2, 8)):
+        words, qty = " ".join(rng.sample(WORDS, rng.randint(1, 4))), rng.randint(1, 20)
+        amount = Decimal(rng.randint(100, 999999)) / 100
+        lines.append((y, [(40, words), (380, f"{qty}>"), (555, money(amount, "de") + ">")]))
+        rows.append({"description": words, "quantity": qty, "amount": f"{amount:.2f}"})
+        net, y = net + amount, y - step * rng.choice([1.2, 1.6])
+    discount = (net * Decimal("0.03")).quantize(Decimal("0.01"))
+    lines.append((y, [(40, "Rabatt 3 %"), (555, "-" + money(discount, "de") + ">")]))
+    rows.append({"description": "Rabatt 3 %", "quantity": None, "amount": f"{-discount:.2f}"})
+    net -= discount
+    tax, x = (net * Decimal("0.19")).quantize(Decimal("0.01")), rng.choice([40, 300])
+    lines += [(y - 2 * step, [(x, "Nettobetrag"), (555, money(net, "de") + ">")]),
+              (y - 3 * step, [(x, f"MwSt. 19 % auf {money(net, 'de')}"),
+                              (555, money(tax, "de") + ">")]),
+              (y - 4 * step, [(x, "Gesamtbetrag EUR"), (555, money(net + tax, "de") + ">")]),
+              (y - 80, [(40, "Zahlbar ohne Abzug. Gesamtbetrag siehe oben.")])]
+    totals = {"net": f"{net:.2f}", "tax": f"{tax:.2f}", "total": f"{net + tax:.2f}"}
+    return lines, {"lines": rows, **totals}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_german_totals_and_a_discount_line(tmp_path: Path, seed: int) -> None:
+    lines, expected = german_totals(seed)
+    rule = {"table": {"header": {"description": "Bezeichnung", "quantity": "Menge",
+                                 "amount": "Betrag"},
+                      "types": {"quantity": "int", "amount": "amount"},
+                      "optional": ["quantity"], "key": "description", "sum": "amount",
+                      "totals": {"net": "Nettobetrag", "tax": "MwSt", "total": "Gesamtbetrag"}},
+            "decimal": ",", "thousands": "."}
+    output = run(draw(tmp_path, lines), {"lines": rule})
+    assert {key: output[key] for key in expected} == expected
+    assert all(check["ok"] for check in output["_checks"]["lines"])
