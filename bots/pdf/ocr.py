@@ -113,7 +113,7 @@ def read_scans(data: bytes, path: Path, todo: list[Page], settings: OcrSettings,
     """The scanned pages read, one Tesseract per core. Pages are rendered here, in the
     caller's thread (PDFium is not thread-safe, and a caller may hold its lock), a core's
     worth at a time so that only a few page images are held at once."""
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     read: list[Page] = []
     with ThreadPoolExecutor(max_workers=min(len(todo), cores)) as pool:
         for start in range(0, len(todo), cores):
@@ -123,6 +123,14 @@ def read_scans(data: bytes, path: Path, todo: list[Page], settings: OcrSettings,
             read += pool.map(lambda page, image: ocr_page(page, image, path, settings),
                              batch, images)
     return read
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's share, not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def ocr_page(page: Page, rendered: tuple[Image.Image, float], path: Path,
