@@ -6,9 +6,9 @@ with typed cells, its provenance a list of {page, box, text, rule}, one per row;
 Every problem is kept, not only the first: a missing table (the rule's missing code), a row
 without its key or a cell that does not convert (FIELD_INVALID, naming the row, its page and
 the column) join the value fields' problems in ONE BusinessError (bots/pdf/problems.py) whose
-`partial` keeps every value and every row that was read. A cell read with a doubt, or a check
-that fails, lowers the table's confidence (bots/pdf/confidence.py), so the step's
-`min_confidence` sends it to review rather than keying it.
+`partial` keeps every value and every row that was read. A cell read with a doubt, a word
+OCR read unsurely, or a check that fails, lowers the table's confidence
+(bots/pdf/confidence.py), so the step's `min_confidence` sends it to review, never keyed.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from bots.pdf.document import Document
 from bots.pdf.extract import choose_layout, extract
 from bots.pdf.find_label import inside, pages_for
 from bots.pdf.lines import Line, Page
+from bots.pdf.locate import ocr_doubts
 from bots.pdf.problems import Problem, combined, problems_in
 from bots.pdf.rules import FieldRule, LayoutRules
 from bots.pdf.table_checks import table_checks
 from bots.pdf.table_rule import TableRule
+from bots.pdf.table_totals import TotalLine
 from bots.pdf.table_typing import problem, typed_rows
 from bots.pdf.tables import Table, read_table
 
@@ -73,6 +75,8 @@ def table_field(document: Document, name: str, rules: list[FieldRule],
     result["_provenance"][name] = [row.provenance(rule.describe()) for row in table.rows]
     if typed.doubts:
         lower(result, name, TYPE_DOUBT, doubts_reason(typed.doubts))
+    for reason, factor in ocr_doubts([word for row in table.rows for word in row.words]):
+        lower(result, name, factor, reason)  # a scan's unsure word anywhere in the rows
     keep_totals(rule.table, table, result)
     record_checks(name, rule.table, typed.rows, result)
     return typed.problems
@@ -133,10 +137,17 @@ def keep_totals(rule: TableRule, table: Table, result: dict[str, Any]) -> None:
         if result.get(name) is not None:
             continue
         result[name] = total.amount if total else None
-        if total:
+        if total is not None:
             result["_provenance"][name] = total.provenance()
-        if total and total.doubts:
-            lower(result, name, TYPE_DOUBT, "; ".join(total.doubts))
+            doubt_total(result, name, total)
+
+
+def doubt_total(result: dict[str, Any], name: str, total: TotalLine) -> None:
+    """A total's confidence lowered by its type's doubts and by words OCR read unsurely."""
+    if total.doubts:
+        lower(result, name, TYPE_DOUBT, "; ".join(total.doubts))
+    for reason, factor in ocr_doubts(total.line.words):
+        lower(result, name, factor, reason)
 
 
 def record_checks(name: str, rule: TableRule, rows: list[dict[str, Any]],

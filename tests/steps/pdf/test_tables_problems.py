@@ -3,17 +3,21 @@ error, and keep every value and row that was read; bad table rules are refused a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from bots.pdf.document import Document, load_document
+from bots.pdf.lines import Line, Page
+from bots.pdf.table_fields import extract_with_tables
 from bots.steps.pdf.extract_fields import Params
 from tests.steps.pdf.tables_pdfs import PageLines, draw, refused, run
 
 HEADER = (700, [(40, "Item"), (200, "Qty>"), (300, "Price>"), (400, "Date>")])
-RULE = {"table": {"header": {"item": "Item", "quantity": "Qty", "price": "Price",
+RULE: dict[str, Any] = {"table": {"header": {"item": "Item", "quantity": "Qty", "price": "Price",
                              "shipped": "Date"},
                   "types": {"quantity": "int", "price": "amount", "shipped": "date"},
                   "optional": ["shipped"]}, "decimal": ".", "dayfirst": True}
@@ -118,3 +122,21 @@ def test_a_count_may_carry_its_unit_but_nothing_else(tmp_path: Path, qty: str,
         return
     (problem,) = refused(path, {"lines": RULE}).details["problems"]
     assert (problem["column"], problem["text"]) == ("quantity", qty)
+
+
+def test_a_word_ocr_read_unsurely_sends_the_table_to_review(tmp_path: Path) -> None:
+    path = draw(tmp_path, [HEADER, row(684, "A-1", "1", "1.00"), row(670, "B-2", "2", "8.00"),
+                           (650, [(40, "Total"), (300, "9.00>")])])
+    scanned = load_document(path)  # as OCR would give it: one amount read at 0.42
+    pages = [Page(page.number, page.width, page.height, [
+        Line(line.page, [replace(word, confidence=0.42) if word.text == "8.00" else word
+                         for word in line.words]) for line in page.lines])
+        for page in scanned.pages]
+    rule = {**RULE, "table": {**RULE["table"], "totals": {"total": "Total"}}}
+    params = Params.model_validate({"path": str(path), "layouts": [
+        {"name": "s", "when": "Rechnung", "fields": {"lines": rule}}]})
+    output = extract_with_tables(Document(path, pages), params.layouts)
+    assert output["lines"][1]["price"] == "8.00" and output["total"] == "9.00"
+    assert output["_confidence"]["lines"] == {
+        "score": 0.42, "reasons": ["OCR read '8.00' with confidence 0.42"]}
+    assert "total" not in output["_confidence"]  # its words were read surely
