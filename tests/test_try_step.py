@@ -114,7 +114,8 @@ def test_no_layout_says_why(tmp_path, recipe, capsys):
     assert code == 1 and data["layout"] is None
     [problem] = data["problems"]
     assert problem["code"] == "UNKNOWN_LAYOUT" and "globex needs 'Globex'" in problem["message"]
-    assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"]}]
+    assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"],
+                                "found_form": [], "missing_form": []}]
 
 
 def test_no_layout_names_the_texts_each_layout_lacks(tmp_path, recipe, capsys):
@@ -224,7 +225,8 @@ def test_a_scan_no_layout_fits_is_explained_from_its_ocr_text(tmp_path, recipe, 
                       encoding="utf-8")
     code, data, _ = tried(capsys, str(recipe), str(path))
     assert code == 1 and data["problems"][0]["code"] == "UNKNOWN_LAYOUT"
-    assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"]}]
+    assert data["layouts"] == [{"name": "globex", "found": [], "missing": ["Globex"],
+                                "found_form": [], "missing_form": []}]
     assert "Member number" in data["problems"][0]["message"]  # what OCR read, quoted
 
 
@@ -288,3 +290,15 @@ def test_png_draws_a_box_round_each_value_read(tmp_path, recipe, capsys):
     assert BOX_COLOUR in column
     labels = {image.getpixel((round(60 * scale) - 3, y)) for y in range(image.height)}
     assert BOX_COLOUR not in labels  # the labels at x 60 are not values: no box round them
+
+
+def test_no_layout_names_the_form_fields_each_layout_lacks(tmp_path, recipe, capsys):
+    from tests.test_pdf_tools import form
+
+    recipe.write_text(RECIPE.replace('when: ["Globex"]',
+                                     'when_form: [policy_no, witness.name, claimant_signature]'),
+                      encoding="utf-8")
+    code = main(["try", str(recipe), str(form(tmp_path))])
+    assert code == 1
+    assert ("layout globex: missing form field 'claimant_signature' (found form field "
+            "'policy_no', form field 'witness.name')") in capsys.readouterr().out

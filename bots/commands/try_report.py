@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bots.commands.try_hints import hint_text
 from bots.kernel.errors import BotError
 from bots.recipe.phases import Step
 
@@ -64,10 +65,7 @@ def as_text(data: dict[str, Any]) -> str:
                           data["confidence"].get(name))
     out += checks_text(data["checks"])
     out += [f"  {key}: {plain(value)}" for key, value in data["other"].items()]
-    for layout in data["layouts"]:  # no layout fitted: what each one lacked
-        found = f" (found {', '.join(map(repr, layout['found']))})" if layout["found"] else ""
-        out.append(f"  layout {layout['name']}: missing "
-                   f"{', '.join(map(repr, layout['missing']))}{found}")
+    out += [hint_text(hint) for hint in data["layouts"]]  # no layout fitted: what each lacked
     if data["problems"]:
         out.append(f"\n{len(data['problems'])} problem(s):")
         out += [f"  {problem['code']}: {problem['message']}" for problem in data["problems"]]

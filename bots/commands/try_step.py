@@ -19,14 +19,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from bots.commands.common import fail, print_json, report_recipe_error, say
+from bots.commands.try_hints import layout_hints
 from bots.commands.try_many import pdf_files, try_many
 from bots.commands.try_report import as_text, outcome_data
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import ApplicationError, BotError, BusinessError, RecipeError
 from bots.kernel.refs import resolve
-from bots.pdf.document import load_document
-from bots.pdf.limits import limits_for
-from bots.pdf.value_types import flat
 from bots.recipe import Recipe, load_recipe
 from bots.recipe.phases import Step
 from bots.secrets import EnvScope
@@ -150,25 +148,6 @@ def parameters(recipe: Recipe, step: Step, item: WorkItem) -> Any:
     except BusinessError as error:  # a reference to another step's output, unknown here
         raise Refused(f"step {step.id!r}: {error.message}; `try` knows ${{item.*}} and "
                       "${env.*} only") from error
-
-
-def layout_hints(params: Any, path: Path, ctx: StepContext) -> list[dict[str, Any]]:
-    """For each layout, which of its `when` texts the document has and which it lacks (on
-    the same reading-order text the step matched), so the author sees what to change."""
-    layouts = getattr(params, "layouts", None)
-    if not layouts:
-        return []
-    try:  # read as the step read it (OCR too); what the step could read, this can
-        document = load_document(path, getattr(params, "max_pages", 50),
-                                 limits_for(getattr(params, "limits", None), ctx),
-                                 ocr=getattr(params, "ocr", None))
-        text = flat(document.text)
-    except BotError:
-        return []
-    return [{"name": layout.name,
-             "found": [marker for marker in layout.when if flat(marker) in text],
-             "missing": [marker for marker in layout.when if flat(marker) not in text]}
-            for layout in layouts]
 
 
 def call(step: Step, params: Any, ctx: StepContext) -> Any:
