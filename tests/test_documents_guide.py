@@ -40,7 +40,8 @@ def test_the_guide_has_an_example_per_rule_family() -> None:
     for key in ("where: below", "where: left", "where: above", "within:", "until:", "pattern:",
                 "value:", "template:", "format:", "thousands:", "default_currency:",
                 "identifiers:", "match: fuzzy", "clean:", "table:", "columns:", "totals:",
-                "form_field:", "form_fields:", "when_form:", "einvoice:", "ocr:", "min_confidence:"):
+                "form_field:", "form_fields:", "when_form:", "einvoice:", "ocr:",
+                "min_confidence:"):
         assert any(key in example for example in EXAMPLES), f"no example uses {key}"
 
 
