@@ -8,6 +8,7 @@ guarded by intents in a real run, rehearsed (stopped before the submit) in a dry
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +20,7 @@ from bots.engine.steprun import SideEffects
 from bots.engine.summary import Tally
 from bots.kernel import Outcome, WorkItem
 from bots.ledger import Ledger, now
+from bots.ledger.actions import RESOLVED
 from bots.recipe import Recipe
 from bots.secrets import redact_data
 from bots.sla import due_at, raise_alerts, report, run_counts
@@ -41,8 +43,9 @@ class Book(Protocol):
     def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None: ...
     def finished(self, item_id: str, outcome: Outcome) -> None: ...
 
-    def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
-        """An item that ended in an earlier run: record its end if the record missed it."""
+    def settled_earlier(self, item_id: str, outcome: Outcome) -> Outcome:
+        """An item that ended in an earlier run: record its end if the record missed it; the
+        outcome as the item stands now (retried, resolved or rejected by a person since)."""
         ...
 
     def run_started(self, run_id: str, recipe: Recipe) -> None: ...
@@ -87,10 +90,13 @@ class LedgerBook:
         if fence:
             self.ledger.release_item(item_id, fence)
 
-    def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
+    def settled_earlier(self, item_id: str, outcome: Outcome) -> Outcome:
         known = self.ledger.item(item_id)
-        if known is not None and known["status"] in UNFINISHED:
-            self.ledger.record_outcome(item_id, outcome)
+        if known is None or known["status"] in UNFINISHED:
+            if known is not None:
+                self.ledger.record_outcome(item_id, outcome)
+            return outcome
+        return as_it_stands(known, outcome)
 
     def run_started(self, run_id: str, recipe: Recipe) -> None:
         self.ledger.start_run(run_id, recipe.name)
@@ -139,8 +145,8 @@ class DryRunBook:
     def finished(self, item_id: str, outcome: Outcome) -> None:
         return None
 
-    def settled_earlier(self, item_id: str, outcome: Outcome) -> None:
-        return None
+    def settled_earlier(self, item_id: str, outcome: Outcome) -> Outcome:
+        return outcome
 
     def run_started(self, run_id: str, recipe: Recipe) -> None:
         return None
@@ -154,6 +160,20 @@ class DryRunBook:
 
     def close_run(self, run_id: str, summary: dict[str, Any]) -> None:
         return None
+
+
+def as_it_stands(row: dict[str, Any], ended: Outcome) -> Outcome:
+    """An earlier item's outcome as the ledger has it now: done after a retry, resolved by a
+    person (done, with the reference keyed by hand), rejected, or still open (its latest code).
+    A run's summary and terminal then show the batch as it is, not what it once was."""
+    if row["status"] == "done":
+        return ended if ended.is_done else Outcome.done(
+            ended.outputs, {"retry": row["reference"]} if row["reference"] else {}, {})
+    if row["review_state"] == RESOLVED:
+        resolved = Outcome.done(ended.outputs, {"by hand": row["reference"] or "?"}, {})
+        return replace(resolved, details={"review_state": RESOLVED})
+    return replace(ended, code=row["code"] or ended.code, message=row["message"] or "",
+                   details={**ended.details, "review_state": row["review_state"]})
 
 
 def open_book(dry_run: bool, ledger: Ledger, state_dir: Path) -> Book:

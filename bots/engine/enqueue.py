@@ -57,10 +57,9 @@ async def outcome_of(queued: Queued, host: Host) -> Outcome:
     except Exception as error:  # the workflow itself raised: still an explained exception
         outcome = Outcome.broken("STEP_FAILED", f"the item's workflow failed: "
                                  f"{type(error).__name__}: {error}")
-        host.book.settled_earlier(queued.workflow_id, outcome)
-        return outcome
+        return host.book.settled_earlier(queued.workflow_id, outcome)
     if queued.earlier:
-        host.book.settled_earlier(queued.workflow_id, outcome)
+        return host.book.settled_earlier(queued.workflow_id, outcome)
     return outcome
 
 

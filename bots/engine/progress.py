@@ -136,8 +136,13 @@ def _description(outcome: Outcome) -> str:
     if outcome.is_done and stopped:
         return f"dry run: would submit {len(stopped[0].get('would_submit') or {})} field(s); " \
                f"screenshot {stopped[0].get('screenshot')}"
+    review = outcome.details.get("review_state")
+    if review == "resolved":
+        return f"resolved by hand {outcome.reference}"
     if outcome.is_done:
         return f"done {outcome.reference}" if outcome.reference else "done"
+    if review == "rejected":
+        return f"rejected ({outcome.code})"
     return f"EXCEPTION {outcome.code}: {outcome.message}"
 
 

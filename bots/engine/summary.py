@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bots.kernel import Outcome
+from bots.ledger.actions import REJECTED, RESOLVED
 
 EXIT_OK = 0  # every item done or a business exception (a person's work, not a failure)
 EXIT_APPLICATION = 1  # at least one item failed for a system reason (ApplicationError)
@@ -65,10 +66,13 @@ class Tally:
     not_finished: int = 0
     batch: dict[str, Any] | None = None  # before_items/after_items outputs (batch_steps)
     batch_exit: int | None = None  # what a failed batch step calls for
+    system_failures: int = 0  # this run's own (not replayed from earlier runs)
 
     def add(self, outcome: Outcome, *, earlier: bool, name: str = "") -> None:
         self.outcomes.append((name, outcome))
         self.already_finished += int(earlier)
+        # exit 1 says what this run met; an earlier run's failure was told by that run
+        self.system_failures += int(outcome.is_system_failure and not earlier)
 
     def would_submit(self) -> list[dict[str, Any]]:
         """In a dry run: per item, what each stopped submit would have keyed, and its screenshot."""
@@ -77,10 +81,17 @@ class Tally:
                 for name, outcome in self.outcomes for step_id, output in outcome.rehearsals]
 
     def exceptions(self) -> Counter[str]:
-        return Counter(o.code or "-" for _, o in self.outcomes if not o.is_done)
+        """The exceptions still open, by code (a rejected item is closed)."""
+        return Counter(o.code or "-" for _, o in self.outcomes
+                       if not o.is_done and o.details.get("review_state") != REJECTED)
+
+    def reviewed(self, state: str) -> int:
+        """Items a person resolved by hand or rejected since an earlier run ended them."""
+        return sum(o.details.get("review_state") == state for _, o in self.outcomes)
 
     def application_failures(self) -> int:
-        return sum(1 for _, o in self.outcomes if o.is_system_failure)
+        """Items that failed for a system reason in this run."""
+        return self.system_failures
 
     def exit_code(self) -> int:
         if self.halted:
@@ -103,6 +114,7 @@ class Tally:
             "exceptions": dict(sorted(self.exceptions().items())),
             "application_failures": self.application_failures(),
             "already_finished": self.already_finished,
+            "resolved": self.reviewed(RESOLVED), "rejected": self.reviewed(REJECTED),
             "repeated_files": self.repeated_files,
             "skipped_files": self.skipped_files,
             "halted": self.halted, "halted_by": self.halted_by, "not_finished": self.not_finished,

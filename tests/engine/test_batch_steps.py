@@ -200,3 +200,24 @@ def test_a_resubmit_whose_batch_setup_fails_changes_nothing(
     with pytest.raises(ApplicationError, match="before_items step 'start' failed"):
         asyncio.run(resubmit.retry_item(item_id, "ann", {}, options))
     assert ledger.audit_trail(item_id) == []
+
+
+def test_a_rerun_shows_the_batch_as_it_stands_not_replayed_history(tmp_path, journal):
+    """Earlier failures are not this run's (exit 0, not a stale 1); what a person resolved or
+    rejected since is said so, and only what is still open counts as an exception."""
+    from bots.ledger.actions import reject, resolve
+
+    journal.fail["test.work"] = ApplicationError("the form broke", code="BROWSER_ERROR")
+    first, ledger = run(tmp_path, items=3, breaker=0)
+    assert first["exit_code"] == 1 and first["exceptions"] == {"BROWSER_ERROR": 3}
+    journal.fail.clear()
+    again, _ = run(tmp_path, items=3, run_id="r2")
+    assert (again["exit_code"], again["application_failures"]) == (0, 0)
+    assert again["exceptions"] == {"BROWSER_ERROR": 3} and again["already_finished"] == 3
+    one, two, _ = ledger.find_items(recipe="batch-test")
+    resolve(ledger, one["item_id"], "ana", "CLM-77")
+    reject(ledger, two["item_id"], "ana", "a duplicate the sender sent twice")
+    third, _ = run(tmp_path, items=3, run_id="r3")
+    assert third["exceptions"] == {"BROWSER_ERROR": 1}
+    assert (third["resolved"], third["rejected"], third["done"]) == (1, 1, 1)
+    ledger.close()
