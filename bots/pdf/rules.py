@@ -12,7 +12,7 @@ A rule set is data, written in a recipe (see the `claim` step of recipes/claims-
           - {label: "Amount Claimed", where: below, type: amount}
         invoice: {pattern: 'Invoice\\s+(?:No|n°)\\.?\\s*(\\S+)'}     # anywhere, first match
         currency: {value: EUR}                                     # a constant
-        name: {template: "${first_name} ${last_name}"}             # other fields joined
+        name: {template: "{first_name} {last_name}"}               # other fields joined
 
 Rules find values by their labels (and optional page/region hints), by patterns, or from the
 layout's own constants and fields, never by one layout's fixed coordinates, so that a form
@@ -76,7 +76,8 @@ class FieldRule(ValueRule):
         "A constant this layout always has, e.g. currency: {value: EUR}."))
     template: str | None = Field(None, description=(
         "The value joined from other fields of the same layout, computed after them, e.g. "
-        "'${first_name} ${last_name}' or '${dollars}.${cents}' with type: amount."))
+        "'{first_name} {last_name}' or '{dollars}.{cents}' with type: amount (names in "
+        "braces; ${...} is a reference to an earlier step)."))
     page: int | None = Field(None, description=(
         "Only look on this page: 1 is the first, -1 the last. Default: every page."))
     region: tuple[float, float, float, float] | None = Field(None, description=(

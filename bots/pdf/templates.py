@@ -1,11 +1,13 @@
 """`template:` rules: a field joined from other fields of the same layout.
 
-    claimant: {template: "${first_name} ${last_name}"}
-    amount: {template: "${dollars}.${cents}", type: amount}
+    claimant: {template: "{first_name} {last_name}"}
+    amount: {template: "{dollars}.{cents}", type: amount}
 
-A template names fields by ``${name}``; it is computed after the fields it names, so the
-order of the recipe does not matter. An unknown name or a circle (a needs b, b needs a) is a
-recipe error when the recipe loads, never a surprise on the hundredth document.
+A template names fields by ``{name}`` (not ``${name}``: in a recipe that is a reference to
+an earlier step, resolved before the step runs; ``$${name}``, its escaped form, is taken too).
+It is computed after the fields it names, so the order of the recipe does not matter. An
+unknown name or a circle (a needs b, b needs a) is a recipe error when the recipe loads, never
+a surprise on the hundredth document.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-NAME = re.compile(r"\$\{\s*([A-Za-z_][\w.-]*)\s*\}")
+NAME = re.compile(r"\$?\{\s*([A-Za-z_][\w.-]*)\s*\}")
 
 
 def names_in(template: str) -> list[str]:
@@ -61,7 +63,7 @@ def visit(field: str, needs: Mapping[str, set[str]], done: set[str], order: list
 
 
 def render(template: str, values: Mapping[str, object]) -> tuple[str | None, list[str]]:
-    """The template with each ``${name}`` replaced by its value, and the names that had none
+    """The template with each ``{name}`` replaced by its value, and the names that had none
     (then the text is None: half a name is not a name)."""
     missing = [name for name in names_in(template) if values.get(name) in (None, "")]
     if missing:

@@ -53,12 +53,12 @@ def test_a_pattern_on_another_page_or_region_is_not_taken(tmp_path: Path) -> Non
 
 def test_constants_and_templates_join_fields_of_the_layout(tmp_path: Path) -> None:
     fields = {
-        "claimant": {"template": "${first_name} ${last_name}"},   # before the fields it names
+        "claimant": {"template": "{first_name} {last_name}"},   # before the fields it names
         "first_name": {"label": "First name"},
         "last_name": {"label": "Last name"},
         "dollars": {"label": "Amount", "pattern": r"(\d+)"},
         "cents": {"label": "cents"},
-        "amount": {"template": "${dollars}.${cents}", "type": "amount",
+        "amount": {"template": "{dollars}.{cents}", "type": "amount",
                    "default_currency": "USD"},
         "country": {"value": "US"},
     }
@@ -67,7 +67,22 @@ def test_constants_and_templates_join_fields_of_the_layout(tmp_path: Path) -> No
         "Ada Okafor", "120.45", "USD")
     assert result["country"] == "US"
     assert result["_provenance"]["country"] == {"text": "US", "rule": "value 'US'"}
-    assert result["_provenance"]["claimant"]["rule"] == "template '${first_name} ${last_name}'"
+    assert result["_provenance"]["claimant"]["rule"] == "template '{first_name} {last_name}'"
+
+
+def test_a_template_in_a_recipe_passes_check(tmp_path: Path) -> None:
+    """`{name}` is no recipe reference (`${name}` would be one, to an earlier step)."""
+    from bots.recipe import load_recipe
+
+    recipe = tmp_path / "letters.yaml"
+    recipe.write_text(
+        "recipe: letters\nsource: {folder: " + str(tmp_path) + "}\nsteps:\n"
+        "  - id: letter\n    uses: pdf.extract_fields\n    with:\n"
+        "      path: ${item.path}\n      layouts:\n        - name: any\n"
+        "          when: Letter\n          fields:\n"
+        "            first: {label: First}\n            last: {label: Last}\n"
+        "            name: {template: '{first} {last}'}\n", encoding="utf-8")
+    assert load_recipe(str(recipe)).name == "letters"
 
 
 def test_a_template_whose_part_is_missing_is_missing(tmp_path: Path) -> None:
