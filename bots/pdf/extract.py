@@ -179,7 +179,8 @@ def convert(document: Document, layout: LayoutRules, name: str, rule: FieldRule,
     """The normalized output value(s) of one field and the type's doubts about them;
     FIELD_INVALID when the text will not normalize."""
     try:
-        return converted(rule, name, found.text)
+        values, doubts = converted(rule, name, found.text)
+        return values, doubts + options_printed(rule, found)
     except ValueError as error:
         where = f" on page {found.page}" if found.page else ""
         raise BusinessError(
@@ -187,6 +188,26 @@ def convert(document: Document, layout: LayoutRules, name: str, rule: FieldRule,
             f"reads {found.text!r}, which is not a valid {rule.type}: {error}. Correct the value "
             f"by hand, or fix the layout's rule", code="FIELD_INVALID", file=str(document.path),
             field=name, layout=layout.name, text=found.text, page=found.page) from None
+
+
+YES_NO = ({"yes", "ja", "oui", "si", "sí", "sim", "y"}, {"no", "nein", "non", "nee", "não", "n"})
+
+
+def options_printed(rule: FieldRule, found: Found) -> list[str]:
+    """A doubt when the line the value came from prints the options themselves: both "Yes" and
+    "No" beside a checkbox, or the wordings of several choices. A form's printed options say
+    nothing about which one is ticked (a pen stroke, a drawn box), so the value read from them
+    must go to a person, never be keyed as sure."""
+    words = {word.strip(".:,;()[]").casefold() for word in found.source.split()}
+    if rule.type == "checkbox" and all(words & caption for caption in YES_NO):
+        return ["the line prints both a yes and a no option: the captions are no tick"]
+    if rule.type == "choice" and rule.match != "exact":
+        line = " ".join(found.source.split()).casefold()
+        named = {code for wording, code in rule.choices.items() if wording.casefold() in line}
+        if len(named) > 1:
+            return [f"the line names several choices ({', '.join(sorted(named))}): a printed "
+                    f"list of options is no answer"]
+    return []
 
 
 def converted(rule: FieldRule, name: str, text: str) -> tuple[dict[str, str], list[str]]:

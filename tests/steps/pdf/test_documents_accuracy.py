@@ -109,8 +109,6 @@ def test_a_short_form_field_name_used_twice_is_refused_naming_both() -> None:
     assert "Ruth Alvarez" not in str(raised.value.details.get("partial", {}).get("witness"))
 
 
-@pytest.mark.xfail(strict=True, reason="type: checkbox reads the captions 'Yes No' of two drawn "
-                   "boxes as a sure true; the tick is pen strokes (checkbox-01: ticked No)")
 def test_a_yes_no_pair_read_as_one_checkbox_is_never_a_sure_answer() -> None:
     path = DOCUMENTS / "checkbox-01.pdf"  # 'Reported to the police: [ ] Yes [/] No'
     values, problems = read_with(path, {"police": {
@@ -128,9 +126,6 @@ def test_a_value_below_that_starts_left_of_the_label_is_never_cut_silently() -> 
     assert values.get("holder") in (None, "Émilie Janssens") or "holder:LOW_CONFIDENCE" in problems
 
 
-@pytest.mark.xfail(strict=True, reason="choice with match: contains (or fuzzy) on a text that "
-                   "holds several wordings ('X Water Fire Theft Storm', 'Water Fire X Theft "
-                   "Storm') gives the first choice listed, WTR, with no doubt")
 def test_a_choice_that_contains_several_wordings_is_never_a_sure_answer() -> None:
     choices = {"Water": "WTR", "Fire": "FIR", "Theft": "THF", "Storm": "STM"}
     for number, ticked in (("02", "THF"), ("03", "FIR")):  # the X stands before Theft, Fire
