@@ -31,14 +31,29 @@ def read_rows(hit: LabelHit, rule: FieldRule) -> tuple[Rows, list[Doubt]]:
         return left(hit, rule), []
     if rule.where == "above":
         rows = above(hit, rule)
-        return rows, hyphen_doubts(rows)
+        return rows, hyphen_doubts(rows) + left_run_doubts(hit, rows, rule)
     rows = below(hit, rule)
     if not rows or rule.lines or rule.until:
-        return rows, hyphen_doubts(rows)
+        return rows, hyphen_doubts(rows) + left_run_doubts(hit, rows, rule)
     # under a label, the next close line is as often the next row of a column (a table read
     # with `below`) as the value going on: only a hyphen says it goes on
     hyphen = rows[0][-1].text.endswith("-")
-    return wrapped(rows[0], next_in_column(hit, rows[0], rule) if hyphen else [])
+    rows, doubts = wrapped(rows[0], next_in_column(hit, rows[0], rule) if hyphen else [])
+    return rows, doubts + left_run_doubts(hit, rows, rule)
+
+
+def left_run_doubts(hit: LabelHit, rows: Rows, rule: FieldRule) -> list[Doubt]:
+    """A doubt when a row read under (or over) a label is the end of a run of words that
+    starts left of the label's column: the label matched may be the second half of a longer
+    one (a bilingual 'Preneur / Verzekeringnemer') over a value that starts under the first."""
+    for row in rows:
+        line = next((line for line in hit.page.lines if row[0] in line.words), None)
+        index = line.words.index(row[0]) if line else 0
+        if line and index and row[0].x0 - line.words[index - 1].x1 <= rule.max_gap:
+            before = line.words[index - 1].text
+            return [(f"the value may start left of the label's column ({before!r} runs into "
+                     f"it)", 0.6)]
+    return []
 
 
 def hyphen_doubts(rows: Rows) -> list[Doubt]:

@@ -116,9 +116,6 @@ def test_a_yes_no_pair_read_as_one_checkbox_is_never_a_sure_answer() -> None:
     assert values.get("police") in (None, "false", False) or "police:LOW_CONFIDENCE" in problems
 
 
-@pytest.mark.xfail(strict=True, reason="where: below takes only the words right of the label's "
-                   "start: the second half of a bilingual label cuts 'Émilie Janssens' to a "
-                   "sure 'Janssens' (belgian-02)")
 def test_a_value_below_that_starts_left_of_the_label_is_never_cut_silently() -> None:
     path = DOCUMENTS / "belgian-02.pdf"  # 'Preneur d'assurance / Verzekeringnemer' over the name
     values, problems = read_with(path, {"holder": {
