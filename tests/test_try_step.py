@@ -234,7 +234,7 @@ def test_a_fault_in_the_step_is_a_problem_not_a_traceback(tmp_path, recipe, caps
     def broken(*_: object) -> None:
         raise KeyError("_pages")
 
-    monkeypatch.setattr("bots.commands.try_step.call", broken)
+    monkeypatch.setattr("bots.commands.try_run.call", broken)
     code, data, _ = tried(capsys, str(recipe), str(pdf(tmp_path, GOOD)))
     assert code == 1
     [problem] = data["problems"]

@@ -12,6 +12,7 @@ from typing import Any
 
 from bots.commands.common import print_json, say
 from bots.commands.try_report import outcome_data
+from bots.commands.try_run import run_on
 from bots.recipe import Recipe
 from bots.recipe.phases import Step
 
@@ -30,7 +31,6 @@ def pdf_files(names: list[str]) -> list[Path]:
 
 def try_many(recipe: Recipe, step: Step, paths: list[Path], *, as_json: bool) -> int:
     """Try the step on every path; a line per file and a total; 0 when every one was read."""
-    from bots.commands.try_step import run_on  # a step refused for all files stops there
 
     rows = []
     for path in paths:
