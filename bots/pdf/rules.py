@@ -21,15 +21,22 @@ moving a box does not break extraction.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bots.pdf.einvoice_rule import EInvoiceRule
 from bots.pdf.table_rule import TableRule
 from bots.pdf.templates import check_templates
 from bots.pdf.value_types import ValueRule
+from bots.values.regex import valid_regex
 
 Where = Literal["right", "left", "below", "above"]
 
@@ -104,13 +111,8 @@ class FieldRule(ValueRule):
 
     @field_validator("pattern", "until")
     @classmethod
-    def _a_valid_regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"{value!r} is not a valid regular expression: {error}") from None
-        return value
+    def _a_valid_regex(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else valid_regex(value, f"`{info.field_name}`")
 
     @model_validator(mode="after")
     def _check_consistent(self) -> FieldRule:

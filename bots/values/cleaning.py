@@ -13,6 +13,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bots.values.regex import valid_regex
+
 
 class CleanRule(BaseModel):
     """What to take off a found text before it is typed."""
@@ -36,11 +38,7 @@ class CleanRule(BaseModel):
     @classmethod
     def _compile(cls, value: list[str]) -> list[str]:
         for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise ValueError(f"remove pattern {pattern!r} is not a regular expression "
-                                 f"({error}); e.g. '^No\\.\\s*'") from None
+            valid_regex(pattern, "remove pattern", r"^No\.\s*")
         return value
 
     def apply(self, text: str) -> str:

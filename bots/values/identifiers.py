@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bots.values import Read
 from bots.values.checksums import Check, passes
+from bots.values.regex import valid_regex
 
 
 class IdentifierRule(BaseModel):
@@ -50,12 +51,7 @@ class IdentifierRule(BaseModel):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as error:
-            raise ValueError(f"pattern {value!r} is not a regular expression ({error}); "
-                             f"e.g. 'POL[\\s_-]*(\\d{{6}})'") from None
-        return value
+        return valid_regex(value, "pattern", r"POL[\s_-]*(\d{6})")
 
     @model_validator(mode="after")
     def _format_fits_pattern(self) -> IdentifierRule:

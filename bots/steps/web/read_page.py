@@ -7,13 +7,13 @@ for what shows the page is ready (a message appearing). Nothing on the page is c
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from playwright.async_api import Page
 from pydantic import Field, field_validator, model_validator
 
 from bots.kernel import StepContext, StepParams, step
+from bots.values.regex import valid_regex
 from bots.web.forms import open_page
 from bots.web.guard import red_errors
 from bots.web.reading import read_pattern, read_selector, read_value, wait_until
@@ -90,13 +90,7 @@ class ReadSpec(StepParams):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"pattern {value!r} is not a regular expression: "
-                                 f"{error}") from None
-        return value
+        return None if value is None else valid_regex(value)
 
 
 class Params(StepParams):
