@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bots.commands.try_step import pick_step, run_on
+from bots.commands.try_run import run_on
+from bots.commands.try_step import pick_step
 from bots.kernel.errors import BotError
 from bots.recipe import Recipe
 

@@ -54,10 +54,12 @@ def test_the_audit_catches_a_check_that_trusts_not_found_at_once(app: LegacyApp,
                            retry={"attempts": 2, "initial_s": 0.2, "max_s": 0.2},
                            outage={"wait_s": 0})  # two submits exactly, no probes after
     world = World(app, tmp_path)
-    app.set_faults(late_commit_rate=1, late_commit_ms=8000)  # longer than any check
+    # longer than any check, also on a loaded machine (8 s was not: the retry's check found
+    # the first claim committed, so nothing was keyed twice for the audit to catch)
+    app.set_faults(late_commit_rate=1, late_commit_ms=20000)
     world.run("run", state, str(recipe))
     app.set_faults(late_commit_rate=0)
-    app.wait_for_late_commits(timeout_s=30)
+    app.wait_for_late_commits(timeout_s=60)
     findings = audit(app, f"sqlite:///{state / 'bots.sqlite'}", [(recipe, CLAIMS)])
     assert len(app.claims()) == 2
     assert findings.counts()["keyed_twice"] == 1, findings
