@@ -216,6 +216,7 @@ def _describe(row: dict[str, Any]) -> str:
                                              if row["reference"] else ""),
              f"Code      {row['code'] or '-'}  {CODES.get(row['code'] or '', '')}",
              f"Step      {row['step'] or '-'}",
+             *_read_with(row.get("outputs") or {}),
              f"Reason    {shown['message']}"]
     for label, key in (("Evidence", "evidence"), ("Values", "values"),
                        ("Provenance", "provenance")):
@@ -225,6 +226,19 @@ def _describe(row: dict[str, Any]) -> str:
         lines.append(f"Audit     {entry['at']} {printable(entry['who'])} {entry['action']} "
                      f"{printable(entry['note'])}")
     return "\n".join(lines)
+
+
+def _read_with(outputs: dict[str, Any]) -> list[str]:
+    """Which layout each document step chose, and the fields it doubted (score < 1)."""
+    lines = []
+    for step, output in outputs.items():
+        if not isinstance(output, dict) or not output.get("_layout"):
+            continue
+        doubted = sorted(name for name, judged in (output.get("_confidence") or {}).items()
+                         if isinstance(judged, dict) and judged.get("score", 1) < 1)
+        doubts = f"  doubted: {', '.join(doubted)}" if doubted else ""
+        lines.append(f"Layout    {step}: {printable(output['_layout'])}{printable(doubts)}")
+    return lines
 
 
 def _indent(text: str) -> str:

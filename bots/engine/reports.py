@@ -25,8 +25,16 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
                     arrived_at=row["arrived_at"])
     return {"item": item.as_refs(), "item_id": row["item_id"], "status": row["status"],
             "code": row["code"], "message": row["message"], "step": row["step"],
-            "reference": row["reference"], "outputs": row["values"],
+            "reference": row["reference"], "outputs": _outputs(row),
             "updated_at": row["updated_at"]}
+
+
+def _outputs(row: dict[str, Any]) -> dict[str, Any]:
+    """Each step's values, with what the step said about them (`_layout`, ...) once the item
+    ended (values alone while it runs), so a report may show the layout a document matched."""
+    values, ended = row["values"] or {}, row.get("outputs") or {}
+    return {step: {**(ended.get(step) or {}), **fields} if isinstance(fields, dict) else fields
+            for step, fields in values.items()}
 
 
 def write_reports(recipe: Recipe, run_id: str, ledger: Ledger,

@@ -62,7 +62,11 @@ def test_first_run_keys_every_valid_claim_once_and_routes_the_rest(app, tmp_path
 
     _assert_every_event_names_its_run_item_and_step(Path(summary["log_file"]), summary)
     results = tmp_path / "reports" / "claims-intake-results.xlsx"  # under its own state folder
-    assert load_workbook(results).active.max_row == len(expected) + 1
+    sheet = load_workbook(results).active
+    assert sheet.max_row == len(expected) + 1
+    header = [cell.value for cell in sheet[1]]
+    layouts = {row[header.index("Layout")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {"acme", "northwind"} <= layouts  # the form each document was read as
 
     again = run_runner(app, tmp_path, "claims-intake")
     assert again.returncode == 0, again.stderr
