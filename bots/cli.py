@@ -200,7 +200,8 @@ def _heal(args: argparse.Namespace) -> int:
 
 
 def _exceptions(args: argparse.Namespace) -> int:
-    from bots.commands.exceptions import list_exceptions, show_exception
+    from bots.commands.exception_show import show_exception
+    from bots.commands.exceptions import list_exceptions
 
     if args.action == "list":
         return list_exceptions(recipe=args.recipe, as_json=args.json, codes=args.code)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bots.commands.common import database_url
-from bots.commands.exceptions import show_exception
+from bots.commands.exception_show import show_exception
 from bots.engine.reports import item_records
 from bots.kernel import Outcome
 from bots.ledger import Ledger

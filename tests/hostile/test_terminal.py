@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bots.commands.common import database_url, print_json
-from bots.commands.exceptions import list_exceptions, show_exception
+from bots.commands.exception_show import show_exception
+from bots.commands.exceptions import list_exceptions
 from bots.engine.progress import Progress
 from bots.kernel import Outcome, WorkItem
 from bots.terminal import printable
