@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from bots.ledger import people as _people  # noqa: F401  (its users table joins metadata)
 from bots.ledger.tables import metadata
 
 
