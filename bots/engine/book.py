@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from bots.engine.guard import Guarded, Rehearsal
 from bots.engine.leases import Lease
+from bots.engine.recipe_of import note_resumed, stamp_of
 from bots.engine.reports import write_reports
 from bots.engine.steprun import SideEffects
 from bots.engine.summary import Tally
@@ -70,7 +71,9 @@ class LedgerBook:
                                                             owner.is_held)
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
-        new = self.ledger.item_queued(item_id, recipe.name, item, run_id)
+        new = self.ledger.item_queued(item_id, recipe.name, item, run_id, stamp_of(recipe))
+        if not new:  # queued before: a stopped run's item may meet an edited recipe
+            note_resumed(self.ledger, item_id, recipe)
         goal = recipe.model.service_goal
         if new and goal:
             self.ledger.update_item(item_id, due_at=due_at(goal, item.arrived_at or now()))

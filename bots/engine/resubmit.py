@@ -20,12 +20,13 @@ from bots.engine.book import LedgerBook
 from bots.engine.durable import durable
 from bots.engine.enqueue import wait_for_outcome
 from bots.engine.host import Host, hosting
+from bots.engine.recipe_of import recipe_of, stamp_of
 from bots.engine.workflow import item_workflow
 from bots.kernel import ApplicationError, Outcome
 from bots.kernel.refs import references_in
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError, open_item
-from bots.recipe import Recipe, load_recipe
+from bots.recipe import Recipe
 
 
 def parse_corrections(pairs: list[str]) -> dict[str, dict[str, str]]:
@@ -81,7 +82,7 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
     ledger = Ledger(options.database_url)
     try:
         item = open_item(ledger, ident)
-        recipe = load_recipe(item["recipe"])
+        recipe = recipe_of(item)  # the file it was queued from, wherever that is
         book = LedgerBook(ledger, options.state_dir)
         host = Host(options.run_id or new_run_id(), options.state_dir, book,
                     {recipe.name: recipe}, heal=options.heal)
@@ -95,6 +96,7 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
                 resume = plan_resume(recipe, item, corrections)
                 batch = await _batch_set_up(recipe, host)
                 _audit(ledger, item, who, corrections, resume)
+                ledger.update_item(item["item_id"], **stamp_of(recipe).columns())  # runs it
                 outcome = await _run_again(host, ledger, item, resume)
                 await batch.run_after()
                 return outcome

@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import socket
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,17 @@ from bots.ledger.tables import audit, events, intents, items, runs
 from bots.secrets import redact, redact_data
 
 CLAIM_TRIES = 10
+
+
+@dataclass(frozen=True)
+class RecipeStamp:
+    """Which recipe file an item runs from, and which version of it (its text's digest)."""
+
+    path: str
+    digest: str
+
+    def columns(self) -> dict[str, str]:
+        return {"recipe_path": self.path, "recipe_digest": self.digest}
 
 
 def now() -> str:
@@ -68,15 +79,18 @@ class Ledger:
         self.engine.dispose()
 
     @reconnecting
-    def item_queued(self, item_id: str, recipe: str, item: WorkItem, run_id: str) -> bool:
-        """Record that an item was seen, unless the ledger knows it already; True when new."""
+    def item_queued(self, item_id: str, recipe: str, item: WorkItem, run_id: str,
+                    source: RecipeStamp | None = None) -> bool:
+        """Record that an item was seen, unless the ledger knows it already; True when new.
+        `source`: the recipe file it is queued from and its digest, so that retries find it."""
         with contextlib.suppress(sa.exc.IntegrityError), self.engine.begin() as db:
             if db.execute(sa.select(items.c.item_id).where(items.c.item_id == item_id)).first():
                 return False  # another worker may insert it between this check and ours
             db.execute(items.insert().values(
                 item_id=item_id, recipe=recipe, item_key=item.key, name=item.name,
                 path=item.path, arrived_at=item.arrived_at, status="queued", run_id=run_id,
-                item_json=dumps(asdict(item)), created_at=now(), updated_at=now()))
+                item_json=dumps(asdict(item)), created_at=now(), updated_at=now(),
+                **(source.columns() if source else {})))
             return True
         return False
 

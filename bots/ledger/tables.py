@@ -10,6 +10,8 @@ items = sa.Table(
     "bots_items", metadata,
     sa.Column("item_id", sa.String(200), primary_key=True),  # = the DBOS workflow id
     sa.Column("recipe", sa.String(100), nullable=False, index=True),
+    sa.Column("recipe_path", sa.Text),  # the recipe file it was queued from, resolved
+    sa.Column("recipe_digest", sa.String(64)),  # that file's digest then (recipe version)
     sa.Column("item_key", sa.String(100), nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("path", sa.Text, nullable=False, default=""),
