@@ -20,12 +20,13 @@ from bots.commands.common import (
 )
 from bots.engine.batch import RunOptions, new_run_id
 from bots.engine.progress import describe
+from bots.engine.recipe_of import RecipeMissing, recipe_file_of, recipe_of, same_file
 from bots.engine.resubmit import retry_item
 from bots.kernel.errors import BotError, RecipeError
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError
 from bots.ledger.claims import ItemBusy
-from bots.recipe import find_recipe, load_recipe
+from bots.recipe import load_recipe
 from bots.secrets import load_dotenv
 from bots.terminal import printable
 
@@ -57,24 +58,23 @@ def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who:
     """Retry every open exception of `recipe` with one of `codes` (all when none given).
 
     Each goes through the same path as `exceptions retry ID` (claimed, audited, resumed at
-    the step that failed, a side effect never done twice), one after the other. Exit 0 when
-    every one is done, 1 when some are still exceptions, 2 when one was refused (not open
-    any more, or another process has it) or the recipe does not load or cannot start (then
-    nothing more is retried: run `check` first).
+    the step that failed, a side effect never done twice), one after the other, with the
+    recipe file it was queued from. Exit 0 when every one is done, 1 when some are still
+    exceptions, 2 when one was refused (not open any more, or another process has it) or a
+    recipe does not load or cannot start (then nothing more is retried: run `check` first).
     """
     try:
-        recipe = recipe_name(recipe)
+        rows = rows_to_retry(recipe, codes)
     except RecipeError as error:
         report_recipe_error(error)
         return 2
     except BotError as error:
         fail(error.message)
         return 2
-    rows = open_exceptions(recipe, codes)
     if not rows:
         print(f"No open exception matches ({_filters(recipe, codes)}); nothing retried.")
         return 0
-    if not _recipes_load({row["recipe"] for row in rows}):
+    if not _recipes_load(rows):
         return 2
     try:
         results = _retry_rows(rows, who, as_json)
@@ -98,36 +98,49 @@ def open_exceptions(recipe: str | None, codes: list[str] | None) -> list[dict[st
         ledger.close()
 
 
-def recipe_name(recipe: str | None) -> str | None:
-    """The recipe's name as the ledger keeps it. A recipe file is read for its name, and
-    refused unless it is the file a retry runs: recipes/NAME.yaml, found by that name."""
+def rows_to_retry(recipe: str | None, codes: list[str] | None) -> list[dict[str, Any]]:
+    """The open exceptions to retry. `recipe` is a name, or a recipe file: then only the items
+    queued from that file (a retry runs each item with its own file, never another one)."""
     if recipe is None or not (recipe.endswith((".yaml", ".yml")) or Path(recipe).is_file()):
-        return recipe
+        return open_exceptions(recipe, codes)
     name = load_recipe(recipe).name
+    rows = open_exceptions(name, codes)
+    mine = [row for row in rows if same_file(row, Path(recipe))]
+    if rows and not mine:
+        runs = sorted({str(_file_or_name(row)) for row in rows})
+        raise ActionError(f"{recipe} is recipe {name}, but a retry runs {', '.join(runs)} "
+                          "(the file its items were queued from); make your change there and "
+                          f"retry with --recipe {runs[0]}")
+    return mine
+
+
+def _file_or_name(row: dict[str, Any]) -> str:
     try:
-        runs = find_recipe(name).resolve()
-    except RecipeError:
-        runs = None
-    if runs != Path(recipe).resolve():
-        raise ActionError(f"{recipe} is recipe {name}, but a retry runs recipes/{name}.yaml "
-                          "(items keep their recipe's name, not its file); make your change "
-                          f"there and retry with --recipe {name}")
-    return name
+        return str(recipe_file_of(row))
+    except RecipeMissing:
+        return str(row.get("recipe_path") or row["recipe"])
 
 
 def _filters(recipe: str | None, codes: list[str] | None) -> str:
     return f"recipe {recipe or 'any'}, code {' or '.join(codes) if codes else 'any'}"
 
 
-def _recipes_load(names: set[str]) -> bool:
-    """Whether every recipe to rerun loads; each problem printed when one does not."""
-    for name in sorted(names):
+def _recipes_load(rows: list[dict[str, Any]]) -> bool:
+    """Whether the recipe of every row to rerun loads (each from the file its items were
+    queued from); each problem printed when one does not."""
+    files: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        files.setdefault(row.get("recipe_path") or row["recipe"], row)
+    for row in files.values():
         try:
-            load_recipe(name)
+            recipe_of(row)
+        except RecipeMissing as error:
+            fail(f"{error.message}\nNone of its items was retried.")
+            return False
         except RecipeError as error:
             report_recipe_error(error)
-            fail(f"recipe {name} does not load, so none of its items was retried; fix it "
-                 f"(python runner.py check {name}) and retry again")
+            fail(f"recipe {row['recipe']} does not load, so none of its items was retried; "
+                 f"fix it (python runner.py check {_file_or_name(row)}) and retry again")
             return False
     return True
 

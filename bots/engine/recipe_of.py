@@ -18,7 +18,7 @@ from typing import Any
 
 import structlog
 
-from bots.kernel.errors import Problem, RecipeError
+from bots.kernel.errors import BotError
 from bots.ledger import Ledger, RecipeStamp
 from bots.recipe import RECIPES_DIR, Recipe, load_recipe
 from bots.terminal import printable
@@ -31,21 +31,26 @@ def stamp_of(recipe: Recipe) -> RecipeStamp:
     return RecipeStamp(str(recipe.path.resolve()), recipe.digest)
 
 
+class RecipeMissing(BotError):
+    """The recipe file an item was queued from is gone, and recipes/ has none of its name."""
+
+    code = "RECIPE_MISSING"
+
+
 def recipe_file_of(item: dict[str, Any]) -> Path:
     """The recipe file a ledger item runs with: its recorded path while that file exists,
-    else recipes/<name>.yaml; RecipeError naming where it looked and what to do."""
+    else recipes/<name>.yaml; RecipeMissing naming where it looked and what to do."""
     recorded = item.get("recipe_path")
     if recorded and Path(recorded).is_file():
         return Path(recorded)
     by_name = RECIPES_DIR / f"{item['recipe']}.yaml"
     if by_name.is_file():
         return by_name
-    looked = f"{recorded} (where the item was queued from) or {by_name.resolve()}" \
-        if recorded else str(by_name.resolve())
-    raise RecipeError([Problem(str(recorded or by_name), 0, 0,
-                               f"recipe {item['recipe']} of this item is not at {looked}",
-                               "put the recipe file back there (or run the command from the "
-                               "project folder that has recipes/), then retry again")])
+    looked = f"{recorded} (where the item was queued from) nor at {by_name.resolve()}" \
+        if recorded else f"{by_name.resolve()}"
+    raise RecipeMissing(f"recipe {item['recipe']} of item {item['name']} is not at {looked}; "
+                        "put the recipe file back there (or run this from the folder whose "
+                        f"recipes/ has {item['recipe']}.yaml), then retry again")
 
 
 def recipe_of(item: dict[str, Any]) -> Recipe:
@@ -57,7 +62,7 @@ def same_file(item: dict[str, Any], path: Path) -> bool:
     """Whether the item's recipe is the file at `path`."""
     try:
         return recipe_file_of(item).resolve() == path.resolve()
-    except RecipeError:
+    except RecipeMissing:
         return False
 
 

@@ -112,7 +112,8 @@ def test_retry_all_of_a_recipe_reports_each_item_and_a_total(batch: Path) -> Non
     elsewhere = batch / "my-copy.yaml"  # the same recipe name, but not the file a retry runs
     shutil.copy(batch / "recipes" / f"{NAME}.yaml", elsewhere)
     refused = runner(batch, "exceptions", "retry", "--all", "--recipe", str(elsewhere))
-    assert refused.returncode == 2 and f"a retry runs recipes/{NAME}.yaml" in refused.stderr
+    assert refused.returncode == 2, refused.stderr
+    assert f"a retry runs {batch / 'recipes' / NAME}.yaml" in refused.stderr  # as recorded
     assert all(row["audit"] == [] for row in items(batch).values())  # nothing was retried
     retried = runner(batch, "exceptions", "retry", "--all", "--recipe",
                      f"recipes/{NAME}.yaml", "--json")
