@@ -23,6 +23,7 @@ import structlog
 from dbos import Queue
 from structlog.contextvars import bound_contextvars
 
+from bots.engine import auto_retry
 from bots.engine.attempts import Stopwatch
 from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import open_book
@@ -141,8 +142,15 @@ def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[Work
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,
                    tally: Tally, progress: Progress, lease_lost: asyncio.Event) -> None:
     queue = await launched_queue(queue_spec(recipe, options.concurrency))
-    progress.start(recipe.name, len(items))
-    waiting = await _enqueue_all(queue, recipe, items, host, options.dry_run)
+    retries = await auto_retry.survey(recipe, host)
+    again = {failed.item_key for failed in retries.due}  # retried under a workflow of its own
+    fresh = [item for item in items if item.key not in again]
+    tally.auto_times = recipe.model.settings.retry_failed.times
+    tally.auto_waiting, tally.auto_exhausted = len(retries.waiting), len(retries.exhausted)
+    progress.start(recipe.name, len(fresh) + len(retries.due))
+    waiting = await _enqueue_all(queue, recipe, fresh, host, options.dry_run)
+    for queued in await auto_retry.start(queue, recipe, retries.due, host):  # after new work
+        waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
     breaker = Breaker(recipe.model.settings.circuit_breaker.consecutive_failures)
     lost = asyncio.ensure_future(_lost(lease_lost))
     try:
@@ -173,7 +181,8 @@ async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]]
         if queued is None or outcome is None:  # this worker lost its lease
             return "lease"
         del waiting[queued.workflow_id]
-        tally.add(outcome, earlier=queued.earlier, name=queued.item.name)
+        tally.add(outcome, earlier=queued.earlier, name=queued.item.name,
+                  auto_retry=queued.auto_retry)
         progress.item_finished(queued.item, outcome, earlier=queued.earlier)
         if not queued.earlier and breaker.record(outcome):
             log_trip(len(waiting), breaker)

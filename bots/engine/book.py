@@ -88,7 +88,7 @@ class LedgerBook:
         self.ledger.add_event(item_id, "step.finished", step_id=step_id, **event)
 
     def finished(self, item_id: str, outcome: Outcome) -> None:
-        self.ledger.record_outcome(item_id, outcome)
+        self._record(item_id, outcome)
         fence = self.guard.fences.pop(item_id, None)
         if fence:
             self.ledger.release_item(item_id, fence)
@@ -97,9 +97,16 @@ class LedgerBook:
         known = self.ledger.item(item_id)
         if known is None or known["status"] in UNFINISHED:
             if known is not None:
-                self.ledger.record_outcome(item_id, outcome)
+                self._record(item_id, outcome)
             return outcome
         return as_it_stands(known, outcome)
+
+    def _record(self, item_id: str, outcome: Outcome) -> None:
+        """The item's end, and an `item.ended` event with its kind (a later run's automatic
+        retries take system failures only; the ledger's row keeps the code, not the kind)."""
+        self.ledger.record_outcome(item_id, outcome)
+        self.ledger.add_event(item_id, "item.ended", status=outcome.status, code=outcome.code,
+                              kind=outcome.kind)
 
     def run_started(self, run_id: str, recipe: Recipe) -> None:
         self.ledger.start_run(run_id, recipe.name)

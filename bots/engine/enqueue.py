@@ -32,6 +32,7 @@ class Queued:
     item: WorkItem
     handle: WorkflowHandleAsync[Any]
     earlier: bool
+    auto_retry: int = 0  # an earlier system failure this run retries: the retry's number
 
 
 async def enqueue(queue: Queue, recipe: Recipe, item: WorkItem, host: Host,

@@ -67,10 +67,17 @@ class Tally:
     batch: dict[str, Any] | None = None  # before_items/after_items outputs (batch_steps)
     batch_exit: int | None = None  # what a failed batch step calls for
     system_failures: int = 0  # this run's own (not replayed from earlier runs)
+    auto_retried: list[tuple[int, Outcome]] = field(default_factory=list)  # (retry n, end)
+    auto_times: int = 0  # the recipe's retry_failed.times
+    auto_waiting: int = 0  # system failures not yet old enough for their automatic retry
+    auto_exhausted: int = 0  # system failures retried as often as the recipe allows: a person's
 
-    def add(self, outcome: Outcome, *, earlier: bool, name: str = "") -> None:
+    def add(self, outcome: Outcome, *, earlier: bool, name: str = "",
+            auto_retry: int = 0) -> None:
         self.outcomes.append((name, outcome))
         self.already_finished += int(earlier)
+        if auto_retry:
+            self.auto_retried.append((auto_retry, outcome))
         # exit 1 says what this run met; an earlier run's failure was told by that run
         self.system_failures += int(outcome.is_system_failure and not earlier)
 
@@ -115,12 +122,24 @@ class Tally:
             "application_failures": self.application_failures(),
             "already_finished": self.already_finished,
             "resolved": self.reviewed(RESOLVED), "rejected": self.reviewed(REJECTED),
+            "auto_retry": self.auto_retry(),
             "repeated_files": self.repeated_files,
             "skipped_files": self.skipped_files,
             "halted": self.halted, "halted_by": self.halted_by, "not_finished": self.not_finished,
             "duration_s": round(duration_s, 2),
             "exit_code": self.exit_code(), "reason": self.reason(),
         } | ({"batch": self.batch} if self.batch is not None else {})
+
+    def auto_retry(self) -> dict[str, int]:
+        """Earlier system failures this run retried and how they ended; those still waiting
+        for their retry, and those left for a person (retried as often as the recipe allows)."""
+        done = sum(outcome.is_done for _, outcome in self.auto_retried)
+        final = sum(not outcome.is_done and (n >= self.auto_times
+                                             or not outcome.is_system_failure)
+                    for n, outcome in self.auto_retried)  # no run retries these again
+        return {"retried": len(self.auto_retried), "done": done,
+                "still_open": len(self.auto_retried) - done, "waiting": self.auto_waiting,
+                "left_for_a_person": self.auto_exhausted + final}
 
     def reason(self) -> str:
         """Why the run ends with its exit code, in words a scheduler's operator reads."""

@@ -101,6 +101,17 @@ class Outage(Strict):
     probe_s: float = Field(default=5, gt=0, description="How often to try again meanwhile.")
 
 
+class RetryFailed(Strict):
+    """Later runs retry items that ended with a system failure, then leave them to a person."""
+
+    times: int = Field(default=2, ge=0, le=20, description="Automatic retries per item by later "
+                       "runs (0: never; a person retries with `exceptions retry`).")
+    after_s: float = Field(default=600, ge=0, description="Retry an item only this long after "
+                           "its failure (a target that was down has time to come back).")
+    codes: list[str] = Field(default=[], description="Only system failures with these codes "
+                             "(default: every system failure but POSSIBLE_DUPLICATE).")
+
+
 class Limits(InputLimits):
     """What one input may cost: documents above a limit become coded exceptions."""
 
@@ -119,6 +130,8 @@ class Settings(Strict):
                                             description="When to stop a run: system down.")
     outage: Outage = Field(default=Outage(), description="Riding out a target that is down.")
     limits: Limits = Field(default=Limits(), description="What one input may cost.")
+    retry_failed: RetryFailed = Field(default=RetryFailed(), description="Later runs retry "
+                                      "items that ended with a system failure.")
 
 
 class CheckSpec(Strict):

@@ -1,0 +1,118 @@
+"""A run's automatic retries of earlier system failures: found in the ledger, judged by the
+recipe's policy (``bots.engine.retry_policy``), put on the recipe's queue, audited and logged.
+
+Each automatic retry is its own workflow, ``<item id>#auto<n>``, resumed at the step that
+failed with the ledger's item id, so the side-effect guard and check of that step work as in
+`exceptions retry`: a submit whose answer was lost is looked for, never sent blind a second
+time. The number n counts the item's "auto-retry" audit entries; a run that stopped after
+enqueueing retry n leaves it pending, and the next run finishes that same workflow instead of
+starting another. A dry run retries nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from dbos import DBOS, Queue, SetWorkflowID
+
+from bots.engine.book import LedgerBook
+from bots.engine.enqueue import Queued
+from bots.engine.host import Host
+from bots.engine.retry_policy import Choice, Failed, choose, note, resume_plan, work_item_data
+from bots.engine.workflow import item_workflow
+from bots.kernel import WorkItem
+from bots.kernel.outcome import BUSINESS
+from bots.ledger import Ledger
+from bots.recipe import Recipe
+
+AUTO = "auto-retry"  # who, in the audit trail
+UNENDED = ("PENDING", "ENQUEUED", "CANCELLED")  # a workflow a stopped run left behind
+# Items recorded before outcomes carried their kind: the codes only a system failure has.
+SYSTEM_CODES = frozenset({"LOGIN_FAILED", "SESSION_EXPIRED", "TIMEOUT", "SERVER_ERROR",
+                          "BROWSER_ERROR", "RETRIES_EXHAUSTED", "STEP_FAILED"})
+
+
+def auto_workflow_id(item_id: str, attempt: int) -> str:
+    return f"{item_id}#auto{attempt}"
+
+
+async def survey(recipe: Recipe, host: Host, at: datetime | None = None) -> Choice:
+    """The recipe's open system failures, judged by its retry_failed policy (nothing in a dry
+    run: its book is not the ledger)."""
+    if not isinstance(host.book, LedgerBook):
+        return Choice()
+    ledger = host.book.ledger
+    rows = [*ledger.find_items(recipe=recipe.name, status="exception"),
+            *ledger.find_items(recipe=recipe.name, status="running")]
+    failures = [failed for row in rows if row["review_state"] == "open"
+                if (failed := await _failed(ledger, row)) is not None]
+    return choose(failures, recipe.model.settings.retry_failed, at or datetime.now(UTC))
+
+
+async def _failed(ledger: Ledger, row: dict[str, Any]) -> Failed | None:
+    """One ledger row as the policy sees it; None for one that is not the policy's (a business
+    exception, an item running in another process)."""
+    ended = _last_end(ledger, row["item_id"])
+    # as Outcome.is_system_failure: an exception that is not a business one
+    system = ended.get("kind") != BUSINESS if ended else row["code"] in SYSTEM_CODES
+    if not system and row["status"] == "exception":
+        return None
+    retried = sum(entry["who"] == AUTO and entry["action"] == "retry"
+                  for entry in ledger.audit_trail(row["item_id"]))
+    pending = retried > 0 and await _unended(auto_workflow_id(row["item_id"], retried))
+    if row["status"] != "exception" and not pending:
+        return None  # running now, or left `running` by a crash its own recovery finishes
+    return Failed(row["item_id"], row["item_key"], row["code"] or "-", system,
+                  datetime.fromisoformat(ended.get("at") or row["updated_at"]), retried,
+                  pending, assigned=bool(row.get("assignee")))
+
+
+def _last_end(ledger: Ledger, item_id: str) -> dict[str, Any]:
+    """The item's last `item.ended` event (its kind and when), {} for older records."""
+    ends = [event for event in ledger.events(item_id) if event["event"] == "item.ended"]
+    return {**ends[-1]["data"], "at": ends[-1]["at"]} if ends else {}
+
+
+async def _unended(wid: str) -> bool:
+    return await _status(wid) in UNENDED
+
+
+async def _status(wid: str) -> str | None:
+    status = await DBOS.get_workflow_status_async(wid)
+    return status.status if status is not None else None
+
+
+async def start(queue: Queue, recipe: Recipe, due: list[Failed], host: Host) -> list[Queued]:
+    """Put each due retry on the recipe's queue (its concurrency and rate limit hold)."""
+    return [await _start_one(queue, recipe, failed, host) for failed in due]
+
+
+async def _start_one(queue: Queue, recipe: Recipe, failed: Failed, host: Host) -> Queued:
+    assert isinstance(host.book, LedgerBook)
+    ledger = host.book.ledger
+    row = ledger.item(failed.item_id)
+    assert row is not None
+    resume, data = resume_plan(recipe, row), work_item_data(row)
+    wid = auto_workflow_id(failed.item_id, failed.attempt)
+    host.completions.expect(wid)  # before enqueueing: a fast item may end at once
+    with SetWorkflowID(wid):
+        handle = await queue.enqueue_async(item_workflow, recipe.name, data, resume)
+    if not failed.pending:  # written after the enqueue: a crash between retries the same id
+        _audit(ledger, failed, recipe, host.run_id, resume["from_step"])
+    elif await _status(wid) == "CANCELLED":  # stopped by an older version: its limits too
+        handle = await DBOS.resume_workflow_async(wid, queue_name=queue.name)
+    structlog.get_logger().info(
+        "item.auto_retry", item_id=failed.item_id, item_key=failed.item_key, item=row["name"],
+        attempt=failed.attempt, times=recipe.model.settings.retry_failed.times,
+        code=failed.code, from_step=resume["from_step"], resumed=failed.pending)
+    return Queued(wid, WorkItem.from_data(data), handle, earlier=False, auto_retry=failed.attempt)
+
+
+def _audit(ledger: Ledger, failed: Failed, recipe: Recipe, run_id: str,
+           from_step: str | None) -> None:
+    policy = recipe.model.settings.retry_failed
+    ledger.add_audit(failed.item_id, AUTO, "retry", before={"code": failed.code},
+                     after={"attempt": failed.attempt, "of": policy.times, "run_id": run_id},
+                     note=note(failed, policy, run_id, from_step))
