@@ -24,7 +24,7 @@ from bots.engine.recipe_of import recipe_of, stamp_of
 from bots.engine.workflow import item_workflow
 from bots.kernel import ApplicationError, Outcome
 from bots.kernel.refs import references_in
-from bots.ledger import Ledger
+from bots.ledger import Ledger, approvals
 from bots.ledger.actions import ActionError, open_item
 from bots.recipe import Recipe
 
@@ -41,9 +41,10 @@ def parse_corrections(pairs: list[str]) -> dict[str, dict[str, str]]:
     return corrections
 
 
-def plan_resume(recipe: Recipe, item: dict[str, Any],
-                corrections: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """Where the item starts again and with which outputs."""
+def plan_resume(recipe: Recipe, item: dict[str, Any], corrections: dict[str, dict[str, str]],
+                overrides: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Where the item starts again, with which outputs, and the codes approved past
+    (``data.check_rules`` counts a failing rule with one of them as passed)."""
     ids = [step.id for step in recipe.steps]
     unknown = sorted(set(corrections) - set(ids))
     if unknown:
@@ -55,7 +56,13 @@ def plan_resume(recipe: Recipe, item: dict[str, Any],
     start = _first_to_run(recipe, item.get("step"), changed)
     kept = ids[:start] + list(corrections)
     return {"item_id": item["item_id"], "from_step": ids[start] if start < len(ids) else None,
-            "outputs": {sid: out for sid, out in outputs.items() if sid in kept}}
+            "outputs": {sid: out for sid, out in outputs.items() if sid in kept},
+            "overrides": sorted(overrides)}
+
+
+def approved_codes(ledger: Ledger, item: dict[str, Any]) -> frozenset[str]:
+    """The exception codes a person approved this item past (bots.ledger.approvals)."""
+    return approvals.overrides(ledger, item["item_id"])
 
 
 def _first_to_run(recipe: Recipe, failed: str | None, corrected: set[tuple[str, str]]) -> int:
@@ -93,7 +100,7 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
                 host.lease = worker.lease
                 host.book.claim(item["item_id"], worker.lease)
                 item = open_item(ledger, item["item_id"])  # still open, now that it is ours
-                resume = plan_resume(recipe, item, corrections)
+                resume = plan_resume(recipe, item, corrections, approved_codes(ledger, item))
                 batch = await _batch_set_up(recipe, host)
                 _audit(ledger, item, who, corrections, resume)
                 ledger.update_item(item["item_id"], **stamp_of(recipe).columns())  # runs it
@@ -123,8 +130,10 @@ def _audit(ledger: Ledger, item: dict[str, Any], who: str,
     before = {f"{s}.{f}": (item.get("outputs") or {}).get(s, {}).get(f)
               for s, fields in corrections.items() for f in fields}
     after = {f"{s}.{f}": v for s, fields in corrections.items() for f, v in fields.items()}
+    overridden = f"; approved past {', '.join(resume['overrides'])}" if resume.get(
+        "overrides") else ""
     ledger.add_audit(item["item_id"], who, "retry", before=before, after=after,
-                     note=f"resubmitted from step {resume['from_step']}")
+                     note=f"resubmitted from step {resume['from_step']}{overridden}")
     structlog.get_logger().info("item.retry", who=who, from_step=resume["from_step"],
                                 fields=sorted(after))
 
