@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bots.kernel.errors import BotError
-from bots.ledger import Ledger
+from bots.ledger import Ledger, item_ids
 
 OPEN, RESOLVED, REJECTED = "open", "resolved", "rejected"
 
@@ -26,14 +26,14 @@ def open_item(ledger: Ledger, item_id: str) -> dict[str, Any]:
 
 
 def find_item(ledger: Ledger, ident: str) -> dict[str, Any]:
-    """An item by its full id or a unique prefix of its key (as `exceptions` shows it)."""
+    """An item by its full id or a short ID as `exceptions` shows it (bots.ledger.item_ids)."""
     exact = ledger.item(ident)
     if exact:
         return exact
-    matches = [row for row in ledger.find_items() if row["item_key"].startswith(ident)]
+    everyone = ledger.find_items()
+    matches = item_ids.matching(ident, everyone)
     if len(matches) != 1:
-        raise ActionError(f"{'no item' if not matches else 'several items'} match '{ident}'; "
-                          "use an ID from `python runner.py exceptions`")
+        raise ActionError(item_ids.not_one(ident, matches, everyone))
     return matches[0]
 
 
