@@ -1,0 +1,135 @@
+"""Automatic retries through the real engine (run_batch, DBOS and the ledger on SQLite in a tmp
+state folder), with step types that record their calls: what a later run retries, from which
+step, how it is audited and counted, and what it leaves alone."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bots.engine.batch import RunOptions, run_batch
+from bots.engine.progress import Progress
+from bots.kernel import ApplicationError, BusinessError, StepType
+from bots.ledger import Ledger
+from bots.recipe import load_recipe
+from bots.steps.registry import all_steps
+from tests.engine.engine_fakes import Params
+
+RECIPE = """\
+recipe: heal-test
+source: {{folder: {inbox}}}
+settings: {{concurrency: 1, retry: {{attempts: 1}}, outage: {{wait_s: 0}},
+           circuit_breaker: {{consecutive_failures: 0}}, retry_failed: {policy}}}
+steps:
+  - {{id: read, uses: test.read}}
+  - {{id: work, uses: test.work}}
+"""
+
+
+class Target:
+    """The two steps: `read` always works; `work` raises what `fail` holds for an item."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.fail: dict[str, BaseException] = {}
+
+    def read(self, params: Params, ctx: Any) -> dict[str, str]:
+        self.calls.append(("read", ctx.item.name))
+        return {"text": ctx.item.name}
+
+    def work(self, params: Params, ctx: Any) -> dict[str, str]:
+        self.calls.append(("work", ctx.item.name))
+        if ctx.item.name in self.fail:
+            raise self.fail[ctx.item.name]
+        return {"reference": f"REF-{ctx.item.name}"}
+
+
+@pytest.fixture
+def target(monkeypatch: pytest.MonkeyPatch) -> Target:
+    target = Target()
+    for name, function in (("test.read", target.read), ("test.work", target.work)):
+        monkeypatch.setitem(all_steps(), name, StepType(name, Params, function))
+    return target
+
+
+def run(tmp_path: Path, policy: str, run_id: str, *, dry_run: bool = False) -> dict[str, Any]:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    for name in ("down", "wrong", "fine"):
+        (inbox / f"{name}.txt").write_text(name)
+    path = tmp_path / "heal-test.yaml"
+    path.write_text(RECIPE.format(inbox=inbox, policy=policy))
+    options = RunOptions(state_dir=tmp_path / "state", database_url=_url(tmp_path),
+                         run_id=run_id, dry_run=dry_run)
+    return asyncio.run(run_batch(load_recipe(str(path)), options, Progress(False)))
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'state.sqlite'}"
+
+
+def items(tmp_path: Path) -> dict[str, dict[str, Any]]:
+    ledger = Ledger(_url(tmp_path))
+    try:
+        return {row["name"]: {**row, "audit": ledger.audit_trail(row["item_id"])}
+                for row in ledger.find_items()}
+    finally:
+        ledger.close()
+
+
+@pytest.fixture
+def failed_once(tmp_path: Path, target: Target) -> Target:
+    """A first run: down.txt failed for a system reason, wrong.txt for a business one."""
+    target.fail = {"down.txt": ApplicationError("the server said 503", code="SERVER_ERROR"),
+                   "wrong.txt": BusinessError("no such policy", code="POLICY_NOT_FOUND")}
+    first = run(tmp_path, "{times: 1, after_s: 0}", "r1")
+    assert first["exit_code"] == 1
+    assert first["exceptions"] == {"POLICY_NOT_FOUND": 1, "SERVER_ERROR": 1}
+    target.calls.clear()
+    return target
+
+
+def test_a_later_run_retries_the_system_failure_from_its_failed_step(
+        tmp_path: Path, failed_once: Target) -> None:
+    failed_once.fail.pop("down.txt")  # the target is back
+    second = run(tmp_path, "{times: 1, after_s: 0}", "r2")
+    assert second["auto_retry"] == {"retried": 1, "done": 1, "still_open": 0, "waiting": 0,
+                                    "left_for_a_person": 0}
+    assert second["exit_code"] == 0 and second["done"] == 2, second
+    assert second["exceptions"] == {"POLICY_NOT_FOUND": 1}  # a person's work, untouched
+    assert failed_once.calls == [("work", "down.txt")]  # resumed at `work`, nothing else ran
+    down = items(tmp_path)["down.txt"]
+    assert down["status"] == "done"
+    assert down["outputs"]["read"] == {"text": "down.txt"}  # kept from the first run
+    [entry] = down["audit"]
+    assert (entry["who"], entry["action"]) == ("auto-retry", "retry")
+    assert entry["note"] == ("automatic retry 1 of 1 by run r2, from step work "
+                             "(was SERVER_ERROR)")
+    assert items(tmp_path)["wrong.txt"]["audit"] == []
+
+
+def test_a_retry_that_fails_again_counts_and_the_next_run_leaves_it_for_a_person(
+        tmp_path: Path, failed_once: Target) -> None:
+    second = run(tmp_path, "{times: 1, after_s: 0}", "r2")  # still down
+    assert second["auto_retry"] == {"retried": 1, "done": 0, "still_open": 1, "waiting": 0,
+                                    "left_for_a_person": 1}
+    assert second["exit_code"] == 1 and second["application_failures"] == 1
+    third = run(tmp_path, "{times: 1, after_s: 0}", "r3")
+    assert third["auto_retry"]["retried"] == 0 and third["auto_retry"]["left_for_a_person"] == 1
+    assert third["exit_code"] == 0 and third["exceptions"] == {"POLICY_NOT_FOUND": 1,
+                                                               "SERVER_ERROR": 1}
+    assert failed_once.calls == [("work", "down.txt")]  # once, by r2
+    assert len(items(tmp_path)["down.txt"]["audit"]) == 1
+
+
+def test_no_retry_before_after_s_nor_in_a_dry_run(tmp_path: Path, failed_once: Target) -> None:
+    failed_once.fail.clear()
+    soon = run(tmp_path, "{times: 2, after_s: 3600}", "r2")
+    assert soon["auto_retry"]["waiting"] == 1 and soon["auto_retry"]["retried"] == 0
+    rehearsal = run(tmp_path, "{times: 2, after_s: 0}", "r3", dry_run=True)
+    assert rehearsal["auto_retry"]["retried"] == 0
+    assert items(tmp_path)["down.txt"]["status"] == "exception"
+    assert all(entry["audit"] == [] for entry in items(tmp_path).values())
