@@ -69,13 +69,14 @@ def same_file(item: dict[str, Any], path: Path) -> bool:
 def note_resumed(ledger: Ledger, item_id: str, recipe: Recipe) -> None:
     """An unfinished item queued again (its run was stopped): when the recipe changed since it
     started, warn (event `item.recipe_changed`, a terminal line) and record the new version,
-    which it runs with from its first step not yet checkpointed."""
+    which it runs with from its first step not yet checkpointed. An item that never started
+    runs wholly with the new version: its stamp is updated without a word."""
     row = ledger.item(item_id)
     if row is None or row["status"] not in UNFINISHED:
         return
     stamp = stamp_of(recipe)
     was = row.get("recipe_digest")
-    if was and was != stamp.digest:
+    if was and was != stamp.digest and row["status"] == "running":  # queued: all new, silent
         _warn(ledger, row, was, stamp)
     if was != stamp.digest or row.get("recipe_path") != stamp.path:
         ledger.update_item(item_id, **stamp.columns())

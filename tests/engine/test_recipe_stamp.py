@@ -97,7 +97,7 @@ def test_a_resumed_item_whose_recipe_changed_says_so_once(
         ledger.close()
 
 
-def test_an_item_that_ended_is_not_resumed_so_nothing_is_said(
+def test_an_item_that_ended_or_never_started_says_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = recipe_copy(tmp_path, "claims-intake")
     recipe = load_recipe(str(path))
@@ -108,5 +108,11 @@ def test_an_item_that_ended_is_not_resumed_so_nothing_is_said(
         ledger.update_item("claims-intake/k1", status="done")
         note_resumed(ledger, "claims-intake/k1", recipe)
         assert ledger.events("claims-intake/k1") == [] and capsys.readouterr().err == ""
+        ledger.item_queued("claims-intake/k2", recipe.name, ITEM, "run1",
+                           RecipeStamp(str(path.resolve()), "an older version"))
+        note_resumed(ledger, "claims-intake/k2", recipe)  # queued, never started: all new
+        assert ledger.events("claims-intake/k2") == [] and capsys.readouterr().err == ""
+        row = ledger.item("claims-intake/k2")
+        assert row is not None and row["recipe_digest"] == recipe.digest
     finally:
         ledger.close()
