@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,8 +35,13 @@ users = sa.Table(
 )
 
 _HASHER = PasswordHasher()
-# verified against when the name is unknown, so a wrong name costs the time a wrong password does
-_DUMMY_HASH = _HASHER.hash("no such account: this hash is never matched")
+
+
+@cache
+def _dummy_hash() -> str:
+    """The hash verified when the name is unknown, so a wrong name costs what a wrong password
+    does; made on first use (0.2 s or more, which a run must not pay at import)."""
+    return _HASHER.hash("no such account: this hash is never matched")
 
 
 class PeopleError(ValueError):
@@ -112,7 +118,7 @@ def verify(engine: sa.Engine, name: str, password: str) -> Account | None:
     with engine.connect() as db:
         row = db.execute(sa.select(users).where(users.c.name == name)).mappings().first()
     try:
-        _HASHER.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        _HASHER.verify(row["password_hash"] if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row["disabled"]:
