@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,38 +20,70 @@ from bots.commands.common import (
     state_dir,
 )
 from bots.engine.batch import RunOptions, new_run_id
-from bots.engine.progress import describe
+from bots.engine.progress import describe, shorten, terminal_width
 from bots.engine.recipe_of import RecipeMissing, recipe_file_of, recipe_of, same_file
 from bots.engine.resubmit import retry_item
 from bots.kernel.errors import BotError, RecipeError
 from bots.ledger import Ledger
 from bots.ledger.actions import ActionError
 from bots.ledger.claims import ItemBusy
+from bots.ledger.item_ids import short_ids
 from bots.recipe import load_recipe
 from bots.secrets import load_dotenv
 from bots.terminal import printable
 
 ID_WIDTH = 10  # the first hex digits of an item's key: enough to tell items apart
+Row = dict[str, Any]
 
 
 def list_exceptions(*, recipe: str | None = None, as_json: bool = False,
                     codes: list[str] | None = None) -> int:
     """Print every item in the exception queue (of `recipe`, with one of `codes`), oldest
-    first."""
-    rows = open_exceptions(recipe, codes)
+    first, each with an ID that `exceptions show`, `retry`, `resolve` and `reject` accept."""
+    rows, ids = _listed(recipe, codes)
     if as_json:
-        print_json([_summary(row) for row in rows])
+        print_json([_summary(row, ids[row["item_id"]]) for row in rows])
         return 0
     if not rows:
         print("The exception queue is empty.")
         return 0
-    print(f"{'ID':<{ID_WIDTH}}  {'RECIPE':<14} {'CODE':<22} {'STEP':<10} {'AGE':>6}  ITEM")
-    for row in rows:
-        say(f"{row['item_key'][:ID_WIDTH]:<{ID_WIDTH}}  {row['recipe']:<14} "
-            f"{row['code'] or '':<22} {row['step'] or '':<10} {item_age(row):>6}  "
-            f"{printable(row['name'])}")
+    for line in _table(rows, ids, terminal_width(sys.stdout)):
+        say(line)
     print(f"\n{len(rows)} item(s). Details: python runner.py exceptions show ID")
     return 0
+
+
+def _listed(recipe: str | None, codes: list[str] | None) -> tuple[list[Row], dict[str, str]]:
+    """The open exceptions and their short IDs (unique among all the ledger's items)."""
+    ledger = Ledger(database_url())
+    try:
+        everyone = ledger.find_items()
+    finally:
+        ledger.close()
+    rows = [row for row in everyone if row["status"] == "exception"
+            and row["review_state"] == "open" and (not recipe or row["recipe"] == recipe)
+            and (not codes or row["code"] in codes)]
+    return rows, short_ids(rows, everyone)
+
+
+def _table(rows: list[Row], ids: dict[str, str], width: int) -> list[str]:
+    """The queue as lines of columns as wide as their values; names shortened to `width`."""
+    cells = [[ids[row["item_id"]], row["recipe"], row["code"] or "", row["step"] or "",
+              item_age(row)] for row in rows]
+    heads = ["ID", "RECIPE", "CODE", "STEP", "AGE"]
+    sizes = [max(len(str(cell[i])) for cell in [heads, *cells]) for i in range(len(heads))]
+    lines = [_columns(heads, sizes) + "  ITEM"]
+    for row, cell in zip(rows, cells, strict=True):
+        head = _columns(cell, sizes)
+        name = printable(row["name"])
+        lines.append(f"{head}  {shorten(name, width - len(head) - 2) if width else name}")
+    return lines
+
+
+def _columns(cells: list[str], sizes: list[int]) -> str:
+    """Cells padded to their column's size (the age, last, right-aligned)."""
+    padded = [f"{cell:<{size}}" for cell, size in zip(cells[:-1], sizes, strict=False)]
+    return "  ".join([*padded, f"{cells[-1]:>{sizes[-1]}}"])
 
 
 def retry_all(*, recipe: str | None = None, codes: list[str] | None = None, who: str = "cli",
@@ -196,10 +229,10 @@ def _total(results: list[dict[str, Any]], as_json: bool) -> int:
     return 1 if count["exception"] else 0
 
 
-def _summary(row: dict[str, Any]) -> dict[str, Any]:
+def _summary(row: Row, short: str) -> dict[str, Any]:
     keys = ("item_id", "recipe", "name", "path", "code", "message", "step", "arrived_at",
             "updated_at", "evidence")
-    return {"id": row["item_key"][:ID_WIDTH], **{key: row[key] for key in keys}}
+    return {"id": short, **{key: row[key] for key in keys}}
 
 
 def item_age(row: dict[str, Any]) -> str:
