@@ -20,7 +20,15 @@ from dbos import DBOS, Queue, SetWorkflowID
 from bots.engine.book import LedgerBook
 from bots.engine.enqueue import Queued
 from bots.engine.host import Host
-from bots.engine.retry_policy import Choice, Failed, choose, note, resume_plan, work_item_data
+from bots.engine.retry_policy import (
+    Choice,
+    Failed,
+    choose,
+    note,
+    probe_first,
+    resume_plan,
+    work_item_data,
+)
 from bots.engine.workflow import item_workflow
 from bots.kernel import WorkItem
 from bots.kernel.outcome import BUSINESS
@@ -82,6 +90,35 @@ async def _unended(wid: str) -> bool:
 async def _status(wid: str) -> str | None:
     status = await DBOS.get_workflow_status_async(wid)
     return status.status if status is not None else None
+
+
+class Retrying:
+    """This run's automatic retries: those due start after the new items; credentials
+    refusals but one are held until an item of this run is done (``probe_first``)."""
+
+    def __init__(self, queue: Queue, recipe: Recipe, host: Host) -> None:
+        self.queue, self.recipe, self.host = queue, recipe, host
+        self.choice = Choice()
+        self.now: list[Failed] = []  # started after the new items
+        self.held: list[Failed] = []  # started once an item of this run is done
+
+    async def survey(self) -> Choice:
+        self.choice = await survey(self.recipe, self.host)
+        self.now, self.held = probe_first(self.choice.due)
+        return self.choice
+
+    @property
+    def keys(self) -> set[str]:
+        """The item keys retried under workflows of their own (not enqueued as new items)."""
+        return {failed.item_key for failed in self.choice.due}
+
+    async def start(self) -> list[Queued]:
+        return await start(self.queue, self.recipe, self.now, self.host)
+
+    async def proven(self) -> list[Queued]:
+        """An item of this run is done: the sign-on works, the held retries start."""
+        held, self.held = self.held, []
+        return await start(self.queue, self.recipe, held, self.host)
 
 
 async def start(queue: Queue, recipe: Recipe, due: list[Failed], host: Host) -> list[Queued]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,21 +141,21 @@ def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[Work
 async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,
                    tally: Tally, progress: Progress, lease_lost: asyncio.Event) -> None:
     queue = await launched_queue(queue_spec(recipe, options.concurrency))
-    retries = await auto_retry.survey(recipe, host)
-    again = {failed.item_key for failed in retries.due}  # retried under a workflow of its own
-    fresh = [item for item in items if item.key not in again]
+    retrying = auto_retry.Retrying(queue, recipe, host)
+    choice = await retrying.survey()
+    fresh = [item for item in items if item.key not in retrying.keys]
     tally.auto_times = recipe.model.settings.retry_failed.times
-    tally.auto_waiting, tally.auto_exhausted = len(retries.waiting), len(retries.exhausted)
-    progress.start(recipe.name, len(fresh) + len(retries.due))
+    tally.auto_waiting, tally.auto_exhausted = len(choice.waiting), len(choice.exhausted)
+    progress.start(recipe.name, len(fresh) + len(choice.due))
     waiting = await _enqueue_all(queue, recipe, fresh, host, options.dry_run)
-    for queued in await auto_retry.start(queue, recipe, retries.due, host):  # after new work
-        waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
+    _watch(waiting, await retrying.start(), host)  # after the new work
     breaker = Breaker(recipe.model.settings.circuit_breaker.consecutive_failures)
     lost = asyncio.ensure_future(_lost(lease_lost))
     try:
-        stopped_by = await _tally_ends(waiting, lost, breaker, tally, progress)
+        stopped_by = await _tally_ends(waiting, lost, breaker, tally, progress, retrying)
     finally:
         lost.cancel()
+    tally.auto_waiting += len(retrying.held)  # never started: a later run's
     if stopped_by:
         await _stop(waiting, tally, host)
         tally.halted_by = stopped_by
@@ -172,24 +171,34 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
 
 async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]],
                       lost: asyncio.Future[Ended], breaker: Breaker, tally: Tally,
-                      progress: Progress) -> str | None:
+                      progress: Progress, retrying: auto_retry.Retrying) -> str | None:
     """Tally the items as they end; why the run must stop early ('lease', 'down', 'screen',
-    'credentials'), or None."""
-    ends: list[Awaitable[Ended]] = [*waiting.values(), lost]
-    for finished in asyncio.as_completed(ends) if waiting else ():
-        queued, outcome = await finished
-        if queued is None or outcome is None:  # this worker lost its lease
-            return "lease"
-        del waiting[queued.workflow_id]
-        tally.add(outcome, earlier=queued.earlier, name=queued.item.name,
-                  auto_retry=queued.auto_retry)
-        progress.item_finished(queued.item, outcome, earlier=queued.earlier)
-        if not queued.earlier and breaker.record(outcome):
-            log_trip(len(waiting), breaker)
-            return breaker.tripped
-        if not waiting:
-            break
+    'credentials'), or None. Retries held back start once an item is done."""
+    pending: set[asyncio.Future[Any]] = {*waiting.values(), lost}
+    while waiting:
+        finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        for future in finished:
+            queued, outcome = future.result()
+            if queued is None or outcome is None:  # this worker lost its lease
+                return "lease"
+            del waiting[queued.workflow_id]
+            tally.add(outcome, earlier=queued.earlier, name=queued.item.name,
+                      auto_retry=queued.auto_retry)
+            progress.item_finished(queued.item, outcome, earlier=queued.earlier)
+            if not queued.earlier and breaker.record(outcome):
+                log_trip(len(waiting), breaker)
+                return breaker.tripped
+            if outcome.is_done and not queued.earlier and retrying.held:
+                pending |= _watch(waiting, await retrying.proven(), retrying.host)
     return None
+
+
+def _watch(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]], started: list[Queued],
+           host: Host) -> set[asyncio.Future[Any]]:
+    """Wait for each started item's end too; the new futures."""
+    for queued in started:
+        waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
+    return {waiting[queued.workflow_id] for queued in started}
 
 
 async def _lost(lease_lost: asyncio.Event) -> Ended:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bots.engine.breaker import CREDENTIAL_CODES
 from bots.recipe import Recipe
 from bots.recipe.model import RetryFailed
 
@@ -73,6 +74,17 @@ def _automatic(failed: Failed, policy: RetryFailed) -> bool:
     if not failed.system or failed.assigned or failed.code in NEVER_AUTOMATIC:
         return False
     return not policy.codes or failed.code in policy.codes
+
+
+def probe_first(due: list[Failed]) -> tuple[list[Failed], list[Failed]]:
+    """(start now, hold back): of the credentials refusals, one is retried first (a retry a
+    stopped run left pending, if there is one); the others wait until an item of the run is
+    done (the sign-on works again). A password still wrong then costs one refused sign-on per
+    run, not one per item: accounts lock after a few."""
+    refused = [failed for failed in due if failed.code in CREDENTIAL_CODES]
+    probing = any(failed.pending for failed in refused)
+    held = [failed for failed in refused if not failed.pending][0 if probing else 1:]
+    return [failed for failed in due if failed not in held], held
 
 
 def resume_plan(recipe: Recipe, row: dict[str, Any]) -> dict[str, Any]:

@@ -133,3 +133,28 @@ def test_no_retry_before_after_s_nor_in_a_dry_run(tmp_path: Path, failed_once: T
     assert rehearsal["auto_retry"]["retried"] == 0
     assert items(tmp_path)["down.txt"]["status"] == "exception"
     assert all(entry["audit"] == [] for entry in items(tmp_path).values())
+
+
+def test_refused_sign_ons_are_retried_one_first_the_rest_once_one_is_done(
+        tmp_path: Path, target: Target) -> None:
+    """A password still wrong costs one refused sign-on in the next run (exit 77), not one per
+    item; once the sign-on works, every held retry runs in the same run."""
+    target.fail = {name: ApplicationError("no answer", code="SERVER_ERROR")
+                   for name in ("down.txt", "wrong.txt", "fine.txt")}
+    policy = "{times: 2, after_s: 0}"
+    run(tmp_path, policy, "r1")
+    ledger = Ledger(_url(tmp_path))  # as a run refused at sign-on leaves them (without the
+    for row in ledger.find_items():  # items it stopped: those stay pending, not refused)
+        ledger.update_item(row["item_id"], code="LOGIN_FAILED")
+    ledger.close()
+    target.fail = {name: ApplicationError("refused", code="LOGIN_FAILED") for name in target.fail}
+    target.calls.clear()
+    still = run(tmp_path, policy, "r2")
+    assert still["exit_code"] == 77 and still["halted_by"] == "credentials", still
+    assert len(target.calls) == 1  # one sign-on attempt, not three
+    assert still["auto_retry"]["retried"] == 1 and still["auto_retry"]["waiting"] == 2
+    assert sum(len(item["audit"]) for item in items(tmp_path).values()) == 1
+    target.fail.clear()  # the password is fixed
+    fixed = run(tmp_path, policy, "r3")
+    assert fixed["exit_code"] == 0 and fixed["done"] == 3, fixed
+    assert fixed["auto_retry"]["retried"] == 3 and fixed["auto_retry"]["done"] == 3

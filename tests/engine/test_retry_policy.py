@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bots.engine.retry_policy import Failed, choose, note, resume_plan
+from bots.engine.retry_policy import Failed, choose, note, probe_first, resume_plan
 from bots.engine.summary import Tally
 from bots.kernel import Outcome
 from bots.kernel.outcome import BUSINESS
@@ -100,3 +100,13 @@ def test_the_summary_counts_retries_honestly() -> None:
                                   "left_for_a_person": 5}
     assert tally.summary(1.0)["auto_retry"] == tally.auto_retry()
     assert tally.application_failures() == 2  # the retries that failed again: exit 1
+
+
+def test_credentials_refusals_are_probed_by_one_retry_first() -> None:
+    refused = [failed("LOGIN_FAILED", minutes_ago=m) for m in (30, 40, 50)]
+    other = failed("TIMEOUT")
+    now, held = probe_first([refused[0], other, *refused[1:]])
+    assert now == [refused[0], other] and held == refused[1:]
+    pending = failed("LOGIN_FAILED", retried=1, pending=True)  # a stopped run's probe
+    now, held = probe_first([*refused, pending])
+    assert now == [pending] and held == refused  # it is the probe: no second sign-on
