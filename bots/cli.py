@@ -9,7 +9,7 @@ from typing import Any
 from bots.engine.summary import EXIT_CODES
 
 COMMANDS = ("run", "check", "exceptions", "steps", "demo", "setup", "review", "sla", "heal",
-            "pdf", "try")
+            "pdf", "try", "users")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -61,10 +61,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--concurrency", type=int)
     demo.add_argument("--dry-run", action="store_true")
     commands.add_parser("setup", help="install dependencies and a browser (done on first use)")
-    review = commands.add_parser("review", help="the analysts' web page (on 127.0.0.1)")
-    review.add_argument("--host", default="127.0.0.1",
-                        help="address to bind; anything but loopback requires BOTS_REVIEW_TOKEN")
-    review.add_argument("--port", type=int, default=8765)
+    _review_parsers(commands)
     sla = commands.add_parser("sla", help="service goals: items on time, at risk, breached")
     sla.add_argument("--recipe", help="only this recipe")
     sla.add_argument("--json", action="store_true", help="JSON for machines")
@@ -94,6 +91,30 @@ def _author_parsers(commands: Any) -> None:
     tried.add_argument("--png", metavar="OUT", help="one file: also draw each page that holds "
                        "a value, a labelled box round each value, to OUT (OUT-pN.png)")
     tried.add_argument("--json", action="store_true", help="JSON for machines")
+
+
+def _review_parsers(commands: Any) -> None:
+    """`review` and `users`: the analysts' page and the accounts that sign on to it."""
+    review = commands.add_parser("review", help="the analysts' web page (on 127.0.0.1)")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address to bind; anything but loopback requires BOTS_REVIEW_TOKEN")
+    review.add_argument("--port", type=int, default=8765)
+    review.add_argument("--trust-proxy-header", metavar="HEADER", help="take the signed-on "
+                        "person from this header set by a reverse proxy (e.g. X-Forwarded-User)")
+    review.add_argument("--proxy-address", action="append", metavar="ADDR", help="the proxy's "
+                        "address: the header is ignored from any other (default 127.0.0.1, ::1)")
+    review.add_argument("--proxy-role-header", metavar="HEADER", help="the role of a person "
+                        "the users table does not know, from this proxy header")
+    users = commands.add_parser("users", help="accounts of the review page: list, add, passwd, "
+                                "role, disable, enable")
+    users.add_argument("action", nargs="?", default="list",
+                       choices=("list", "add", "passwd", "role", "disable", "enable"))
+    users.add_argument("name", nargs="?", help="the account's name")
+    users.add_argument("new_role", nargs="?", metavar="ROLE", help="role: analyst or supervisor")
+    users.add_argument("--role", help="add: analyst (default) or supervisor")
+    users.add_argument("--password-stdin", action="store_true",
+                       help="add, passwd: read the password from stdin's first line")
+    users.add_argument("--json", action="store_true", help="list: JSON for machines")
 
 
 def _heal_parser(commands: Any) -> None:
@@ -143,7 +164,13 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "review":
         from bots.commands.review import review
 
-        return review(host=args.host, port=args.port)
+        return review(host=args.host, port=args.port, proxy_header=args.trust_proxy_header,
+                      proxy_addresses=args.proxy_address, proxy_role_header=args.proxy_role_header)
+    if args.command == "users":
+        from bots.commands.users import users
+
+        return users(args.action, args.name, args.role or args.new_role,
+                     password_stdin=args.password_stdin, as_json=args.json)
     if args.command == "sla":
         from bots.commands.sla import sla
 

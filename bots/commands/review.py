@@ -1,33 +1,79 @@
-"""`review`: serve the analysts' web page (on 127.0.0.1 unless a token guards it)."""
+"""`review`: serve the analysts' web page (on 127.0.0.1 unless a token guards it).
+
+It finds its ground before it serves: the state folder (BOTS_STATE_DIR, else `state/` here,
+else the project's), refusing when there is no ledger to show, and says which database it
+serves. With no account yet it prints a one-time sign-on link for the person who started it.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
+from pathlib import Path
 
-from bots.commands.common import database_url, fail, say, state_dir
+from bots.commands.common import fail, say
 from bots.review.security import is_loopback
+from bots.secrets import load_dotenv
 
 EXIT_REFUSED = 2
 TOKEN_ENV = "BOTS_REVIEW_TOKEN"
 MIN_TOKEN_LENGTH = 16
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LEDGER_FILE = "bots.sqlite"
 
 
-def review(host: str = "127.0.0.1", port: int = 8765) -> int:
-    """Serve the review page until Ctrl-C; 2 when the bind would be unsafe."""
+def review(host: str = "127.0.0.1", port: int = 8765, *, proxy_header: str | None = None,
+           proxy_addresses: list[str] | None = None,
+           proxy_role_header: str | None = None) -> int:
+    """Serve the review page until Ctrl-C; 2 when the bind would be unsafe or there is no
+    ledger to serve."""
     token = os.environ.get(TOKEN_ENV, "").strip()
     problem = bind_problem(host, token)
-    if problem:
-        fail(problem)
+    ground = find_ground()
+    if problem or isinstance(ground, str):
+        fail(problem or str(ground))
         return EXIT_REFUSED
     import uvicorn
 
     from bots.review.app import create_app
+    from bots.review.ground import database_label
+    from bots.review.proxy import ProxyTrust
 
-    app = create_app(database_url(), state_dir(), token=token or None,
+    for dotenv in (Path(".env"), PROJECT_ROOT / ".env"):  # the settings resubmits will need
+        load_dotenv(dotenv)
+    state, url = ground
+    link_key = secrets.token_urlsafe(24)
+    proxy = ProxyTrust.of(proxy_header, proxy_addresses, proxy_role_header)
+    app = create_app(url, state, token=token or None, first_link_key=link_key, proxy=proxy,
                      allowed_hosts=loopback_names(host) if is_loopback(host) else None)
+    say(f"Serving the ledger: {database_label(url)} (state folder {state})")
     say(f"Review page: {page_url(host, port, token)}  (Ctrl-C to stop)")
+    if not app.state.review.has_accounts():
+        say(f"No accounts yet: sign on once with {page_url(host, port, '')}signon/link?key="
+            f"{link_key} (one use), or add accounts: python runner.py users add NAME --role "
+            "supervisor")
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
+
+
+def find_ground() -> tuple[Path, str] | str:
+    """(state folder, database URL) to serve, or why there is none: BOTS_DATABASE_URL or
+    BOTS_STATE_DIR as given, else the first `state/` holding a ledger, here or the project's."""
+    url = os.environ.get("BOTS_DATABASE_URL")
+    given = os.environ.get("BOTS_STATE_DIR")
+    if given:
+        candidates = [Path(given).resolve()]
+    else:
+        candidates = list(dict.fromkeys([Path("state").resolve(), PROJECT_ROOT / "state"]))
+    if url:
+        return candidates[0], url
+    for folder in candidates:
+        if (folder / LEDGER_FILE).is_file():
+            return folder, f"sqlite:///{folder / LEDGER_FILE}"
+    looked = " or ".join(str(folder / LEDGER_FILE) for folder in candidates)
+    return (f"no ledger to review: {looked} does not exist. Run a recipe first (e.g. `python "
+            f"runner.py demo` in {PROJECT_ROOT}), or point BOTS_STATE_DIR at the state folder "
+            "(BOTS_DATABASE_URL at a PostgreSQL ledger)")
 
 
 def bind_problem(host: str, token: str) -> str | None:

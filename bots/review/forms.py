@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import json
 import re
-from urllib.parse import quote, unquote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,9 +21,10 @@ from bots.kernel.errors import BotError
 from bots.ledger import Ledger, actions
 from bots.review import retry
 from bots.review.security import csrf_problem, form_tokens, same_secret
+from bots.review.session import current_person
 from bots.review.state import ReviewState
 
-FLASH_COOKIE, WHO_COOKIE = "review_flash", "review_who"
+FLASH_COOKIE = "review_flash"
 FLASH_KINDS = ("ok", "error")
 WHO = re.compile(r"^[\w][\w .@'-]{0,59}$")
 ACTIONS = ("retry", "resolve", "reject", "assign", "comment")
@@ -33,8 +33,9 @@ DONE_MESSAGES = {"resolve": "Resolved by hand.", "reject": "Rejected.",
 
 
 def who_from(request: Request) -> str:
-    """The name remembered from this browser's last action, if any."""
-    return unquote(request.cookies.get(WHO_COOKIE, ""))
+    """Who acts: the signed-on person's name (never typed; the audit trail names them)."""
+    person = current_person(request)
+    return person.name if person else ""
 
 
 def take_flash(request: Request) -> dict[str, str] | None:
@@ -70,17 +71,15 @@ async def act(request: Request, item_id: str, app_state: ReviewState) -> Respons
     if problem:
         return PlainTextResponse(f"403: {problem}", status_code=403)
     spent = form_tokens(request).spend(fields["csrf"])  # before acting: a replay does nothing
-    who = fields.get("who", "").strip()
+    who = who_from(request)
     if spent:
         kind, text = "error", spent[0].upper() + spent[1:] + "."
     elif not WHO.match(who):
-        kind, text = "error", "Type your name in 'Who' (letters, digits, . @ ' -)."
+        kind, text = "error", "Sign on first: the page acts in a signed-on person's name."
     else:
         kind, text = await _dispatch(fields.get("action", ""), item_id, who, fields, app_state)
     response = RedirectResponse(request.url_for("item", item_id=item_id), status_code=303)
     _set_flash(request, response, kind, text)
-    if WHO.match(who):
-        response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="strict")
     return response
 
 

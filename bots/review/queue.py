@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bots import sla
@@ -80,7 +81,7 @@ def sla_state(item: dict[str, Any], goal: ServiceGoal | None, now: datetime) -> 
         return NO_SLA
 
 
-def load_service_goals() -> Goals:
+def load_service_goals(folder: Path = RECIPES_DIR) -> Goals:
     """Each recipe's service goal (None when it has none or does not load)."""
-    goals, _broken = load_goals(RECIPES_DIR)
+    goals, _broken = load_goals(folder)
     return goals

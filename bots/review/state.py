@@ -7,13 +7,17 @@ from pathlib import Path
 
 from starlette.templating import Jinja2Templates
 
-from bots.ledger import Ledger
+from bots.ledger import Ledger, people
+from bots.review.proxy import ProxyTrust
 from bots.review.queue import Goals
+from bots.review.session import Sessions
+from bots.review.throttle import FailedSignOns, OneTimeLink
 
 
 @dataclass
 class ReviewState:
-    """What every request handler needs: the ledger, where state lives, how to retry."""
+    """What every request handler needs: the ledger, where state lives, how to retry, who may
+    sign on and how, and the settings this server lacks (recipe -> variable names)."""
 
     ledger: Ledger
     state_dir: Path
@@ -21,8 +25,16 @@ class ReviewState:
     project_root: Path
     templates: Jinja2Templates
     goals: Goals
+    sessions: Sessions
+    proxy: ProxyTrust | None = None
+    first_link: OneTimeLink | None = None
+    missing_env: dict[str, list[str]] = field(default_factory=dict)
+    failures: FailedSignOns = field(default_factory=FailedSignOns)
     retrying: set[str] = field(default_factory=set)  # items being resubmitted: no double runs
 
     @property
     def evidence_dir(self) -> Path:
         return self.state_dir / "evidence"
+
+    def has_accounts(self) -> bool:
+        return people.has_accounts(self.ledger.engine)

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from bots.review import create_app
-from tests.review.review_helpers import StateFolder, build_state
+from tests.review.review_helpers import StateFolder, build_state, sign_on
 
 
 @pytest.fixture
@@ -19,5 +19,7 @@ def state(tmp_path: Path) -> StateFolder:
 
 @pytest.fixture
 def client(state: StateFolder) -> Iterator[TestClient]:
+    """The app on the state, signed on as ana (an analyst)."""
     with TestClient(create_app(state.url, state.path, goals={})) as test_client:
+        assert sign_on(test_client).status_code == 303
         yield test_client

@@ -14,13 +14,15 @@ from typing import Any
 from PIL import Image
 
 from bots.kernel import StepContext, WorkItem
-from bots.ledger import Ledger
+from bots.ledger import Ledger, people
 from bots.recipe import load_recipe
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM_PDF = ROOT / "fixtures" / "claims" / "claim-10-acme-over-limit.pdf"
 SCRIPT = "<script>alert(1)</script>"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+PASSWORD = "correct horse battery"  # every test account's (test accounts only)
+PEOPLE = {"ana": "analyst", "sam": "supervisor", "rita": "supervisor"}
 
 
 def extracted_claim(pdf: Path = CLAIM_PDF) -> dict[str, Any]:
@@ -92,6 +94,8 @@ def build_state(folder: Path) -> StateFolder:
                              review_state="resolved"),
     }
     _web_evidence(ledger, folder / "evidence", ids["web"])
+    for name, role in PEOPLE.items():
+        people.add_user(ledger.engine, name, role, PASSWORD)
     ledger.add_event(ids["over_limit"], "step.finished", step_id="rules", outcome="exception",
                      code="AMOUNT_OVER_LIMIT", attempts=1, duration_s=0.01)
     ledger.close()
@@ -107,6 +111,22 @@ def _web_evidence(ledger: Ledger, evidence: Path, item_id: str) -> None:
     ledger.update_item(item_id, evidence_json={
         "screenshot": str(folder / "submit.png"), "html": str(folder / "submit.html"),
         "url": "http://127.0.0.1:9/orders/new"})
+
+
+def sign_on(client: Any, name: str = "ana", password: str = PASSWORD) -> Any:
+    """Sign a test client on through the sign-on form; the answer to the form's post."""
+    page = client.get("/signon")
+    form = {"csrf": csrf_of(page.text), "name": name, "password": password}
+    return client.post("/signon", data=form, follow_redirects=False)
+
+
+def sign_on_page(page: Any, base: str, name: str = "ana", password: str = PASSWORD) -> None:
+    """Sign on in a real browser page through the sign-on form."""
+    page.goto(base + "/signon")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign on").click()
+    page.wait_for_load_state()
 
 
 def csrf_of(html: str) -> str:

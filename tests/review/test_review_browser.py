@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from bots.review import create_app
 from bots.web.browser import find_browser, launch_args
-from tests.review.review_helpers import StateFolder
+from tests.review.review_helpers import StateFolder, sign_on_page
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +55,7 @@ def browser() -> Iterator[Browser]:
 def test_analyst_opens_an_item_sees_the_boxes_and_resolves_it(
         served: str, browser: Browser, state: StateFolder) -> None:
     page = browser.new_page()
+    sign_on_page(page, served, "ana")
     page.goto(served + "/")
     assert page.locator("table.queue tbody tr").count() == 3
     page.get_by_role("link", name="claim-10-acme-over-limit.pdf").click()
@@ -64,7 +65,6 @@ def test_analyst_opens_an_item_sees_the_boxes_and_resolves_it(
                            arg=image.element_handle())
     assert image.evaluate("img => img.naturalWidth") > 800
     resolve = page.locator("#resolve-form")
-    resolve.get_by_label("Who").fill("ana")
     resolve.get_by_label("Reference").fill("CLM-2026-9")
     resolve.get_by_label("Note").fill("keyed by hand")
     resolve.get_by_role("button", name="Resolve").click()

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from bots.review import create_app
 from bots.review.render import SCALE
 from bots.sla.goal import ServiceGoal
-from tests.review.review_helpers import SCRIPT, StateFolder
+from tests.review.review_helpers import SCRIPT, StateFolder, sign_on
 
 
 def test_queue_lists_open_exceptions_with_counts(client: TestClient, state: StateFolder) -> None:
@@ -111,6 +111,7 @@ def test_sla_column_and_filter_use_the_recipes_goals(state: StateFolder) -> None
     goals = {"claims-intake": ServiceGoal(due_after="2 days", at_risk_before="8 hours"),
              "order-entry": None}
     with TestClient(create_app(state.url, state.path, goals=goals)) as client:
+        sign_on(client)
         page = client.get("/").text
         assert page.count('<span class="sla sla-breached">breached</span>') == 2  # July items
         assert '<span class="sla sla--">-</span>' in page  # order-entry has no goal

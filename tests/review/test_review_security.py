@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from bots.commands.review import review
 from bots.review import create_app
-from tests.review.review_helpers import StateFolder, csrf_of, review_without_token
+from tests.review.review_helpers import StateFolder, csrf_of, review_without_token, sign_on
 
 TOKEN = "t0ken-for-the-review-tests-0123456789"
 
@@ -70,11 +70,15 @@ def test_evidence_outside_the_evidence_folder_is_404(client: TestClient, state: 
 def test_with_a_token_requests_without_it_get_401(state: StateFolder) -> None:
     with TestClient(create_app(state.url, state.path, token=TOKEN)) as client:
         assert client.get("/").status_code == 401
+        assert client.get("/signon").status_code == 401  # the token guards sign-on too
         assert client.get("/", headers={"authorization": "Bearer nope"}).status_code == 401
-        assert client.get("/", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 200
+        bearer = client.get("/", headers={"authorization": f"Bearer {TOKEN}"},
+                            follow_redirects=False)
+        assert bearer.status_code == 303 and bearer.headers["location"].startswith("/signon")
         first = client.get(f"/?token={TOKEN}", follow_redirects=False)
         assert first.status_code == 303 and "token" not in first.headers["location"]
-        assert client.get("/").status_code == 200  # the cookie now carries it
+        assert sign_on(client).status_code == 303  # the cookie carries the token; then a person
+        assert "a1a1a1a1a1" in client.get("/").text
 
 
 def test_non_loopback_bind_without_token_refuses_to_start(
