@@ -1,68 +1,112 @@
-"""`exceptions show ID`: one item of the ledger, for people (a page) and machines (--json)."""
+"""`exceptions show ID`: one item of the ledger, for people (a short page) and machines (--json).
+
+The page says what the item is, why it stopped (code, message, step, what the code means),
+its values with where each came from, the evidence, its history (steps, retries, people's
+actions) and the commands that fit it, with its real ID. `--json` gives everything the ledger
+holds about it.
+"""
 
 from __future__ import annotations
 
-import json
+import sys
 from typing import Any
 
 from bots.commands.common import database_url, fail, print_json, say
-from bots.commands.exceptions import ID_WIDTH
-from bots.kernel.errors import CODES
+from bots.commands.exceptions import item_age
+from bots.commands.item_story import evidence_lines, history_lines, read_with
+from bots.commands.next_steps import is_system_failure, next_lines
+from bots.commands.value_table import value_lines
+from bots.engine.progress import shorten, terminal_width
+from bots.engine.recipe_of import recipe_of
+from bots.kernel.errors import CODES, BotError
 from bots.ledger import Ledger
+from bots.ledger.actions import find_item
+from bots.ledger.item_ids import short_id
+from bots.recipe import Recipe
 from bots.terminal import printable
+
+Row = dict[str, Any]
 
 
 def show_exception(item: str, *, as_json: bool = False) -> int:
-    """Print one item with its reason, values, provenance and evidence."""
+    """Print one item: what it is, why it stopped, its values, evidence, history and the
+    commands that fit it (`as_json`: everything the ledger holds about it)."""
     ledger = Ledger(database_url())
-    matches = [row for row in ledger.find_items()
-               if row["item_key"].startswith(item) or row["item_id"] == item]
-    if len(matches) != 1:
-        fail(f"{'no item' if not matches else 'several items'} match '{item}'; "
-             "use an ID from `python runner.py exceptions`")
+    try:
+        row = find_item(ledger, item)
+        row["id"] = short_id(row, ledger.find_items())
+        row["audit"] = ledger.audit_trail(row["item_id"])
+        row["events"] = ledger.events(row["item_id"])
+    except BotError as error:
+        fail(error.message)
         return 2
-    row = matches[0]
-    row["audit"] = ledger.audit_trail(row["item_id"])
+    finally:
+        ledger.close()
     if as_json:
         print_json(row)
     else:
-        say(_describe(row))
+        say("\n".join(page(row, _recipe(row), terminal_width(sys.stdout))))
     return 0
 
 
-def _describe(row: dict[str, Any]) -> str:
-    shown = {key: printable(row[key] or "-") for key in ("name", "path", "reference", "message")}
-    lines = [f"Item      {shown['name']}  (id {row['item_key'][:ID_WIDTH]}, "
-             f"recipe {row['recipe']})",
-             f"File      {shown['path']}",
-             f"Status    {row['status']}" + (f"  reference {shown['reference']}"
-                                             if row["reference"] else ""),
-             f"Code      {row['code'] or '-'}  {CODES.get(row['code'] or '', '')}",
-             f"Step      {row['step'] or '-'}",
-             *_read_with(row.get("outputs") or {}),
-             f"Reason    {shown['message']}"]
-    for label, key in (("Evidence", "evidence"), ("Values", "values"),
-                       ("Provenance", "provenance")):
-        if row[key]:
-            lines.append(f"{label}:\n" + _indent(json.dumps(row[key], indent=2, default=str)))
-    for entry in row["audit"]:
-        lines.append(f"Audit     {entry['at']} {printable(entry['who'])} {entry['action']} "
-                     f"{printable(entry['note'])}")
-    return "\n".join(lines)
+def page(row: Row, recipe: Recipe | None, width: int) -> list[str]:
+    """The item as a short page of text, each line within `width` columns (0: no limit)."""
+    steps = {step.id: step.type.name for step in recipe.steps} if recipe else {}
+    sections = [
+        _what(row, width),
+        _why(row, width),
+        _titled("Values", value_lines(row.get("values") or {}, row.get("provenance") or {},
+                                      steps, width)),
+        _titled("Evidence", evidence_lines(row.get("evidence") or {})),
+        _titled("History", history_lines(row, width)),
+        _titled("Next", next_lines(row, recipe, width)),
+    ]
+    return [line for section in sections if section for line in section]
 
 
-def _read_with(outputs: dict[str, Any]) -> list[str]:
-    """Which layout each document step chose, and the fields it doubted (score < 1)."""
-    lines = []
-    for step, output in outputs.items():
-        if not isinstance(output, dict) or not output.get("_layout"):
-            continue
-        doubted = sorted(name for name, judged in (output.get("_confidence") or {}).items()
-                         if isinstance(judged, dict) and judged.get("score", 1) < 1)
-        doubts = f"  doubted: {', '.join(doubted)}" if doubted else ""
-        lines.append(f"Layout    {step}: {printable(output['_layout'])}{printable(doubts)}")
+def _what(row: Row, width: int) -> list[str]:
+    """The item: its name, ID, recipe, status and age, and its file (a path is never cut)."""
+    status = row["status"]
+    if status == "exception" or row.get("review_state") not in (None, "open"):
+        status += f" ({row.get('review_state') or 'open'})"
+    lines = [_wrapped(printable(row["name"]), width).strip(),
+             f"  id {row['id']} · recipe {row['recipe']} · {status} · {item_age(row)} old"]
+    if row.get("path"):
+        lines.append(f"  file {printable(row['path'])}")
+    if row.get("reference"):
+        lines.append(f"  reference {printable(row['reference'])}")
+    if row.get("assignee"):
+        lines.append(f"  assigned to {printable(row['assignee'])}")
     return lines
 
 
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+def _why(row: Row, width: int) -> list[str]:
+    """Why it stopped: code, kind, step, the message, what the code means; the layout read."""
+    if row["status"] != "exception" or not row.get("code"):
+        return []
+    kind = "system failure" if is_system_failure(row) else "business exception"
+    lines = [f"  {row['code']} ({kind}) at step {row.get('step') or '-'}"]
+    for text in (row.get("message"), CODES.get(row["code"])):
+        if text:
+            lines.append(_wrapped(printable(text, lines=True), width))
+    lines += read_with(row.get("outputs") or {})
+    return _titled("Why it stopped", lines)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """A message indented; on a known width, each of its lines shortened at a word."""
+    return "\n".join("  " + (shorten(line, width - 2) if width and len(line) > width - 2
+                             else line) for line in text.splitlines())
+
+
+def _titled(title: str, lines: list[str]) -> list[str]:
+    return ["", title, *lines] if lines else []
+
+
+def _recipe(row: Row) -> Recipe | None:
+    """The item's recipe, for its steps' types; None when it does not load (the page is
+    shown all the same)."""
+    try:
+        return recipe_of(row)
+    except BotError:
+        return None
