@@ -70,9 +70,9 @@ def spans(rows: list[dict[str, Any]], since: str) -> list[tuple[float, float]]:
     for row in rows:
         steps = [e for e in row["events"] if e["event"] == "step.finished" and e["at"] > since]
         if steps:
-            ends = [datetime.fromisoformat(e["at"]).timestamp() for e in steps]
-            starts = [end - float(e["data"]["duration_s"]) for end, e in zip(ends, steps)]
-            found.append((min(starts), max(ends)))
+            ends = [(datetime.fromisoformat(e["at"]).timestamp(), float(e["data"]["duration_s"]))
+                    for e in steps]
+            found.append((min(end - took for end, took in ends), max(end for end, _ in ends)))
     return sorted(found)
 
 
@@ -107,5 +107,5 @@ def test_a_stopped_run_resumes_with_the_edited_recipe_says_so_and_keeps_concurre
     assert final.stderr.count("changed since the item started") == len(started)
     flights = spans(list(rows.values()), since)
     assert len(flights) >= len(VALID) - 1
-    for (_, end), (start, _) in zip(flights, flights[1:]):
+    for (_, end), (start, _) in zip(flights, flights[1:], strict=False):
         assert start >= end - 0.01, f"two items in flight at once: {flights}"
