@@ -46,7 +46,10 @@ def clean_text(text: str) -> str:
     what a person reads, and legacy systems choke on them. Markup such as ``<b>`` is text
     and stays: escaping is the job of whatever displays the value.
     """
-    kept = (" " if char.isspace() else char for char in str(text)
+    text = str(text)
+    if text.isprintable():  # no control, format or odd space character: the common case, fast
+        return " ".join(text.split())
+    kept = (" " if char.isspace() else char for char in text
             if char.isspace() or unicodedata.category(char) not in INVISIBLE)
     return " ".join("".join(kept).split())
 

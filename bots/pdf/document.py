@@ -23,6 +23,7 @@ import pypdfium2 as pdfium
 from pypdf import PdfReader
 
 from bots.kernel.errors import BusinessError
+from bots.pdf.drawing import Drawings
 from bots.pdf.einvoice_file import EmbeddedXml, find_embedded_xml
 from bots.pdf.form import Form, read_form
 from bots.pdf.limits import InputLimits, check_file_size, check_page_count
@@ -54,6 +55,8 @@ class Document:
         self.form = form if form is not None else Form(path, [])
         # the Factur-X / ZUGFeRD / Order-X XML the PDF carries, if any (bots/pdf/einvoice*.py)
         self.embedded_xml: EmbeddedXml | None = None
+        # the drawn checkboxes of each page, read when a `boxes` rule asks (bots/pdf/drawing.py)
+        self.drawings: Drawings | None = None
 
     @property
     def pages(self) -> list[Page]:
@@ -93,6 +96,7 @@ def load_document(path: Path, max_pages: int = 50, limits: InputLimits | None = 
     document = Document(path, lambda: with_ocr(read_pages(data, path, max_pages), data, path,
                                                ocr, limits), form_of(reader, path))
     document.embedded_xml = find_embedded_xml(reader)
+    document.drawings = Drawings(data)
     check_text_layer(document)
     return document
 

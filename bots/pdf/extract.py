@@ -197,7 +197,9 @@ def options_printed(rule: FieldRule, found: Found) -> list[str]:
     """A doubt when the line the value came from prints the options themselves: both "Yes" and
     "No" beside a checkbox, or the wordings of several choices. A form's printed options say
     nothing about which one is ticked (a pen stroke, a drawn box), so the value read from them
-    must go to a person, never be keyed as sure."""
+    must go to a person, never be keyed as sure. A `boxes` rule read the ticks themselves."""
+    if rule.boxes:
+        return []
     words = {word.strip(".:,;()[]").casefold() for word in found.source.split()}
     if rule.type == "checkbox" and all(words & caption for caption in YES_NO):
         return ["the line prints both a yes and a no option: the captions are no tick"]

@@ -90,8 +90,7 @@ def group_lines(number: int, width: float, height: float,
     lines: list[Line] = []
     spans: list[list[float]] = []  # each line's [top, bottom] so far: kept, not recomputed
     for word in ordered:
-        home = next((index for index in range(len(lines) - 1, max(len(lines) - 4, -1), -1)
-                     if overlaps(spans[index][0], spans[index][1], word)), None)
+        home = line_of(spans, word)
         if home is None:
             lines.append(Line(number))
             spans.append([word.top, word.bottom])
@@ -105,11 +104,25 @@ def group_lines(number: int, width: float, height: float,
     return Page(number, width, height, lines)
 
 
+def line_of(spans: list[list[float]], word: Word) -> int | None:
+    """The index of the line among the last three that the word belongs to (the last one,
+    nearly always: words come top to bottom), or None for a new line."""
+    for index in range(len(spans) - 1, max(len(spans) - 4, -1), -1):
+        top, bottom = spans[index]
+        if overlaps(top, bottom, word):
+            return index
+    return None
+
+
 def as_word(raw: Mapping[str, Any]) -> Word:
     """A word dict (pdfplumber's, or OCR's with a ``confidence``) as a Word, its text cleaned
     of control and invisible characters."""
-    text = str(raw["text"]).translate(LINE_END_HYPHENS)
-    return Word(clean_text(text), float(raw["x0"]), float(raw["top"]),
+    text = str(raw["text"])
+    if not text.isprintable():  # a control, format or odd space character: clean it
+        text = clean_text(text.translate(LINE_END_HYPHENS))
+    elif " " in text:
+        text = " ".join(text.split())
+    return Word(text, float(raw["x0"]), float(raw["top"]),
                 float(raw["x1"]), float(raw["bottom"]), float(raw.get("confidence", 1.0)))
 
 

@@ -18,6 +18,7 @@ from bots.pdf.find_label import LabelHit, comparable, label_hits, pages_for
 from bots.pdf.find_pattern import Text, cut_until, joined, pattern_anywhere, pick
 from bots.pdf.lines import Box, Word, union_box
 from bots.pdf.rules import FieldRule
+from bots.pdf.ticked_boxes import ticked_box
 
 __all__ = ["Found", "comparable", "locate", "pages_for"]  # tables.py compares labels alike
 
@@ -69,7 +70,7 @@ def by_label(document: Document, rule: FieldRule) -> Found | None:
     """The value beside the first hit of the rule's labels that has one."""
     for label in rule.label:
         for hit in label_hits(document, rule, label):
-            found = near(hit, rule)
+            found = boxes_near(document, hit, rule) if rule.boxes else near(hit, rule)
             if found:
                 page = f" page {rule.page}" if rule.page is not None else ""
                 pattern = f" pattern {rule.pattern!r}" if rule.pattern else ""
@@ -87,6 +88,16 @@ def near(hit: LabelHit, rule: FieldRule) -> Found | None:
     source = "\n".join(line.text for line in hit.page.lines
                        if any(row[0] in line.words for row in rows))
     return Found(text.text, hit.page.number, union_box(text.words), source, "", tuple(doubts))
+
+
+def boxes_near(document: Document, hit: LabelHit, rule: FieldRule) -> Found | None:
+    """The code of the drawn box ticked after one label hit (bots/pdf/ticked_boxes.py)."""
+    ticked, doubts = ticked_box(document, hit, rule)
+    if ticked is None:
+        return None
+    code, box, caption = ticked
+    return Found(code, hit.page.number, rounded(box), f"{hit.line.text} [{caption} ticked]", "",
+                 tuple(doubts))
 
 
 def narrowed(text: Text, rule: FieldRule, doubts: list[Doubt]) -> Text | None:

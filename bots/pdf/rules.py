@@ -71,6 +71,13 @@ class FieldRule(ValueRule):
         "A group of AcroForm checkboxes read as one value: box name -> the code it stands for, "
         "e.g. {cb_fire: FIR, cb_theft: THF, cb_water: WTR} gives the code of the one ticked "
         "box; none ticked is no value, two ticked is FORM_CHOICE_CONFLICT naming both."))
+    boxes: dict[str, str] | None = Field(None, description=(
+        "With `label`: a group of drawn checkboxes (squares printed on the page, ticked with a "
+        "pen stroke, a cross or a letter) read as one value: caption -> the code it stands "
+        "for, e.g. boxes: {Yes: true, No: false} with type: checkbox. The captions are looked "
+        "for after the label (where: right) or on the lines under it (where: below); the "
+        "square beside a caption decides. None ticked is no value; two ticked is "
+        "FORM_CHOICE_CONFLICT. Fillable (AcroForm) boxes: use `form_fields`."))
     table: TableRule | None = Field(None, description=(
         "Read a line-item table instead of one value: the field becomes a list of row "
         "dicts (see bots/pdf/table_rule.py for its keys)."))
@@ -109,6 +116,14 @@ class FieldRule(ValueRule):
     def _one_label_is_a_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("boxes", mode="before")
+    @classmethod
+    def _codes_are_text(cls, value: object) -> object:
+        if not isinstance(value, dict):
+            return value
+        return {str(caption): str(code).lower() if isinstance(code, bool) else code
+                for caption, code in value.items()}
+
     @field_validator("pattern", "until")
     @classmethod
     def _a_valid_regex(cls, value: str | None, info: ValidationInfo) -> str | None:
@@ -123,6 +138,10 @@ class FieldRule(ValueRule):
                              "`value` or `template` (or `pattern` alone, to search anywhere)")
         if self.pattern and (self.table or self.value is not None or self.template):
             raise ValueError("`pattern` goes with `label` or `form_field`, or alone")
+        if self.boxes is not None and (not self.label or self.pattern
+                                       or self.where not in ("right", "below")):
+            raise ValueError("`boxes` goes with `label` and `where: right` or `where: below` "
+                             "(the captions follow the label), without `pattern`")
         if self.table and self.type != "text":
             raise ValueError("a table's cells are typed by `table.types`, not by `type`")
         return self
@@ -146,7 +165,8 @@ class FieldRule(ValueRule):
             return f"template {self.template!r}"
         if not self.label:
             return "anywhere"
-        return f"label {' | '.join(repr(label) for label in self.label)} {self.where}"
+        boxes = f" boxes {', '.join(self.boxes)}" if self.boxes else ""
+        return f"label {' | '.join(repr(label) for label in self.label)} {self.where}{boxes}"
 
 
 class LayoutRules(BaseModel):

@@ -17,7 +17,7 @@ from bots.kernel.errors import BusinessError
 from bots.steps.pdf.extract_fields import Params, extract_fields
 
 # fields right per layout at the last measurement (of: fields in the truth)
-FLOORS = {"letter": 24, "bilingual": 24, "belgian": 18, "checkbox": 21, "acroform": 27,
+FLOORS = {"letter": 24, "bilingual": 24, "belgian": 18, "checkbox": 24, "acroform": 27,
           "scan": 24, "invoice": 381, "einvoice": 48, "rechnung": 76}
 
 
