@@ -117,3 +117,21 @@ def test_a_recipe_file_moved_away_is_named_and_nothing_is_retried(batch) -> None
         assert "put the recipe file back" in result.stderr
     assert "None of its items was retried" in every.stderr
     assert all(row["audit"] == [] for row in items(state).values())
+
+
+def test_the_review_pages_resubmit_finds_the_recorded_file_or_says_where_it_looked(
+        batch) -> None:
+    from bots.review.retry import retry_command, retry_env, run_retry
+
+    recipe, state, _ = batch
+    url = f"sqlite:///{state / 'bots.sqlite'}"
+    rows = items(state)
+    env = {k: v for k, v in retry_env(state, url).items() if k != "BOTS_CHAOS"}
+    done = run_retry(retry_command(rows["claim-18-bluebird.pdf"]["item_id"], [], "rita"),
+                     ROOT, env)
+    assert not isinstance(done, str) and done.is_done, done
+    recipe.unlink()
+    refused = run_retry(retry_command(rows["claim-12-corrupt.pdf"]["item_id"], [], "rita"),
+                        ROOT, env)
+    assert isinstance(refused, str) and str(recipe.resolve()) in refused, refused
+    assert items(state)["claim-12-corrupt.pdf"]["audit"] == []
