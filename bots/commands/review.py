@@ -43,9 +43,14 @@ def review(host: str = "127.0.0.1", port: int = 8765, *, proxy_header: str | Non
         load_dotenv(dotenv)
     state, url = ground
     link_key = secrets.token_urlsafe(24)
-    proxy = ProxyTrust.of(proxy_header, proxy_addresses, proxy_role_header)
-    app = create_app(url, state, token=token or None, first_link_key=link_key, proxy=proxy,
-                     allowed_hosts=loopback_names(host) if is_loopback(host) else None)
+    try:
+        proxy = ProxyTrust.of(proxy_header, proxy_addresses, proxy_role_header)
+        app = create_app(url, state, token=token or None, first_link_key=link_key,
+                         proxy=proxy,
+                         allowed_hosts=loopback_names(host) if is_loopback(host) else None)
+    except ValueError as error:  # a proxy address or BOTS_REVIEW_SECRET that will not do
+        fail(str(error))
+        return EXIT_REFUSED
     say(f"Serving the ledger: {database_label(url)} (state folder {state})")
     say(f"Review page: {page_url(host, port, token)}  (Ctrl-C to stop)")
     if not app.state.review.has_accounts():

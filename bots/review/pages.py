@@ -41,7 +41,7 @@ async def queue(request: Request) -> Response:
     chosen = {key: request.query_params.get(key, "") for key in FILTERS}
     review = _review(request)
     view = await run_in_threadpool(queue_view, review.ledger, chosen, review.goals)
-    return render(request, "queue.html", {"view": view})
+    return render(request, "queue.html", {"view": view, "missing_env": review.missing_env})
 
 
 async def item(request: Request) -> Response:
