@@ -1,13 +1,53 @@
-"""Fixtures every test folder may use: a fresh PostgreSQL database for the scale-out tests."""
+"""Fixtures every test folder may use, and the marks every browser test gets by itself.
+
+A test is marked ``browser`` when it drives a real Chromium: it lives under tests/e2e (every
+test there runs a recipe against the fixture app), it uses a fixture that starts the fixture
+app for a browser or a browser itself (BROWSER_FIXTURES, also when a fixture it uses does), or
+its module imports Playwright or the browser pool. So ``-m "not browser"`` is the fast subset
+whatever a test file's author remembered to mark.
+"""
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 POSTGRES = "postgresql://root@127.0.0.1:5432"
+TESTS = Path(__file__).resolve().parent
+BROWSER_FOLDERS = ("e2e",)
+BROWSER_FIXTURES = frozenset({"legacy_app", "browser", "page", "pool", "browser_pool",
+                              "wait_browser", "practice"})
+BROWSER_MODULES = ("playwright.", "bots.web.session")  # Playwright itself, BrowserPool
+
+
+def drives_a_browser(item: pytest.Item) -> bool:
+    """Whether the test drives a Chromium (see the module's docstring for the rules)."""
+    path = Path(str(item.path)).resolve()
+    if path.is_relative_to(TESTS) and path.relative_to(TESTS).parts[0] in BROWSER_FOLDERS:
+        return True
+    if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    module = getattr(item, "module", None)
+    return module is not None and any(_from_browser_module(value)
+                                      for value in vars(module).values())
+
+
+def _from_browser_module(value: Any) -> bool:
+    if not (inspect.isclass(value) or inspect.isfunction(value)):
+        return False
+    return str(getattr(value, "__module__", "")).startswith(BROWSER_MODULES)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every browser test ``browser``, whether or not its file says so."""
+    for item in items:
+        if not item.get_closest_marker("browser") and drives_a_browser(item):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture
