@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bots.kernel.errors import BotError
 from bots.ledger import Ledger, actions
-from bots.review import retry
+from bots.review import retry, roles
 from bots.review.security import csrf_problem, form_tokens, same_secret
 from bots.review.session import current_person
 from bots.review.state import ReviewState
@@ -76,6 +76,8 @@ async def act(request: Request, item_id: str, app_state: ReviewState) -> Respons
         kind, text = "error", spent[0].upper() + spent[1:] + "."
     elif not WHO.match(who):
         kind, text = "error", "Sign on first: the page acts in a signed-on person's name."
+    elif refused := await roles.refusal(request, fields.get("action", ""), item_id, app_state):
+        kind, text = "error", f"{fields.get('action', '').capitalize()} refused: {refused}."
     else:
         kind, text = await _dispatch(fields.get("action", ""), item_id, who, fields, app_state)
     response = RedirectResponse(request.url_for("item", item_id=item_id), status_code=303)

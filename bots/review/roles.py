@@ -7,6 +7,7 @@ too). Actions that run the item again need the recipe's settings in this server'
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from bots.review.ground import resubmit_problem
@@ -35,3 +36,12 @@ def may_confirm(request: Request, requested_by: str) -> bool:
     supervisor who is another person (the page shows the confirm button only then)."""
     person = current_person(request)
     return person is not None and person.may("supervisor") and person.name != requested_by
+
+
+async def refusal(request: Request, action: str, item_id: str,
+                  app_state: ReviewState) -> str | None:
+    """``action_problem`` for an item of the ledger (its recipe looked up; an unknown item is
+    left to the action, which says so)."""
+    item = await run_in_threadpool(app_state.ledger.item, item_id)
+    recipe = str(item["recipe"]) if item else ""
+    return action_problem(request, action, recipe, app_state)

@@ -157,3 +157,20 @@ def test_proxy_header_is_believed_only_from_the_proxy(state: StateFolder) -> Non
         assert other.get("/", headers=header, follow_redirects=False).status_code == 303
     with pytest.raises(ValueError, match="not an IP address"):
         ProxyTrust.of("X-Forwarded-User", ["proxy.example"])
+
+
+def test_only_a_supervisor_may_confirm_and_missing_settings_refuse_a_resubmit(
+        state: StateFolder, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LEGACY_URL", "LEGACY_USER", "LEGACY_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    with TestClient(create_app(state.url, state.path, goals={})) as client:
+        sign_on(client, "ana")
+        url = f"/items/{state.ids['web']}"
+        form = {"csrf": csrf_of(client.get(url).text), "action": "confirm-approval"}
+        page = client.post(url, data=form).text
+        assert "refused: this needs a supervisor; ana is signed on as analyst" in page
+        form = {"csrf": csrf_of(client.get(url).text), "action": "rerun"}
+        page = client.post(url, data=form).text
+        assert "Rerun refused: this review server was started without" in page
+        assert "LEGACY_PASSWORD" in page and "order-entry" in page
+    assert _who(state) == []
