@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
                      help="never re-find a field or button the screen lost (docs/healing.md)")
     check = commands.add_parser("check", help="validate a recipe: every problem, file:line:col")
     check.add_argument("recipe")
+    check.add_argument("--offline", action="store_true", help="the recipe alone: skip its "
+                       "files, sheet columns and environment variables")
     exceptions = commands.add_parser(
         "exceptions", help="the exception queue: list, show, retry, resolve, reject, assign, "
         "comment")
@@ -147,7 +149,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "check":
         from bots.commands.check import check
 
-        return check(args.recipe)
+        return check(args.recipe, offline=args.offline)
     if args.command in ("exceptions", "heal", "pdf", "try"):
         return _with_actions(args)
     if args.command == "steps":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
 from pydantic import BaseModel
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from bots.commands.common import fail, say
 from bots.kernel import StepType
@@ -64,9 +67,41 @@ def render_step(step_type: StepType) -> str:
         lines += ["Changes another system: guarded by the recipe's `check` "
                   "(never submitted twice).", ""]
     lines += _model_tables(step_type.params, "parameter")
+    lines += ["", *outputs_lines(step_type)]
     if step_type.example:
         lines += ["", "Example:", "", "```yaml", step_type.example.strip(), "```"]
     return "\n".join(lines)
+
+
+def outputs_lines(step_type: StepType) -> list[str]:
+    """What the step's output holds (``${<id>.<field>}``): its declaration, and the fields its
+    example gives."""
+    if step_type.outputs is None:
+        return ["Outputs: not declared; a recipe may name any field of it."]
+    doc = inspect.getdoc(step_type.outputs) or ""
+    lines = [f"Outputs: {' '.join(doc.split())}" if doc else "Outputs:"]
+    step_id, values = _example_step(step_type)
+    fields = sorted(step_type.outputs_for(values).fields,
+                    key=lambda name: (name.startswith("_"), name))
+    if fields and step_id:
+        lines += ["", "In the example: " + ", ".join(f"`${{{step_id}.{name}}}`"
+                                                     for name in fields)]
+    return lines
+
+
+def _example_step(step_type: StepType) -> tuple[str, dict[str, Any]]:
+    """(id, with) of the example's first step of this type; ("", {}) when it has none."""
+    try:
+        example = YAML(typ="safe").load(step_type.example or "[]")
+    except YAMLError:
+        return "", {}
+    candidates = example if isinstance(example, list) else [
+        spec for section in (example or {}).values() if isinstance(section, list)
+        for spec in section]
+    for spec in candidates:
+        if isinstance(spec, dict) and spec.get("uses") == step_type.name:
+            return str(spec.get("id", "")), dict(spec.get("with") or {})
+    return "", {}
 
 
 def _model_tables(model: type[BaseModel], what: str = "key") -> list[str]:

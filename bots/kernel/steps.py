@@ -15,7 +15,9 @@ that rejects unknown keys, and one function that does the work:
 The function may be sync (the engine runs it in a worker thread) or async (it runs on the
 engine's event loop; every web step is async). It returns plain JSON-able data: a dict whose
 keys later steps reference as ``${<step id>.<key>}``. A key ``_provenance`` (field name ->
-{page, box, text, rule}) is recorded in the ledger beside the values.
+{page, box, text, rule}) is recorded in the ledger beside the values. The keys are declared
+with ``outputs=`` (``bots.kernel.outputs``), so a recipe naming a key the step never returns is
+refused when it loads, not found out item by item.
 
 A step that works through a resource names it (``needs=("web",)``) and finds it open in
 ``ctx.resources``. A step never retries, never logs boilerplate and never touches the queue: it
@@ -35,6 +37,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bots.kernel.errors import ApplicationError
 from bots.kernel.items import WorkItem
+from bots.kernel.outputs import Outputs, OutputsOf, declared
 from bots.kernel.resources import Resource
 
 
@@ -61,6 +64,7 @@ class StepContext:
     state_dir: Path = Path("state")  # the run's state folder (fingerprints, proposals)
     heal: bool = True  # whether a control the screen lost may be re-found (``--no-heal``)
     on_submit: Callable[[], None] | None = None  # set by the engine around a side effect
+    overrides: frozenset[str] = frozenset()  # codes a person approved this item past
 
     def submitting(self) -> None:
         """Say that the side effect starts now (the click that submits).
@@ -82,6 +86,8 @@ class StepContext:
 
 
 StepFunction = Callable[[Any, StepContext], Any]
+Finding = tuple[tuple[str | int, ...], str, str]  # (where under `with:`, what is wrong, what to do)
+Preflight = Callable[[Mapping[str, Any]], list[Finding]]  # `with:` as written -> findings
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,12 @@ class StepType:
     example: str = ""  # a YAML snippet for the reference docs
     needs: tuple[str, ...] = ()  # resource types the step works through, e.g. ("web",)
     marks_submit: bool = False  # calls ctx.submitting() right before its side effect
+    outputs: OutputsOf | None = None  # `with:` values -> its output's fields; None: open
+    preflight: Preflight | None = None  # what `check` looks at: files and columns it reads
+
+    def outputs_for(self, values: Mapping[str, Any]) -> Outputs:
+        """The fields this step's output has for these `with:` values (open: unknown)."""
+        return declared(self.outputs, values)
 
     @property
     def summary(self) -> str:
@@ -108,13 +120,20 @@ class StepType:
 
 
 def step(name: str, params: type[StepParams], *, side_effect: bool = False, example: str = "",
-         needs: tuple[str, ...] = (), marks_submit: bool = False
+         needs: tuple[str, ...] = (), marks_submit: bool = False,
+         outputs: OutputsOf | None = None, preflight: Preflight | None = None
          ) -> Callable[[StepFunction], StepType]:
-    """Declare a step type; the module-level result is found by the registry."""
+    """Declare a step type; the module-level result is found by the registry.
+
+    `outputs` maps the step's `with:` values (as written) to the fields its output has, so
+    `${<step id>.<field>}` is checked when the recipe loads; without it any field is accepted.
+    `preflight` looks at what the step will read (a workbook's sheet and columns) for
+    `runner.py check`, without running it.
+    """
 
     def declare(function: StepFunction) -> StepType:
         return StepType(name, params, function, side_effect, example, tuple(needs),
-                        marks_submit)
+                        marks_submit, outputs, preflight)
 
     return declare
 

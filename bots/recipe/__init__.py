@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bots.kernel import StepType
 from bots.kernel.errors import Problem, RecipeError
+from bots.recipe.fields import check_output_fields
 from bots.recipe.model import RecipeModel, ReportSpec, SheetSource, StepSpec
 from bots.recipe.phases import BatchPhases, bind_phases, phase_uses
 from bots.recipe.phases import Step as Step  # re-exported: engine modules import it from here
@@ -92,7 +93,7 @@ def load_recipe(name_or_path: str) -> Recipe:
     problems += check_needs(source, phase_uses(phases) + _uses(steps), sections)
     if model is not None:
         reports, report_problems = _bind_reports(source, model, phases)
-        problems += report_problems
+        problems += report_problems + check_output_fields(source, model, steps, phases)
     if problems or model is None:
         raise RecipeError(sorted(set(problems), key=lambda p: (p.line, p.col, p.message)))
     digest = hashlib.sha256(source.path.read_bytes()).hexdigest()[:16]

@@ -58,7 +58,7 @@ def check_references(source: RecipeSource, value: Any, loc: Loc, earlier: list[s
 
     `once_per_batch` names the section (before_items) whose steps have no item to name.
     """
-    for path, leaf in _leaves(value, loc):
+    for path, leaf in leaves(value, loc):
         for ref in references_in(leaf):
             if ref.root == EACH and ref.is_wellformed:
                 continue  # an element of a list the step repeats over; known at run time
@@ -76,7 +76,7 @@ def check_references(source: RecipeSource, value: Any, loc: Loc, earlier: list[s
 def check_batch_references(source: RecipeSource, value: Any, loc: Loc, available: list[str],
                            after: list[str]) -> Iterator[Problem]:
     """Every `${batch.<id>...}` must name a batch step that has run by then (`available`)."""
-    for path, leaf in _leaves(value, loc):
+    for path, leaf in leaves(value, loc):
         for ref in references_in(leaf):
             if ref.root != BATCH or not ref.is_wellformed or ref.path[0] in available:
                 continue
@@ -114,14 +114,14 @@ def _reference_problem(text: str, root: str, path: tuple[str, ...], wellformed: 
     return f"'${{{text}}}' refers to '{root}', which is not a step before this one", hint
 
 
-def _leaves(value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
+def leaves(value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
     """(location, scalar) for every scalar inside a value."""
     if isinstance(value, dict):
         for key, nested in value.items():
-            yield from _leaves(nested, (*loc, key))
+            yield from leaves(nested, (*loc, key))
     elif isinstance(value, list):
         for index, nested in enumerate(value):
-            yield from _leaves(nested, (*loc, index))
+            yield from leaves(nested, (*loc, index))
     else:
         yield loc, value
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -11,7 +12,11 @@ from pydantic import Field, model_validator
 from bots import sheets
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
+from bots.kernel.outputs import VALUE, Outputs, keys
+from bots.kernel.refs import contains_reference
+from bots.kernel.steps import Finding
 from bots.normalize import normalize_policy_number
+from bots.sheet_check import SheetUse, sheet_findings
 from bots.sheet_index import IndexRequest, RegisterIndex, register_index
 
 CODE = r"^[A-Z][A-Z0-9_]*$"
@@ -76,7 +81,27 @@ def _is_output_name(name: str) -> bool:
     return re.match(OUTPUT_NAME, name) is not None
 
 
-@step("sheet.lookup_row", Params, example=EXAMPLE)
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """The output names of `columns:`, the row's provenance and its number."""
+    return Outputs.named(keys(values, "columns"), inside=VALUE).union(  # cells: plain values
+        Outputs.named(["_provenance", "_row"]))
+
+
+def _preflight(values: Mapping[str, Any]) -> list[Finding]:
+    """The workbook exists, with the sheet, key column and columns the step names (those
+    written as references are known only per item and left alone)."""
+    columns = values.get("columns") or {}
+    fixed = [values.get(name) for name in ("path", "sheet", "header_row", "key_column")]
+    if contains_reference(fixed) or not isinstance(columns, Mapping):
+        return []
+    use = SheetUse(Path(str(values["path"])), values.get("sheet"), values.get("header_row"),
+                   (("key_column",), str(values["key_column"])),
+                   {("columns", name): str(header) for name, header in columns.items()
+                    if not contains_reference(header)}, ("path",), ("sheet",))
+    return sheet_findings(use)
+
+
+@step("sheet.lookup_row", Params, example=EXAMPLE, outputs=_outputs, preflight=_preflight)
 def lookup_row(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Find a spreadsheet row by its key; return chosen columns, typed, with provenance.
 

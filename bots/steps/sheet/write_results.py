@@ -17,6 +17,7 @@ from pydantic import Field, field_validator
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import ApplicationError
+from bots.kernel.outputs import VALUE, Outputs
 
 SOURCES = ("item", "status", "code", "message", "outputs", "updated_at")
 EXCEPTION_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
@@ -61,7 +62,12 @@ class Params(StepParams):
         return columns
 
 
-@step("sheet.write_results", Params, example=EXAMPLE)
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """`path` (the workbook written) and `rows` (how many items it lists)."""
+    return Outputs({"path": VALUE, "rows": VALUE})
+
+
+@step("sheet.write_results", Params, example=EXAMPLE, outputs=_outputs)
 def write_results(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Write every item of the run to a results workbook, exceptions highlighted."""
     workbook = openpyxl.Workbook()

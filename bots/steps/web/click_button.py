@@ -9,11 +9,13 @@ that changes the target system for an item belongs in ``web.fill_form``, which i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
+from bots.kernel.outputs import VALUE, Outputs
 from bots.web.forms import submit
 from bots.web.rejections import ErrorCode
 from bots.web.step_screen import step_screen
@@ -50,7 +52,13 @@ class Params(StepParams):
                     "other red text is VALIDATION_REJECTED.")
 
 
-@step("web.click_button", Params, needs=("web",), example=EXAMPLE)
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """`clicked` (how many), `url` (where the page is after), `dialogs` (texts of any
+    dialogs answered) and `_healed`."""
+    return Outputs({"clicked": VALUE, "url": VALUE, "dialogs": None, "_healed": None})
+
+
+@step("web.click_button", Params, needs=("web",), example=EXAMPLE, outputs=_outputs)
 async def click_button(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Press buttons or links in order, each waiting for what really happens."""
     screen = await step_screen(ctx, params.url)

@@ -10,11 +10,13 @@ is the side effect: the step says so (``ctx.submitting()``) right before that cl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field
 
 from bots.kernel import StepContext, StepParams, step
+from bots.kernel.outputs import VALUE, Outputs, keys
 from bots.steps.web.read_page import ReadSpec, read_one
 from bots.web.evidence import capture_page
 from bots.web.forms import fill_all, read, submit
@@ -108,8 +110,14 @@ class Params(StepParams):
                     "matched ignoring case); other red text is VALIDATION_REJECTED.")
 
 
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """The names of `read:` (and `_healed`); a dry run gives what it would have submitted."""
+    return Outputs.named(keys(values, "read"), ["_healed", "would_submit", "screenshot",
+                                                "html"]).with_fields({"dry_run": VALUE})
+
+
 @step("web.fill_form", Params, side_effect=True, needs=("web",), example=EXAMPLE,
-      marks_submit=True)
+      marks_submit=True, outputs=_outputs)
 async def fill_form(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Fill a form page by page, submit it and read the confirmation (dry run: no submit)."""
     screen = await step_screen(ctx, params.url)

@@ -7,12 +7,14 @@ for what shows the page is ready (a message appearing). Nothing on the page is c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from playwright.async_api import Page
 from pydantic import Field, field_validator, model_validator
 
 from bots.kernel import StepContext, StepParams, step
+from bots.kernel.outputs import Outputs, keys
 from bots.values.regex import valid_regex
 from bots.web.forms import open_page
 from bots.web.guard import red_errors
@@ -124,7 +126,13 @@ class Params(StepParams):
         return self
 
 
-@step("web.read_page", Params, needs=("web",), example=EXAMPLE)
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """The names of `read:` and `tables:`, and `<table>_count` for each table."""
+    tables = keys(values, "tables")
+    return Outputs.named(keys(values, "read"), tables, [f"{name}_count" for name in tables])
+
+
+@step("web.read_page", Params, needs=("web",), example=EXAMPLE, outputs=_outputs)
 async def read_page(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Read values (by label, selector or pattern) and tables off a web page."""
     web = web_of(ctx)

@@ -8,12 +8,14 @@ take a button's text or ``{text|selector, frame, wait_for, dialog}``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import Field, field_validator
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
+from bots.kernel.outputs import VALUE, Outputs, keys
 from bots.steps.web.read_page import ReadSpec, read_one
 from bots.web.forms import fill_all, page_text, read, submit
 from bots.web.guard import check_not_rejected
@@ -108,7 +110,12 @@ class Params(StepParams):
                     "ignoring case); other red text is VALIDATION_REJECTED.")
 
 
-@step("web.search_record", Params, needs=("web",), example=EXAMPLE)
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """`found` (false when the screen said not found), the names of `read:`, `_healed`."""
+    return Outputs.named(keys(values, "read"), ["_healed"]).with_fields({"found": VALUE})
+
+
+@step("web.search_record", Params, needs=("web",), example=EXAMPLE, outputs=_outputs)
 async def search_record(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Search a web screen by labelled fields and read the found record's values."""
     screen = await step_screen(ctx, params.url)

@@ -1,0 +1,222 @@
+"""`check` finds before a run what the run would find item by item: a field no step gives, a
+workbook, sheet, column or inbox that is not there, an environment variable that is not set."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bots.commands.check import check
+from bots.engine.summary import EXIT_OK, EXIT_RECIPE
+from bots.kernel.errors import RecipeError
+from bots.kernel.outputs import OPEN, VALUE, Outputs, declared
+from bots.recipe import load_recipe
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = sorted((ROOT / "recipes").glob("*.yaml"))
+PDF_STEP = """\
+  - id: invoice
+    uses: pdf.extract_fields
+    with:
+      path: ${item.path}
+      layouts:
+        - {name: acme, when: [ACME], fields: {amount: {label: "Amount:", type: amount}}}
+"""
+
+
+def write_recipe(folder: Path, steps: str, *, head: str = "") -> Path:
+    inbox = folder / "inbox"
+    inbox.mkdir(exist_ok=True)
+    path = folder / "bot.yaml"
+    path.write_text(f"recipe: bot\nsource: {{folder: {inbox}}}\n{head}steps:\n{PDF_STEP}{steps}",
+                    encoding="utf-8")
+    return path
+
+
+def at(path: Path, text: str) -> str:
+    """`file:line:col` of the first place `text` is written in the file."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if text in line:
+            return f"{path}:{number}:{line.index(text) + 1}"
+    raise AssertionError(f"{text!r} is not in {path}")
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(RecipeError) as raised:
+        load_recipe(str(path))
+    return [str(problem) for problem in raised.value.problems]
+
+
+def rules_on(value: str) -> str:
+    return ("  - id: rules\n    uses: data.check_rules\n    with:\n      rules:\n"
+            f"        - {{code: TOO_MUCH, value: \"{value}\", at_most: 5000}}\n")
+
+
+def test_a_misspelt_output_field_is_refused_where_written_with_a_suggestion(tmp_path):
+    path = write_recipe(tmp_path, rules_on("${invoice.amuont}"))
+    where = at(path, '"${invoice.amuont}"')
+    assert problems_of(path) == [
+        f"{where}: '${{invoice.amuont}}': step 'invoice' (pdf.extract_fields) gives no "
+        "field 'amuont' (did you mean 'amount'?)"]
+
+
+def test_a_field_nothing_resembles_lists_what_the_step_gives(tmp_path):
+    path = write_recipe(tmp_path, rules_on("${invoice.total_due}"))
+    [problem] = problems_of(path)
+    assert "no field 'total_due' (its fields: amount, _checks," in problem
+
+
+def test_the_right_fields_load_clean(tmp_path):
+    path = write_recipe(tmp_path, rules_on("${invoice.amount}") +
+                        rules_on("${invoice._layout}").replace("id: rules", "id: layout"))
+    assert [step.id for step in load_recipe(str(path)).steps] == ["invoice", "rules", "layout"]
+
+
+def test_a_plain_value_has_nothing_below_it(tmp_path):
+    search = ("  - id: inquiry\n    uses: web.search_record\n    with:\n      url: /inquiry\n"
+              "      fields: {Policy: '${invoice.amount}'}\n      submit: Inquire\n"
+              "      not_found: {text: NOT FOUND}\n      read: {status: Status}\n")
+    path = write_recipe(tmp_path, search + rules_on("${inquiry.found.code}"),
+                        head="web: {base_url: 'http://127.0.0.1:18120'}\n")
+    [problem] = problems_of(path)
+    assert "inquiry.found is a plain value, with no field 'code' inside" in problem
+    fixed = path.read_text().replace("${inquiry.found.code}", "${inquiry.status}")
+    path.write_text(fixed)
+    assert load_recipe(str(path)).name == "bot"
+
+
+def test_a_before_items_output_read_through_batch_is_checked(tmp_path):
+    head = ("web: {base_url: 'http://127.0.0.1:18120'}\nbefore_items:\n  - id: start\n"
+            "    uses: web.click_button\n    with: {url: /start, click: [Start]}\n")
+    path = write_recipe(tmp_path, rules_on("${batch.start.clikced}"), head=head)
+    [problem] = problems_of(path)
+    assert "'${batch.start.clikced}': step 'batch.start' (web.click_button) gives no field " \
+           "'clikced' (did you mean 'clicked'?)" in problem
+
+
+def test_what_a_check_found_counts_as_the_side_effect_steps_output():
+    recipe = load_recipe(str(ROOT / "recipes" / "claims-intake.yaml"))
+    submit = next(step for step in recipe.steps if step.type.side_effect)
+    assert submit.check_type is not None  # claims-intake reads ${submit.<field>} the check gives
+
+
+def test_a_step_type_that_declares_nothing_accepts_every_field():
+    assert declared(None, {}) is OPEN
+    assert OPEN.missing(("anything", "below")) is None
+    assert declared(lambda values: values["read"].keys(), {}) is OPEN  # cannot read: open
+    shape = Outputs({"found": VALUE, "rows": None})
+    assert shape.missing(("rows", "0", "x")) is None
+    assert shape.missing(("found", "x")) == (1, VALUE)
+    assert shape.union(Outputs({"rows": VALUE})).fields["rows"] is None
+
+
+@pytest.mark.parametrize("recipe", BUNDLED, ids=lambda path: path.stem)
+def test_every_bundled_recipe_checks_clean(recipe, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert check(str(recipe.relative_to(ROOT)), offline=True) == EXIT_OK, capsys.readouterr().err
+    for name in ("LEGACY_URL", "LEGACY_USER", "LEGACY_PASSWORD", "PRACTICE_URL",
+                 "PRACTICE_USER", "PRACTICE_PASSWORD"):
+        monkeypatch.setenv(name, "set-for-the-test")
+    assert check(str(recipe.relative_to(ROOT))) == EXIT_OK, capsys.readouterr().err
+
+
+def register(path: Path, headers: list[str], sheet: str = "Register") -> Path:
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    book.active.append(["Policy register"])  # a title row above the header
+    book.active.append(headers)
+    book.active.append(["POL-100234", "Active", 25000])
+    book.save(path)
+    return path
+
+
+def lookup(path: Path, columns: str, sheet: str = "Register") -> str:
+    return ("  - id: policy\n    uses: sheet.lookup_row\n    with:\n"
+            f"      path: {path}\n      sheet: {sheet}\n      key_column: Policy No.\n"
+            "      key: ${invoice.amount}\n"
+            f"      columns: {columns}\n")
+
+
+def test_a_lookup_column_the_workbook_lacks_is_found_by_check(tmp_path, capsys):
+    book = register(tmp_path / "policies.xlsx", ["Policy No.", "Status", "Sum Insured"])
+    path = write_recipe(tmp_path, lookup(book, "{status: Status, limit: Sum Insurd}"))
+    assert check(str(path), offline=True) == EXIT_OK
+    capsys.readouterr()
+    assert check(str(path)) == EXIT_RECIPE
+    err = capsys.readouterr().err
+    assert f"{at(path, 'Sum Insurd')}: column 'Sum Insurd' does not exist in sheet 'Register'" \
+        in err
+    assert "(did you mean 'Sum Insured'?)" in err and "1 problem in the recipe" in err
+
+
+def test_a_missing_sheet_or_workbook_is_found_by_check(tmp_path, capsys):
+    book = register(tmp_path / "policies.xlsx", ["Policy No.", "Status"])
+    path = write_recipe(tmp_path, lookup(book, "{status: Status}", sheet="Registre"))
+    assert check(str(path)) == EXIT_RECIPE
+    assert f"{at(path, 'Registre')}: sheet 'Registre' does not exist" in capsys.readouterr().err
+    path = write_recipe(tmp_path, lookup(tmp_path / "gone.xlsx", "{status: Status}"))
+    assert check(str(path)) == EXIT_RECIPE
+    gone = str(tmp_path / "gone.xlsx")
+    assert f"{at(path, gone)}: no workbook at {gone}" in capsys.readouterr().err
+
+
+def test_a_sheet_source_column_and_a_missing_inbox_are_found_by_check(tmp_path, capsys):
+    book = register(tmp_path / "orders.xlsx", ["PO Number", "Status", "Qty"], sheet="Lines")
+    path = tmp_path / "orders.yaml"
+    path.write_text(
+        "recipe: orders\nsources:\n  - name: book\n    sheet:\n"
+        f"      path: {book}\n      group_by: po\n"
+        "      columns: {po: PO Number, qty: Quantity}\n"
+        f"  - name: pdfs\n    folder: {tmp_path / 'no-inbox'}\n"
+        f"steps:\n{PDF_STEP}", encoding="utf-8")
+    assert check(str(path)) == EXIT_RECIPE
+    err = capsys.readouterr().err
+    assert f"{at(path, 'Quantity')}: column 'Quantity' does not exist in sheet 'Lines'" in err
+    inbox = str(tmp_path / "no-inbox")
+    assert f"{at(path, inbox)}: no inbox folder at {inbox}" in err
+    assert check(str(path), offline=True) == EXIT_OK
+    assert "offline: files, sheet columns and environment variables were not checked" in \
+        capsys.readouterr().out
+
+
+def test_env_names_are_reported_set_or_missing_never_their_values(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no .env here
+    monkeypatch.setenv("BOT_TEST_TOKEN", "s3cr3t-value")
+    monkeypatch.setenv("BOT_TEST_USER", "robot-user")
+    monkeypatch.delenv("BOT_TEST_TOKN", raising=False)
+    head = ("web:\n  base_url: http://127.0.0.1:18120\n  login:\n    url: /login\n"
+            "    fields: {User: '${env.BOT_TEST_USER}', Password: '${env.BOT_TEST_TOKN}'}\n"
+            "    submit: Sign On\n")
+    search = ("  - id: inquiry\n    uses: web.search_record\n    with:\n      url: /inquiry\n"
+              "      fields: {Policy: '${invoice.amount}'}\n      submit: Inquire\n")
+    path = write_recipe(tmp_path, search, head=head)
+    assert check(str(path)) == EXIT_RECIPE
+    out, err = capsys.readouterr()
+    assert "environment: set: BOT_TEST_USER" in out
+    where = at(path, "'${env.BOT_TEST_TOKN}'")
+    assert f"{where}: environment variable BOT_TEST_TOKN " \
+           "is not set (did you mean 'BOT_TEST_TOKEN'? Otherwise set BOT_TEST_TOKN in the " \
+           "environment or in" in err
+    assert "s3cr3t-value" not in out + err and "robot-user" not in out + err
+    monkeypatch.setenv("BOT_TEST_TOKN", "another-secret")
+    assert check(str(path)) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "environment: set: BOT_TEST_TOKN, BOT_TEST_USER" in out
+    assert "another-secret" not in out + err
+
+
+def test_check_offline_as_a_command(tmp_path):
+    path = write_recipe(tmp_path, rules_on("${invoice.amount}"))
+    (tmp_path / "inbox").rmdir()
+    run = [sys.executable, "runner.py", "check"]
+    online = subprocess.run([*run, str(path)], cwd=ROOT, capture_output=True, text=True,
+                            check=False, timeout=120)
+    assert online.returncode == EXIT_RECIPE and "no inbox folder at" in online.stderr
+    offline = subprocess.run([*run, "--offline", str(path)], cwd=ROOT, capture_output=True,
+                             text=True, check=False, timeout=120)
+    assert offline.returncode == EXIT_OK, offline.stderr
+    assert "were not checked" in offline.stdout
