@@ -105,7 +105,7 @@ def _run(recipe: Recipe, options: RunOptions, log_path: Path) -> dict[str, Any]:
     batch = run_batch(recipe, options, progress)
     early = partial(ended_early, recipe.name, options.run_id)
     try:
-        summary = asyncio.run(_stoppable(batch))
+        summary = _batch_run(batch, progress)
     except ConfigError as error:  # what the environment filled in cannot work: one line each
         for problem in error.problems:
             fail(str(problem))
@@ -130,6 +130,15 @@ def _run(recipe: Recipe, options: RunOptions, log_path: Path) -> dict[str, Any]:
         progress.ended(summary)
         say(f"log: {log_path}", err=True)
     return summary
+
+
+def _batch_run(batch: Coroutine[Any, Any, dict[str, Any]], progress: Progress) -> dict[str, Any]:
+    """The batch run to its end; the live line erased however it ends (a stop, a crash), so
+    that what is said next starts on a clean line."""
+    try:
+        return asyncio.run(_stoppable(batch))
+    finally:
+        progress.close()
 
 
 def _report_skipped(skipped: dict[str, int]) -> None:

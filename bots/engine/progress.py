@@ -1,4 +1,5 @@
-"""What a person at a terminal sees while a batch runs: one line per finished item."""
+"""What a person at a terminal sees while a batch runs: one line per finished item, and a live
+line of how the run stands (bots.engine.live_line) while items are in flight."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 import textwrap
 from typing import IO, Any
 
+from bots.engine.live_line import LiveLine
 from bots.kernel import Outcome, WorkItem
 from bots.terminal import printable
 
@@ -23,31 +25,45 @@ class Progress:
         self.width = width if width is not None else terminal_width(self.stream)
         self.total = 0
         self.finished = 0
+        self.live = LiveLine(self.stream, in_place=_is_terminal(self.stream),
+                             width=width) if enabled else None
 
     def start(self, recipe: str, total: int) -> None:
         self.total = total
         self._print(f"{recipe}: {total} item(s) in the inbox")
+        if self.live and total:
+            self.live.start(recipe, total)
 
     def item_finished(self, item: WorkItem, outcome: Outcome, *, earlier: bool) -> None:
         self.finished += 1
         digits = len(str(self.total))
         note = " (finished in an earlier run)" if earlier else ""
         head = f"[{self.finished:>{digits}}/{self.total}] {printable(item.name):<40}"
+        if self.live:
+            self.live.count(outcome)
         self._print(fitted(head, describe(outcome) + note, self.width), escaped=True)
 
     def ended(self, summary: dict[str, Any]) -> None:
         """A plain closing line for a person at a terminal, and the next command to run."""
+        self.close()
         for line in closing_lines(summary):
             self._print(line)
 
+    def close(self) -> None:
+        """The live line stops and is erased (the run ended, or stopped)."""
+        if self.live:
+            self.live.stop()
+
     def halted(self, failures: int, remaining: int) -> None:
         """Always said, terminal or not: the run stopped because the target system is down."""
+        self.close()
         print(f"stopped: {failures} items in a row failed for a system reason; the target "
               f"system looks down. {remaining} item(s) were left for the next run "
               f"(exit code 75: retry later).", file=self.stream, flush=True)
 
     def screen_mismatch(self, items: int, remaining: int) -> None:
         """Always said: items in a row did not find what the recipe names on the screen."""
+        self.close()
         print(f"stopped: {items} items in a row did not find a field or button the recipe "
               f"names: the recipe does not match the screen (the system answers). Fix the "
               f"recipe (see `exceptions` for the evidence); {remaining} item(s) were left for "
@@ -66,10 +82,12 @@ class Progress:
         if phase == "before_items":
             line = (f"stopped before any item: {line}. {items} item(s) were left for the next "
                     f"run (exit code {exit_code}).")
+        self._erase()
         print(printable(line), file=self.stream, flush=True)
 
     def credentials_refused(self, remaining: int) -> None:
         """Always said: the target refused the sign-on, so the run stopped at once."""
+        self.close()
         print(f"stopped: the target system refused the sign-on. Fix the credentials given to "
               f"the recipe before the next run (each retry brings the account closer to a "
               f"lockout); {remaining} item(s) were left for the next run (exit code 77).",
@@ -77,13 +95,26 @@ class Progress:
 
     def lease_lost(self, remaining: int) -> None:
         """Always said: this worker lost its hold on the state database and stopped."""
+        self.close()
         print(f"stopped: this worker lost its connection to the state database for too long; "
               f"{remaining} item(s) were left for the other workers or the next run "
               f"(exit code 75: retry later).", file=self.stream, flush=True)
 
     def _print(self, line: str, *, escaped: bool = False) -> None:
         if self.enabled:  # names and messages come from outside: never raw to the terminal
+            self._erase()
             print(line if escaped else printable(line), file=self.stream, flush=True)
+            if self.live:
+                self.live.printed()
+
+    def _erase(self) -> None:
+        if self.live:
+            self.live.erase()
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty is not None and isatty())
 
 
 def terminal_width(stream: IO[str]) -> int:
