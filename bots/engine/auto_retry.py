@@ -6,7 +6,9 @@ failed with the ledger's item id, so the side-effect guard and check of that ste
 `exceptions retry`: a submit whose answer was lost is looked for, never sent blind a second
 time. The number n counts the item's "auto-retry" audit entries; a run that stopped after
 enqueueing retry n leaves it pending, and the next run finishes that same workflow instead of
-starting another. A dry run retries nothing.
+starting another. The retry's workflow (``bots.auto_retry``) first looks at the item again: one
+a person settled while the retry waited its turn on the queue (resolved by hand, rejected, or
+retried to done) is not run. A dry run retries nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any
 import structlog
 from dbos import DBOS, Queue, SetWorkflowID
 
-from bots.engine.book import LedgerBook
+from bots.engine.book import LedgerBook, as_it_stands
+from bots.engine.boundary import ItemRun
 from bots.engine.enqueue import Queued
-from bots.engine.host import Host
+from bots.engine.host import Host, current_host
 from bots.engine.retry_policy import (
     Choice,
     Failed,
@@ -29,10 +32,10 @@ from bots.engine.retry_policy import (
     resume_plan,
     work_item_data,
 )
-from bots.engine.workflow import item_workflow
-from bots.kernel import WorkItem
+from bots.kernel import Outcome, WorkItem
 from bots.kernel.outcome import BUSINESS
 from bots.ledger import Ledger
+from bots.ledger.actions import OPEN
 from bots.recipe import Recipe
 
 AUTO = "auto-retry"  # who, in the audit trail
@@ -135,7 +138,7 @@ async def _start_one(queue: Queue, recipe: Recipe, failed: Failed, host: Host) -
     wid = auto_workflow_id(failed.item_id, failed.attempt)
     host.completions.expect(wid)  # before enqueueing: a fast item may end at once
     with SetWorkflowID(wid):
-        handle = await queue.enqueue_async(item_workflow, recipe.name, data, resume)
+        handle = await queue.enqueue_async(auto_retry_workflow, recipe.name, data, resume)
     if not failed.pending:  # written after the enqueue: a crash between retries the same id
         _audit(ledger, failed, recipe, host.run_id, resume["from_step"])
     elif await _status(wid) == "CANCELLED":  # stopped by an older version: its limits too
@@ -145,6 +148,34 @@ async def _start_one(queue: Queue, recipe: Recipe, failed: Failed, host: Host) -
         attempt=failed.attempt, times=recipe.model.settings.retry_failed.times,
         code=failed.code, from_step=resume["from_step"], resumed=failed.pending)
     return Queued(wid, WorkItem.from_data(data), handle, earlier=False, auto_retry=failed.attempt)
+
+
+@DBOS.workflow(name="bots.auto_retry")
+async def auto_retry_workflow(recipe_name: str, item_data: dict[str, Any],
+                              resume: dict[str, Any]) -> dict[str, Any]:
+    """An automatic retry: the item's run, unless a person settled the item (resolved by hand,
+    rejected, or retried to done) while the retry waited its turn on the queue."""
+    host, wid = current_host(), DBOS.workflow_id or ""
+    settled = await DBOS.run_step_async({"name": "bots.settled_since"}, _settled_since, host,
+                                        resume["item_id"])
+    if settled is None:
+        run = ItemRun(host, host.recipe(recipe_name), WorkItem.from_data(item_data), wid, resume)
+        return (await run.run()).as_data()
+    structlog.get_logger().info("item.auto_retry_skipped", item_id=resume["item_id"],
+                                status=settled["status"], code=settled["code"])
+    host.completions.settle(wid, Outcome.from_data(settled))
+    return settled
+
+
+def _settled_since(host: Host, item_id: str) -> dict[str, Any] | None:
+    """The item's outcome as it stands when a person settled it since; None while it is open."""
+    if not isinstance(host.book, LedgerBook):
+        return None
+    row = host.book.ledger.item(item_id)
+    if row is None or (row["status"] != "done" and row["review_state"] == OPEN):
+        return None
+    ended = Outcome.broken(row["code"] or "-", row["message"] or "", step=row["step"])
+    return as_it_stands(row, ended).as_data()
 
 
 def _audit(ledger: Ledger, failed: Failed, recipe: Recipe, run_id: str,

@@ -55,10 +55,11 @@ def target(monkeypatch: pytest.MonkeyPatch) -> Target:
     return target
 
 
-def run(tmp_path: Path, policy: str, run_id: str, *, dry_run: bool = False) -> dict[str, Any]:
+def run(tmp_path: Path, policy: str, run_id: str, *, dry_run: bool = False,
+        new: tuple[str, ...] = ()) -> dict[str, Any]:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
-    for name in ("down", "wrong", "fine"):
+    for name in ("down", "wrong", "fine", *new):
         (inbox / f"{name}.txt").write_text(name)
     path = tmp_path / "heal-test.yaml"
     path.write_text(RECIPE.format(inbox=inbox, policy=policy))
@@ -158,3 +159,26 @@ def test_refused_sign_ons_are_retried_one_first_the_rest_once_one_is_done(
     fixed = run(tmp_path, policy, "r3")
     assert fixed["exit_code"] == 0 and fixed["done"] == 3, fixed
     assert fixed["auto_retry"]["retried"] == 3 and fixed["auto_retry"]["done"] == 3
+
+
+def test_an_item_a_person_settled_while_its_retry_waited_is_not_run_again(
+        tmp_path: Path, failed_once: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The retries queue behind the new items; an analyst who resolves the item by hand
+    meanwhile (here: while the new item runs) has the last word: the retry runs nothing."""
+    from bots.ledger.actions import resolve
+
+    def analyst_meanwhile(params: Params, ctx: Any) -> dict[str, str]:
+        failed_once.calls.append(("work", ctx.item.name))
+        if ctx.item.name == "new.txt":
+            ledger = Ledger(_url(tmp_path))
+            resolve(ledger, items(tmp_path)["down.txt"]["item_id"], "ana", "CLM-BYHAND")
+            ledger.close()
+        return {}
+
+    monkeypatch.setitem(all_steps(), "test.work", StepType("test.work", Params, analyst_meanwhile))
+    second = run(tmp_path, "{times: 1, after_s: 0}", "r2", new=("new",))
+    assert [call for call in failed_once.calls if call[0] == "work"] == [("work", "new.txt")]
+    assert second["resolved"] == 1 and second["exit_code"] == 0, second
+    down = items(tmp_path)["down.txt"]
+    assert (down["status"], down["review_state"]) == ("exception", "resolved")
+    assert [entry["who"] for entry in down["audit"]] == ["auto-retry", "ana"]
