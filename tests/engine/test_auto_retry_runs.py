@@ -56,14 +56,14 @@ def target(monkeypatch: pytest.MonkeyPatch) -> Target:
 
 
 def run(tmp_path: Path, policy: str, run_id: str, *, dry_run: bool = False,
-        new: tuple[str, ...] = ()) -> dict[str, Any]:
+        new: tuple[str, ...] = (), url: str | None = None) -> dict[str, Any]:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     for name in ("down", "wrong", "fine", *new):
         (inbox / f"{name}.txt").write_text(name)
     path = tmp_path / "heal-test.yaml"
     path.write_text(RECIPE.format(inbox=inbox, policy=policy))
-    options = RunOptions(state_dir=tmp_path / "state", database_url=_url(tmp_path),
+    options = RunOptions(state_dir=tmp_path / "state", database_url=url or _url(tmp_path),
                          run_id=run_id, dry_run=dry_run)
     return asyncio.run(run_batch(load_recipe(str(path)), options, Progress(False)))
 
@@ -72,8 +72,8 @@ def _url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'state.sqlite'}"
 
 
-def items(tmp_path: Path) -> dict[str, dict[str, Any]]:
-    ledger = Ledger(_url(tmp_path))
+def items(tmp_path: Path, url: str | None = None) -> dict[str, dict[str, Any]]:
+    ledger = Ledger(url or _url(tmp_path))
     try:
         return {row["name"]: {**row, "audit": ledger.audit_trail(row["item_id"])}
                 for row in ledger.find_items()}
@@ -182,3 +182,14 @@ def test_an_item_a_person_settled_while_its_retry_waited_is_not_run_again(
     down = items(tmp_path)["down.txt"]
     assert (down["status"], down["review_state"]) == ("exception", "resolved")
     assert [entry["who"] for entry in down["audit"]] == ["auto-retry", "ana"]
+
+
+def test_a_later_run_heals_on_postgresql_too(tmp_path: Path, target: Target,
+                                             database: str) -> None:
+    target.fail = {"down.txt": ApplicationError("the server said 503", code="SERVER_ERROR")}
+    assert run(tmp_path, "{times: 1, after_s: 0}", "p1", url=database)["exit_code"] == 1
+    target.fail.clear()
+    second = run(tmp_path, "{times: 1, after_s: 0}", "p2", url=database)
+    assert second["auto_retry"]["done"] == 1 and second["exit_code"] == 0, second
+    down = items(tmp_path, database)["down.txt"]
+    assert down["status"] == "done" and [e["who"] for e in down["audit"]] == ["auto-retry"]
