@@ -3,10 +3,12 @@
 Paper forms printed to PDF draw their checkboxes as small squares and a person's (or a
 program's) tick as pen strokes, a cross or a letter inside one. None of that is text, so the
 text layer cannot say which box is ticked. Here each page's objects are read with PDFium: a
-**box** is a rectangle path roughly square and 5 to 25 points wide; a **mark** is any other
+**box** is a closed outline 5 to 25 points wide and about as high (a square, a rounded square
+as browsers print a checkbox, a circle as they print a radio button); a **mark** is any other
 object (a stroke, a glyph, an image) whose middle lies inside a box and that is not larger than
-it, or the box itself filled dark. Boxes drawn as four separate lines, and scans (an image of
-the whole page), are not recognized: rules read those another way.
+it, or the box itself filled dark. Outlines around one middle are one box. Boxes drawn as four
+separate lines, and scans (an image of the whole page), are not recognized: rules read those
+another way.
 
 Boxes are in the words' frame (points, origin top-left, turned with the page's /Rotate), so
 they compare with word boxes directly.
@@ -15,7 +17,6 @@ they compare with word boxes directly.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -27,6 +28,7 @@ from bots.pdf.words import PDFIUM_LOCK, upright
 SIDE = (5.0, 25.0)  # points: the size of a checkbox on a printed form
 SQUARE = 0.25  # width and height may differ by this share of the larger
 DARK = 0.45  # a fill darker than this (0 black, 1 white) ticks a box
+EDGE_BAND = 0.2  # an outline's points lie within this share of its size from its extent's edge
 
 
 @dataclass(frozen=True)
@@ -65,20 +67,42 @@ def read_drawn(data: bytes, number: int) -> Drawn:
 
 
 def drawn_on(page: pdfium.PdfPage) -> Drawn:
-    """The squares on a page and, for each, whether a mark is inside it."""
+    """The boxes on a page and, for each, whether a mark is inside it."""
     left, bottom, right, top = (float(edge) for edge in page.get_mediabox())
-    squares: list[tuple[Box, bool]] = []
+    outlines: list[tuple[Box, bool]] = []
     others: list[Box] = []
     for thing in page.get_objects():
         box = framed(thing.get_bounds(), left, top)
-        if thing.type == pdfium_c.FPDF_PAGEOBJ_PATH and is_square(box) and is_rectangle(thing):
-            squares.append((box, filled_dark(thing)))
+        if thing.type == pdfium_c.FPDF_PAGEOBJ_PATH and is_square(box) and is_outline(thing):
+            outlines.append((box, filled_dark(thing)))
         else:
             others.append(box)
-    marked = [(box, dark or any(inside(mark, box) for mark in others)) for box, dark in squares]
+    marked = [(box, dark or any(inside(mark, box) for mark in others))
+              for box, dark in merged(outlines)]
     turned = turn([box for box, _ in marked], page.get_rotation() % 360, right - left,
                   top - bottom)
     return Drawn(tuple(zip(turned, (mark for _, mark in marked), strict=True)))
+
+
+def merged(outlines: list[tuple[Box, bool]]) -> list[tuple[Box, bool]]:
+    """Outlines drawn around one middle as one box (a browser draws a checkbox's fill and its
+    border apart, a radio button's dot inside its ring): the largest, marked if any is."""
+    boxes: list[tuple[Box, bool]] = []
+    for box, dark in sorted(outlines, key=lambda pair: pair[0][0] - pair[0][2]):  # largest first
+        home = next((index for index, (kept, _) in enumerate(boxes) if concentric(kept, box)),
+                    None)
+        if home is None:
+            boxes.append((box, dark))
+        else:
+            boxes[home] = (boxes[home][0], boxes[home][1] or dark)
+    return boxes
+
+
+def concentric(outer: Box, inner: Box) -> bool:
+    """Whether a smaller outline sits in the middle of a larger one."""
+    slack = 0.25 * (outer[2] - outer[0])
+    return (abs((outer[0] + outer[2]) - (inner[0] + inner[2])) / 2 <= slack
+            and abs((outer[1] + outer[3]) - (inner[1] + inner[3])) / 2 <= slack)
 
 
 def framed(bounds: tuple[float, float, float, float], left: float, top: float) -> Box:
@@ -95,24 +119,32 @@ def is_square(box: Box) -> bool:
             and abs(width - height) <= SQUARE * max(width, height))
 
 
-def is_rectangle(path: pdfium.PdfObject) -> bool:
-    """Whether a path is one axis-aligned rectangle (a tick or a cross is not)."""
-    points = [(round(x, 1), round(y, 1)) for x, y in path_points(path)]
-    if not 4 <= len(points) <= 5:
+def is_outline(path: pdfium.PdfObject) -> bool:
+    """Whether a path is one closed outline whose points all keep to the edge of its extent:
+    a square, a rounded square or a circle; not a tick, a cross or a letter."""
+    points, closed = path_points(path)
+    if len(points) < 4 or not (closed or points[0] == points[-1]):
         return False
-    corners = set(points)
-    edges = zip(points, points[1:] + points[:1], strict=True)  # each side runs along an axis
-    return (len(corners) == 4 and len({x for x, _ in corners}) == 2
-            and all((a[0] == b[0]) != (a[1] == b[1]) for a, b in edges if a != b))
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    band = EDGE_BAND * max(x1 - x0, y1 - y0)
+    return all(min(x - x0, x1 - x, y - y0, y1 - y) <= band for x, y in points)
 
 
-def path_points(path: pdfium.PdfObject) -> Iterator[tuple[float, float]]:
-    """The points of a path's segments, in its own space."""
+def path_points(path: pdfium.PdfObject) -> tuple[list[tuple[float, float]], bool]:
+    """The points of a path's segments (in its own space, rounded to a tenth) and whether it
+    is closed; a second move starts another figure, so it is no outline."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    points: list[tuple[float, float]] = []
+    closed = False
     for index in range(pdfium_c.FPDFPath_CountSegments(path.raw)):
         segment = pdfium_c.FPDFPath_GetPathSegment(path.raw, index)
+        if index and pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
+            return [], False
         if pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
-            yield x.value, y.value
+            points.append((round(x.value, 1), round(y.value, 1)))
+        closed = closed or bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+    return points, closed
 
 
 def filled_dark(path: pdfium.PdfObject) -> bool:

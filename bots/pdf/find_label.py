@@ -17,6 +17,7 @@ from bots.pdf.lines import Line, Page, Word, union_box
 from bots.pdf.rules import FieldRule
 
 FUZZY_SIMILARITY = 0.8  # below this a run of words is another label, not a misspelt one
+SEPARATORS = {":", "\uff1a", "="}  # a colon (or equals sign) set apart after a label
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,18 @@ def scan(document: Document, rule: FieldRule, label: str, *, fuzzy: bool) -> Ite
             for start in range(len(tokens) - len(wanted) + 1):
                 similarity = match(tokens[start:start + len(wanted)], wanted, fuzzy)
                 if similarity:
-                    hit = LabelHit(page, index, line.words[start:start + len(wanted)], similarity)
+                    end = with_colon(line.words, start + len(wanted))
+                    hit = LabelHit(page, index, line.words[start:end], similarity)
                     if in_region(hit, rule):
                         yield hit
+
+
+def with_colon(words: list[Word], end: int) -> int:
+    """Where a label ending at ``end`` really ends: French typography, and many forms, set
+    its colon apart ("N° de facture :"), and that colon is the label's, never the value's."""
+    while end < len(words) and words[end].text in SEPARATORS:
+        end += 1
+    return end
 
 
 def match(tokens: list[str], wanted: list[str], fuzzy: bool) -> float:

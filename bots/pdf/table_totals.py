@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bots.pdf.find_label import SEPARATORS
 from bots.pdf.lines import Line, Page, Word, union_box
 from bots.pdf.table_cells import read_cell
 from bots.pdf.table_columns import Reading, cells_of, line_cells
@@ -56,11 +57,18 @@ def total_line(line: Line, reading: Reading) -> TotalLine | None:
         if found is None:
             continue
         name, label, size = found
-        value = cells[-1] if position < len(cells) - 1 else cell[size:]
+        value = cells[-1] if position < len(cells) - 1 else without_colon(cell[size:])
         amount = amount_of(value, reading)
         if amount is not None and not row_like(line, reading):
             return TotalLine(name, amount[0], line.page, line, label, amount[1])
     return None
+
+
+def without_colon(words: list[Word]) -> list[Word]:
+    """The words after a totals label less the colon set apart from it ("Total HT : 12,00")."""
+    while words and words[0].text in SEPARATORS:
+        words = words[1:]
+    return words
 
 
 def row_like(line: Line, reading: Reading) -> bool:
