@@ -108,7 +108,12 @@ class Retrying:
     async def survey(self) -> Choice:
         self.choice = await survey(self.recipe, self.host)
         self.now, self.held = probe_first(self.choice.due)
-        return self.choice
+        choice = self.choice
+        if choice.due or choice.waiting or choice.exhausted:  # say what heals, and what waits
+            structlog.get_logger().info(
+                "run.auto_retries", due=len(choice.due), held=len(self.held),
+                waiting=len(choice.waiting), left_for_a_person=len(choice.exhausted))
+        return choice
 
     @property
     def keys(self) -> set[str]:
