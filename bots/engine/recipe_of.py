@@ -18,7 +18,9 @@ from typing import Any
 
 import structlog
 
+from bots.kernel import Outcome
 from bots.kernel.errors import BotError
+from bots.kernel.outcome import BUSINESS
 from bots.ledger import Ledger, RecipeStamp
 from bots.recipe import RECIPES_DIR, Recipe, load_recipe
 from bots.terminal import printable
@@ -93,3 +95,17 @@ def _warn(ledger: Ledger, row: dict[str, Any], was: str, stamp: RecipeStamp) -> 
     print(printable(f"warning: {row['name']}: recipe {row['recipe']} changed since the item "
                     f"started ({was[:8]} -> {stamp.digest[:8]}, {stamp.path}); it resumes "
                     f"with the recipe as it is now: {kept}"), file=sys.stderr, flush=True)
+
+
+def replayed_elsewhere(step_id: str, recorded: str, outputs: dict[str, Any],
+                       attempts: dict[str, int]) -> Outcome:
+    """The outcome of an item whose step `step_id` met the checkpoint step `recorded` wrote:
+    the recipe's steps were added, removed or reordered before the ones it had finished while
+    it was stopped. It is held for a person (RECIPE_CHANGED), never run with another step's
+    result; a retry runs it with the recipe as it is now, matching outputs by step id."""
+    message = (f"the recipe changed while this item was stopped: step {step_id} would replay "
+               f"what step {recorded} had recorded (steps were added, removed or reordered "
+               "before those it had finished), so it was stopped there; retry it to run it "
+               "with the recipe as it is now")
+    error = {"kind": BUSINESS, "code": "RECIPE_CHANGED", "message": message}
+    return Outcome.failed(error, step_id, outputs, attempts)

@@ -143,6 +143,8 @@ CODES: dict[str, str] = {
     "BROWSER_ERROR": "The browser or its page crashed.",
     "RETRIES_EXHAUSTED": "A transient failure persisted through every retry.",
     "POSSIBLE_DUPLICATE": "A submit may have happened and no check could tell; verify by hand.",
+    "RECIPE_CHANGED": "The recipe's steps were added, removed or reordered while the item was "
+                      "stopped mid-way; retry it to run it with the recipe as it is now.",
     "SCREEN_MISMATCH": "A field or button the recipe names is not on the screen (or several "
                        "match): the recipe does not match the screen; fix the recipe.",
     "CONTROL_NOT_READY": "A button or field stayed hidden, disabled or covered by another "
