@@ -8,6 +8,7 @@ holds about it.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -19,9 +20,8 @@ from bots.commands.value_table import value_lines
 from bots.engine.progress import shorten, terminal_width
 from bots.engine.recipe_of import recipe_of
 from bots.kernel.errors import CODES, BotError
-from bots.ledger import Ledger
-from bots.ledger.actions import find_item
-from bots.ledger.item_ids import short_id
+from bots.ledger import Ledger, item_ids
+from bots.ledger.actions import ActionError
 from bots.recipe import Recipe
 from bots.terminal import printable
 
@@ -33,10 +33,7 @@ def show_exception(item: str, *, as_json: bool = False) -> int:
     commands that fit it (`as_json`: everything the ledger holds about it)."""
     ledger = Ledger(database_url())
     try:
-        row = find_item(ledger, item)
-        row["id"] = short_id(row, ledger.find_items())
-        row["audit"] = ledger.audit_trail(row["item_id"])
-        row["events"] = ledger.events(row["item_id"])
+        row = _found(ledger, item)
     except BotError as error:
         fail(error.message)
         return 2
@@ -47,6 +44,25 @@ def show_exception(item: str, *, as_json: bool = False) -> int:
     else:
         say("\n".join(page(row, _recipe(row), terminal_width(sys.stdout))))
     return 0
+
+
+def _found(ledger: Ledger, ident: str) -> Row:
+    """The item `ident` names (as `find_item` reads it), with its short ID, its audit trail
+    (before and after decoded) and its kept events."""
+    everyone = ledger.find_items()
+    matches = item_ids.matching(ident, everyone)
+    if len(matches) != 1:
+        raise ActionError(item_ids.not_one(ident, matches, everyone))
+    row = matches[0]
+    row["id"] = item_ids.short_id(row, everyone)
+    row["audit"] = [_decoded(entry) for entry in ledger.audit_trail(row["item_id"])]
+    row["events"] = ledger.events(row["item_id"])
+    return row
+
+
+def _decoded(entry: Row) -> Row:
+    return {**entry, **{key: json.loads(entry[key]) if isinstance(entry.get(key), str) else
+                        entry.get(key) for key in ("before_json", "after_json")}}
 
 
 def page(row: Row, recipe: Recipe | None, width: int) -> list[str]:

@@ -92,8 +92,22 @@ def _audit(entry: Row) -> str:
         after = _decoded(entry.get("after_json"))
         return f"retried by run {after.get('run_id', '?')} (auto-retry {after.get('attempt')} " \
                f"of {after.get('of')})"
-    note = f": {printable(entry['note'])}" if entry.get("note") else ""
-    return f"{printable(entry['who'])} {entry['action']}{note}"
+    said = [printable(entry["note"])] if entry.get("note") else []
+    return f"{printable(entry['who'])} {entry['action']}" + \
+        "".join(f": {part}" for part in ["; ".join([*_changes(entry), *said])] if part)
+
+
+def _changes(entry: Row) -> list[str]:
+    """What an action changed, in words: corrected values, the reference, the assignee."""
+    before, after = _decoded(entry.get("before_json")), _decoded(entry.get("after_json"))
+    if entry["action"] == "retry":
+        return [f"{name} {_text(before.get(name))} → {_text(value)}"
+                for name, value in after.items()]
+    if entry["action"] == "resolve" and after.get("reference"):
+        return [f"reference {_text(after['reference'])}"]
+    if entry["action"] == "assign":
+        return [f"to {_text(after.get('assignee'))}"]
+    return []
 
 
 def _when(at: str) -> str:
@@ -102,6 +116,7 @@ def _when(at: str) -> str:
 
 
 def _decoded(text: Any) -> dict[str, Any]:
+    """A JSON column as data (already data when `exceptions show` decoded it)."""
     try:
         data = json.loads(text) if isinstance(text, str) else text
     except ValueError:
