@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
+from bots.kernel.errors import CODES
 from bots.pdf.limits import InputLimits
 from bots.sla.goal import ServiceGoal
 
@@ -110,6 +120,17 @@ class RetryFailed(Strict):
                            "its failure (a target that was down has time to come back).")
     codes: list[str] = Field(default=[], description="Only system failures with these codes "
                              "(default: every system failure but POSSIBLE_DUPLICATE).")
+
+    @field_validator("codes")
+    @classmethod
+    def _known_codes(cls, codes: list[str]) -> list[str]:
+        """A code close to a known one is a typo (it would never match, silently); a code
+        unlike any is allowed: a plugin's step types may raise their own."""
+        for code in codes:
+            near = difflib.get_close_matches(code.upper(), list(CODES), n=1, cutoff=0.8)
+            if code not in CODES and near:
+                raise ValueError(f"unknown exception code {code!r}: did you mean {near[0]!r}?")
+        return codes
 
 
 class Limits(InputLimits):

@@ -110,3 +110,11 @@ def test_credentials_refusals_are_probed_by_one_retry_first() -> None:
     pending = failed("LOGIN_FAILED", retried=1, pending=True)  # a stopped run's probe
     now, held = probe_first([*refused, pending])
     assert now == [pending] and held == refused  # it is the probe: no second sign-on
+
+
+def test_a_misspelt_code_is_refused_with_the_one_meant() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="did you mean 'RETRIES_EXHAUSTED'"):
+        RetryFailed(codes=["RETRIES_EXHAUSTD"])
+    assert RetryFailed(codes=["MY_PLUGIN_DOWN"]).codes == ["MY_PLUGIN_DOWN"]  # a plugin's own
