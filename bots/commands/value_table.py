@@ -145,13 +145,14 @@ def _row(cells: list[str], sizes: list[int], width: int, indent: int) -> str:
     head = " " * indent + "  ".join(f"{cell:<{size}}" for cell, size in
                                     zip(fixed[:-1], sizes[:-1], strict=True))
     room = width - len(head) - 2
-    last = shorten(fixed[-1], room) if width and len(fixed[-1]) > room else fixed[-1]
+    last = _fit(fixed[-1], room) if width and len(fixed[-1]) > room else fixed[-1]
     return f"{head}  {last}".rstrip()
 
 
 def _fit(text: str, size: int) -> str:
-    """The text within `size` columns: shortened at a word, or cut with an ellipsis."""
+    """The text within `size` columns: shortened at a word, or cut with an ellipsis where
+    words are long (a path, a rule's name) and cutting at a word would leave little."""
     if len(text) <= size:
         return text
     cut = shorten(text, size)
-    return cut if len(cut) <= size else text[:size - 1] + "…"
+    return cut if 4 * len(cut) >= 3 * size and len(cut) <= size else text[:max(size - 1, 1)] + "…"
