@@ -23,6 +23,7 @@ from bots.engine.book import LedgerBook, as_it_stands
 from bots.engine.boundary import ItemRun
 from bots.engine.enqueue import Queued
 from bots.engine.host import Host, current_host
+from bots.engine.recipe_of import stamp_of
 from bots.engine.retry_policy import (
     Choice,
     Failed,
@@ -146,6 +147,7 @@ async def _start_one(queue: Queue, recipe: Recipe, failed: Failed, host: Host) -
         handle = await queue.enqueue_async(auto_retry_workflow, recipe.name, data, resume)
     if not failed.pending:  # written after the enqueue: a crash between retries the same id
         _audit(ledger, failed, recipe, host.run_id, resume["from_step"])
+        ledger.update_item(failed.item_id, **stamp_of(recipe).columns())  # the version it runs
     elif await _status(wid) == "CANCELLED":  # stopped by an older version: its limits too
         handle = await DBOS.resume_workflow_async(wid, queue_name=queue.name)
     structlog.get_logger().info(
