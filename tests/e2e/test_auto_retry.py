@@ -34,10 +34,14 @@ def _item(state: Path) -> dict[str, Any]:
         ledger.close()
 
 
-def _run(app: LegacyApp, tmp_path: Path, inbox: Path, **policy: Any) -> dict[str, Any]:
+def _run(app: LegacyApp, tmp_path: Path, inbox: Path, env: dict[str, str] | None = None,
+         **policy: Any) -> dict[str, Any]:
     """One run of the claims recipe with `retry_failed: policy`; its summary."""
     recipe = write_recipe(tmp_path, inbox, service_goal=False, retry_failed=policy, **QUICK)
-    result = run_runner(app, tmp_path / "state", "run", str(recipe))
+    result = run_runner(app, tmp_path / "state", "run", str(recipe), extra_env=env)
+    if env:  # killed on purpose: no summary
+        assert result.returncode == -9, result.stderr
+        return {}
     assert "Traceback" not in result.stderr, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
     summary: dict[str, Any] = result.summary
@@ -82,3 +86,22 @@ def test_a_system_failure_heals_on_a_later_run_within_the_policy(
     again = _run(app, tmp_path, inbox, times=1, after_s=0)  # nothing left to heal
     assert again["auto_retry"]["retried"] == 0 and again["done"] == 1
     assert len(app.claims()) == 1
+
+
+def test_a_retry_killed_mid_way_is_finished_by_the_next_run_not_started_again(
+        app: LegacyApp, tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(CLAIMS / FILE, inbox)
+    state = tmp_path / "state"
+    app.set_faults(error_rate=1)
+    _run(app, tmp_path, inbox, times=2, after_s=0)
+    app.set_faults(error_rate=0)
+    _run(app, tmp_path, inbox, {"BOTS_CHAOS": "kill=step.start:1"}, times=2, after_s=0)
+    assert [entry["who"] for entry in _item(state)["audit"]] == ["auto-retry"]  # began, died
+    resumed = _run(app, tmp_path, inbox, times=2, after_s=0)
+    assert resumed["auto_retry"]["retried"] == 1 and resumed["auto_retry"]["done"] == 1, resumed
+    item = _item(state)
+    assert item["status"] == "done" and len(app.claims()) == 1
+    [auto] = [entry for entry in item["audit"] if entry["who"] == "auto-retry"]  # not a second
+    assert "automatic retry 1 of 2" in auto["note"]
