@@ -44,7 +44,8 @@ class ItemRun:
         self.state = ItemState(recipe, item, item_id, host.run_id, dict(resume.get("outputs", {})),
                                host.resources(recipe).for_item(), host.evidence_dir(item_id),
                                host.book.side_effects, host.sleep, host.outage(recipe),
-                               host.state_dir, host.heal)
+                               host.state_dir, host.heal,
+                               frozenset(resume.get("overrides") or ()))
         self.attempts: dict[str, int] = {}
         self.ran: set[str] = set()  # steps this process ran (the others replay checkpoints)
         self.current: str | None = None

@@ -37,6 +37,7 @@ class ItemState:
     outage: OutageGate | None = None  # the recipe's, shared by its items; None: never wait
     state_dir: Path = Path("state")
     heal: bool = True
+    overrides: frozenset[str] = frozenset()  # codes a person approved the item past
 
     @property
     def dry_run(self) -> bool:
@@ -55,7 +56,8 @@ class ItemState:
                            evidence_dir=self.evidence_dir,
                            resources=await self.resources.for_step(step_type),
                            limits=self.recipe.model.settings.limits,
-                           recipe=self.recipe.name, state_dir=self.state_dir, heal=self.heal)
+                           recipe=self.recipe.name, state_dir=self.state_dir, heal=self.heal,
+                           overrides=self.overrides)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bots.kernel.errors import BotError
 from bots.ledger import Ledger, actions
-from bots.review import retry, roles
+from bots.review import decide, retry, roles
 from bots.review.security import csrf_problem, form_tokens, same_secret
 from bots.review.session import current_person
 from bots.review.state import ReviewState
@@ -27,7 +27,7 @@ from bots.review.state import ReviewState
 FLASH_COOKIE = "review_flash"
 FLASH_KINDS = ("ok", "error")
 WHO = re.compile(r"^[\w][\w .@'-]{0,59}$")
-ACTIONS = ("retry", "resolve", "reject", "assign", "comment")
+ACTIONS = (*decide.ACTIONS, "resolve", "reject", "assign", "comment")
 DONE_MESSAGES = {"resolve": "Resolved by hand.", "reject": "Rejected.",
                  "assign": "Assigned.", "comment": "Comment added."}
 
@@ -90,8 +90,8 @@ async def _dispatch(action: str, item_id: str, who: str, fields: dict[str, str],
     if action not in ACTIONS:
         return "error", f"Unknown action '{action}'."
     try:
-        if action == "retry":
-            return await _retry(item_id, who, fields, app_state)
+        if action in decide.ACTIONS:
+            return await decide.decide(action, item_id, who, fields, app_state)
         await run_in_threadpool(_ledger_action, action, app_state.ledger, item_id, who, fields)
     except (BotError, retry.BadCorrection) as error:
         return "error", f"{action.capitalize()} refused: {getattr(error, 'message', error)}"
@@ -108,25 +108,6 @@ def _ledger_action(action: str, ledger: Ledger, item_id: str, who: str,
         actions.assign(ledger, item_id, who, fields.get("to", "").strip() or who)
     else:
         actions.comment(ledger, item_id, who, fields.get("text", ""))
-
-
-async def _retry(item_id: str, who: str, fields: dict[str, str],
-                 app_state: ReviewState) -> tuple[str, str]:
-    item = actions.open_item(app_state.ledger, item_id)
-    changes = retry.changed_values(item.get("values") or {}, fields)
-    if not changes and fields.get("unchanged") != "1":
-        return "error", ("Nothing was changed; correct a value, or tick 'resubmit unchanged' "
-                         "to run the item again as it is.")
-    if item["item_id"] in app_state.retrying:
-        return "error", "A resubmit of this item is already running; reload in a moment."
-    command = retry.retry_command(item["item_id"], changes, who)
-    env = retry.retry_env(app_state.state_dir, app_state.database_url)
-    app_state.retrying.add(item["item_id"])
-    try:
-        outcome = await run_in_threadpool(retry.run_retry, command, app_state.project_root, env)
-    finally:
-        app_state.retrying.discard(item["item_id"])
-    return retry.describe_outcome(outcome)
 
 
 def _set_flash(request: Request, response: Response, kind: str, text: str) -> None:

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from bots.kernel.errors import CODES
-from bots.ledger import Ledger
+from bots.ledger import Ledger, approvals, resubmits
 from bots.ledger.actions import OPEN, find_item
+from bots.review import background
+from bots.review.decisions import failure_kind, kinds_for, recipe_for, stopping_rules
 from bots.review.evidence import relative_link
 from bots.review.queue import ID_WIDTH, Goals, sla_state
 from bots.review.render import page_count
-from bots.review.retry import editable_fields
+from bots.review.value_rows import value_rows
 
 PAGES_PER_SCREEN = 10
 
@@ -39,14 +41,18 @@ def item_view(ledger: Ledger, ident: str, evidence_dir: Path, project_root: Path
     item["sla"] = sla_state(item, goals.get(item["recipe"]), datetime.now(UTC))
     path = source_path(item["path"], project_root)
     pager = page_screen(page_count(path) if path.lower().endswith(".pdf") else 0, screen)
-    return {**item,
+    recipe = recipe_for(item, project_root)
+    rows = value_rows(item.get("values") or {}, item.get("provenance") or {}, kinds_for(recipe))
+    return {**item, **decision_view(ledger, item, recipe),
             "short_id": item["item_key"][:ID_WIDTH],
             "meaning": CODES.get(item["code"] or "", ""),
             "is_open": item["status"] == "exception" and item["review_state"] == OPEN,
             "pages": list(range(pager["first"], pager["last"] + 1)) if pager["total"] else [],
             "pager": pager,
-            "rows": value_rows(item.get("values") or {}, item.get("provenance") or {}),
-            "editable": editable_fields(item.get("values") or {}),
+            "status_text": status_text(item),
+            "rows": rows,
+            "editable": [row for row in rows if row["editable"]],
+            "sources": [row for row in rows if row["correctable"] and row["kind"] != "document"],
             "links": evidence_links(item.get("evidence") or {}, evidence_dir),
             "events": [event_row(event) for event in ledger.events(item["item_id"])],
             "audit": [audit_row(entry) for entry in ledger.audit_trail(item["item_id"])]}
@@ -64,34 +70,29 @@ def page_screen(total: int, screen: int) -> dict[str, Any]:
             "next": screen + 1 if screen < screens else None}
 
 
-def value_rows(values: dict[str, Any], provenance: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per extracted value: step, field, value and where it came from."""
-    rows = []
-    for step, fields in values.items():
-        if not isinstance(fields, dict):
-            continue
-        for field, value in fields.items():
-            where = (provenance.get(step) or {}).get(field) or {}
-            rows.append({"step": step, "field": field, "value": _shown(value),
-                         "where": _where(where), "text": where.get("text", ""),
-                         "rule": where.get("rule", "")})
-    return rows
+def status_text(item: dict[str, Any]) -> str:
+    """The item's state in words: 'done', 'exception, open', 'exception, resolved by hand'."""
+    if item["status"] != "exception":
+        return str(item["status"])
+    state = {"resolved": "resolved by hand"}.get(item["review_state"], item["review_state"])
+    return f"exception, {state}"
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return "" if value is None else str(value)
-
-
-def _where(where: dict[str, Any]) -> str:
-    if "page" in where:
-        box = where.get("box") or []
-        at = ", ".join(f"{number:.0f}" for number in box if isinstance(number, int | float))
-        return f"page {where['page']}" + (f" at [{at}]" if at else "")
-    if "cell" in where:
-        return f"{where.get('sheet', '')}!{where['cell']}".lstrip("!")
-    return ""
+def decision_view(ledger: Ledger, item: dict[str, Any], recipe: Any) -> dict[str, Any]:
+    """What the item asks of a person, its approvals, and its background resubmit."""
+    running = resubmits.current(ledger, item["item_id"])
+    busy = bool(running and running["state"] == resubmits.RUNNING)
+    last = None if busy or not running or not running.get("result") else running
+    return {"failure": failure_kind(item, recipe) if item["status"] == "exception" else "",
+            "stopping_rules": stopping_rules(item, recipe),
+            "approvals": approvals.item_approvals(ledger, item["item_id"]),
+            "pending_approval": approvals.pending(ledger, item["item_id"]),
+            "resubmitting": {"since": background.clock(running["started_at"]),
+                             "who": running["who"], "action": running["action"]}
+            if busy and running else None,
+            "last_resubmit": {"at": background.clock(last.get("finished_at")),
+                              "who": last["who"],
+                              "said": background.describe(last["result"])} if last else None}
 
 
 def evidence_links(evidence: dict[str, Any], evidence_dir: Path) -> dict[str, Any]:

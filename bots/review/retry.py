@@ -69,10 +69,15 @@ def run_retry(command: list[str], root: Path, env: Mapping[str, str]) -> Outcome
     except subprocess.TimeoutExpired:
         return (f"the retry took over {RETRY_TIMEOUT_S} s and was stopped; see the state "
                 "folder's logs")
-    outcome = _last_json(done.stdout)
+    return outcome_of(done.stdout, done.stderr, done.returncode)
+
+
+def outcome_of(stdout: str, stderr: str, returncode: int) -> Outcome | str:
+    """A finished retry's outcome from its JSON line, or why it was refused."""
+    outcome = _last_json(stdout)
     if outcome is not None:
         return Outcome.from_data(outcome)
-    return _reason(done.stderr, done.returncode)
+    return _reason(stderr, returncode)
 
 
 def retry_env(state_dir: Path, database_url: str) -> dict[str, str]:

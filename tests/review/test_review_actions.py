@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -92,6 +93,11 @@ def test_retry_runs_the_runner_and_shows_its_refusal(client: TestClient,
     response = _post(client, state, "web", action="retry", extra_name="nosuchstep.qty",
                      extra_value="3")
     page = client.get(response.headers["location"]).text
+    assert "Resubmit started" in page  # at once; the result lands in the background
+    deadline = time.monotonic() + 120
+    while "Resubmitting since" in page and time.monotonic() < deadline:
+        time.sleep(0.5)
+        page = client.get(response.headers["location"]).text
     assert "Resubmit refused:" in page and "nosuchstep" in page
     assert [entry["action"] for entry in _item(state, "web")["audit"]] == []
 

@@ -4,6 +4,12 @@ Each rule names one value and one or more checks. Values are compared by what th
 two ISO dates ("2026-03-14") as dates, two numbers ("1250.00", 5000) as decimals, anything
 else as text, case-insensitively for ``equals`` and ``one_of``. The first rule that fails
 stops the item with the rule's code and a message that states the actual values.
+
+A person may approve an item past the rule that stopped it (the review page's `approve`):
+its resubmit carries the approved codes (``ctx.overrides``), and a failing rule with such a
+code counts as passed with an override, listed in the output's ``_overridden``; the other
+rules are still checked. A rule's ``approve`` setting forbids that, or makes an approval of a
+value above a bound wait for a second person.
 """
 
 from __future__ import annotations
@@ -36,6 +42,18 @@ EXAMPLE = """\
 """
 
 
+class Approve(BaseModel):
+    """Whether and how a person may approve an item past this rule."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allowed: bool = Field(default=True, description="false: the rule can never be approved "
+                          "past; the item is corrected, resolved by hand or rejected.")
+    second_person_above: Any = Field(default=None, description="An approval of a value above "
+                                     "this (a number, or a ${step.field} reference) waits for a "
+                                     "second person to confirm it (four eyes).")
+
+
 class Rule(BaseModel):
     """One business rule: a value, its checks, and the code to raise when one fails."""
 
@@ -52,6 +70,9 @@ class Rule(BaseModel):
     matches: str | None = Field(default=None, description="A regex the whole value must match.")
     at_least: Any = Field(default=None, description="The smallest (or earliest) allowed value.")
     at_most: Any = Field(default=None, description="The largest (or latest) allowed value.")
+    approve: Approve = Field(default_factory=Approve, description="Whether a person may "
+                             "approve an item past this rule, and above which value a second "
+                             "person must confirm.")
 
     @field_validator("matches")
     @classmethod
@@ -87,12 +108,33 @@ class Params(StepParams):
 @step("data.check_rules", Params, example=EXAMPLE)
 def check_rules(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Check business rules on resolved values; the first failing rule raises its code."""
+    overridden = []
     for rule in params.rules:
-        for operator in rule.checks():
-            failure = CHECKS[operator](rule)
-            if failure:
-                raise _failed(rule, operator, failure)
-    return {"passed": [rule.code for rule in params.rules]}
+        failure = first_failure(rule)
+        if failure and rule.code in ctx.overrides and rule.approve.allowed:
+            overridden.append(_override(rule, *failure))
+        elif failure:
+            raise _failed(rule, *failure)
+    output: dict[str, Any] = {"passed": [rule.code for rule in params.rules]}
+    if overridden:
+        output["_overridden"] = overridden
+    return output
+
+
+def first_failure(rule: Rule) -> tuple[str, str] | None:
+    """(operator, message) of the rule's first failing check; None when it passes."""
+    for operator in rule.checks():
+        failure = CHECKS[operator](rule)
+        if failure:
+            return operator, failure
+    return None
+
+
+def _override(rule: Rule, operator: str, message: str) -> dict[str, Any]:
+    """What was passed with an approval: the rule, its check, the value and its bound."""
+    return {"code": rule.code, "name": rule.name, "check": operator,
+            "value": _shown(rule.value), "bound": _shown(getattr(rule, operator)),
+            "message": message}
 
 
 def _failed(rule: Rule, operator: str, default_message: str) -> BusinessError:
