@@ -20,7 +20,7 @@ from bots.commands.common import (
     state_dir,
 )
 from bots.engine.batch import RunOptions, new_run_id
-from bots.engine.progress import describe, shorten, terminal_width
+from bots.engine.progress import describe, terminal_width
 from bots.engine.recipe_of import RecipeMissing, recipe_file_of, recipe_of, same_file
 from bots.engine.resubmit import retry_item
 from bots.kernel.errors import BotError, RecipeError
@@ -34,6 +34,7 @@ from bots.terminal import printable
 
 ID_WIDTH = 10  # the first hex digits of an item's key: enough to tell items apart
 Row = dict[str, Any]
+NAME_ROOM = 24  # columns an item's name needs to be recognised
 
 
 def list_exceptions(*, recipe: str | None = None, as_json: bool = False,
@@ -67,17 +68,34 @@ def _listed(recipe: str | None, codes: list[str] | None) -> tuple[list[Row], dic
 
 
 def _table(rows: list[Row], ids: dict[str, str], width: int) -> list[str]:
-    """The queue as lines of columns as wide as their values; names shortened to `width`."""
+    """The queue as lines of columns as wide as their values. On a known width, the step and
+    then the recipe columns go when the item's name would have less than NAME_ROOM columns;
+    the name is cut to what is left."""
+    heads = ["ID", "RECIPE", "CODE", "STEP", "AGE"]
     cells = [[ids[row["item_id"]], row["recipe"], row["code"] or "", row["step"] or "",
               item_age(row)] for row in rows]
-    heads = ["ID", "RECIPE", "CODE", "STEP", "AGE"]
-    sizes = [max(len(str(cell[i])) for cell in [heads, *cells]) for i in range(len(heads))]
+    for column in ("STEP", "RECIPE"):
+        sizes = [max(len(cell[i]) for cell in [heads, *cells]) for i in range(len(heads))]
+        if not width or sum(sizes) + 2 * len(sizes) + NAME_ROOM <= width:
+            break
+        at = heads.index(column)
+        heads, cells = _without(heads, at), [_without(cell, at) for cell in cells]
+    sizes = [max(len(cell[i]) for cell in [heads, *cells]) for i in range(len(heads))]
     lines = [_columns(heads, sizes) + "  ITEM"]
     for row, cell in zip(rows, cells, strict=True):
         head = _columns(cell, sizes)
-        name = printable(row["name"])
-        lines.append(f"{head}  {shorten(name, width - len(head) - 2) if width else name}")
+        lines.append(f"{head}  {_cut(printable(row['name']), width - len(head) - 2, width)}")
     return lines
+
+
+def _without(cells: list[str], at: int) -> list[str]:
+    return cells[:at] + cells[at + 1:]
+
+
+def _cut(name: str, room: int, width: int) -> str:
+    """A name within `room` columns (cut at its end, an ellipsis saying so); whole when the
+    width is not known."""
+    return name if not width or len(name) <= room else name[:max(room - 1, 1)] + "…"
 
 
 def _columns(cells: list[str], sizes: list[int]) -> str:
