@@ -75,8 +75,8 @@ IMPORTS = ("import json, time; started = time.perf_counter(); import bots.cli, "
 class Workspace:
     """The bench's inbox, recipe and state folders in one temporary folder."""
 
-    def __init__(self, root: Path) -> None:
-        self.root, self.inbox = root, root / "inbox"
+    def __init__(self, root: Path, project: Path = ROOT) -> None:
+        self.root, self.inbox, self.project = root, root / "inbox", project
         self.inbox.mkdir()
         self.recipe = root / "overhead-bench.yaml"
         self.recipe.write_text(RECIPE.format(inbox=self.inbox), encoding="utf-8")
@@ -109,7 +109,8 @@ def measure_once(space: Workspace, side: str) -> dict[str, Any]:
     """One measured process; for the toolkit, its seconds before, in and after its item."""
     space.new_item()
     command, state = space.command(side)
-    measured = run_measured(command, env=environment(state), cwd=ROOT, kill_after_s=120)
+    measured = run_measured(command, env=environment(state), cwd=space.project,
+                            kill_after_s=120)
     ended_at = time.time()
     sample: dict[str, Any] = {"wall_s": round(measured.wall_s, 3)}
     if state is not None:
@@ -145,12 +146,12 @@ def _json_object(line: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def run_all(repeat: int) -> dict[str, list[dict[str, Any]]]:
+def run_all(repeat: int, project: Path = ROOT) -> dict[str, list[dict[str, Any]]]:
     """Every side ``repeat`` times, interleaved, after one unmeasured toolkit run that
     compiles bytecode and creates the kept state folder's database."""
     samples: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
     with tempfile.TemporaryDirectory(prefix="overhead-bench-") as folder:
-        space = Workspace(Path(folder))
+        space = Workspace(Path(folder), project)
         measure_once(space, "again")
         for number in range(1, repeat + 1):
             _say(f"repeat {number}/{repeat}")
@@ -194,6 +195,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per side (median)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON results file")
+    parser.add_argument("--project", type=Path, default=ROOT,
+                        help="the checkout whose runner.py is measured (another version of the "
+                             "toolkit, e.g. an older commit; default: this one)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -204,11 +208,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     facts = machine_facts()
     try:
-        samples = run_all(args.repeat)
+        samples = run_all(args.repeat, args.project.resolve())
     except MeasureError as error:
         print(f"overhead bench: {error}", file=sys.stderr)
         return 1
-    results = {"machine": facts, "repeat": args.repeat, "samples": samples,
+    results = {"machine": facts, "project": str(args.project), "repeat": args.repeat,
+               "samples": samples,
                **summarise(samples)}
     publish(results, args.out, render(results))
     return 0
