@@ -48,7 +48,7 @@ def show_exception(item: str, *, as_json: bool = False) -> int:
 
 def _found(ledger: Ledger, ident: str) -> Row:
     """The item `ident` names (as `find_item` reads it), with its short ID, its audit trail
-    (before and after decoded) and its kept events."""
+    (before and after also as data) and its kept events."""
     everyone = ledger.find_items()
     matches = item_ids.matching(ident, everyone)
     if len(matches) != 1:
@@ -61,8 +61,11 @@ def _found(ledger: Ledger, ident: str) -> Row:
 
 
 def _decoded(entry: Row) -> Row:
-    return {**entry, **{key: json.loads(entry[key]) if isinstance(entry.get(key), str) else
-                        entry.get(key) for key in ("before_json", "after_json")}}
+    """An audit entry with `before` and `after` as data beside their JSON text (kept as it
+    was for the scripts that read it)."""
+    return {**entry, **{key.removesuffix("_json"): json.loads(entry[key])
+                        if isinstance(entry.get(key), str) else entry.get(key)
+                        for key in ("before_json", "after_json")}}
 
 
 def page(row: Row, recipe: Recipe | None, width: int) -> list[str]:
