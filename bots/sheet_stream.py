@@ -15,9 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.cell import range_boundaries
-
 from bots.kernel.errors import ApplicationError
 from bots.sheet_values import sheet_invalid
 
@@ -33,6 +30,8 @@ Spans = dict[tuple[int, int], int]  # (first row, column) -> last row of a verti
 @contextmanager
 def read_only_book(path: str, *, formulas: bool = False) -> Iterator[Any]:
     """The workbook opened in read-only mode (cached values, or formulas), closed after use."""
+    import openpyxl  # here, not at import: a run without a workbook never pays for it
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=not formulas)
     except Exception as error:  # openpyxl fails on damaged files with many exception types
@@ -67,6 +66,8 @@ def _filled(number: int, cells: list[Any], spans: Spans,
 
 def merged_spans(path: str, worksheet: Any) -> Spans:
     """Every vertical merge of the sheet: (first row, column) -> last row."""
+    from openpyxl.utils.cell import range_boundaries
+
     part = getattr(worksheet, "_worksheet_path", None)
     spans: Spans = {}
     if not part:

@@ -14,9 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-
 from bots.kernel.errors import ApplicationError
 from bots.normalize import normalize_amount, normalize_date
 
@@ -40,6 +37,8 @@ def file_version(path: str) -> tuple[str, int, int]:
 
 def cell_name(row: int, column: int) -> str:
     """The A1-style name of a cell ("E7")."""
+    from openpyxl.utils import get_column_letter  # here: importing openpyxl takes 0.3 s
+
     return f"{get_column_letter(column)}{row}"
 
 
@@ -88,6 +87,8 @@ def as_iso_date(value: Any, epoch: datetime) -> str:
 
 
 def _from_serial(serial: float, epoch: datetime) -> datetime:
+    from openpyxl.utils.datetime import from_excel
+
     try:
         converted = from_excel(serial, epoch=epoch)
     except (OverflowError, ValueError):

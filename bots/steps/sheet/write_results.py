@@ -6,13 +6,10 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from pydantic import Field, field_validator
 
 from bots.kernel import StepContext, StepParams, step
@@ -20,7 +17,7 @@ from bots.kernel.errors import ApplicationError
 from bots.kernel.outputs import VALUE, Outputs
 
 SOURCES = ("item", "status", "code", "message", "outputs", "updated_at")
-EXCEPTION_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
+EXCEPTION_COLOR = "FFF4CCCC"  # the fill of an exception's row
 MAX_WIDTH = 60
 
 EXAMPLE = """\
@@ -70,6 +67,8 @@ def _outputs(values: Mapping[str, Any]) -> Outputs:
 @step("sheet.write_results", Params, example=EXAMPLE, outputs=_outputs)
 def write_results(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Write every item of the run to a results workbook, exceptions highlighted."""
+    import openpyxl  # here, not at import: every run loads this step, few write a workbook
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = params.sheet
@@ -104,7 +103,14 @@ def _write_row(sheet: Any, row: int, values: list[Any], highlight: bool) -> None
         if isinstance(cell.value, str):
             cell.data_type = "s"  # text from documents is data: "=..." must not become a formula
         if highlight:
-            cell.fill = EXCEPTION_FILL
+            cell.fill = _exception_fill()
+
+
+@cache
+def _exception_fill() -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", start_color=EXCEPTION_COLOR, end_color=EXCEPTION_COLOR)
 
 
 def _cell_value(value: Any) -> Any:
@@ -113,11 +119,16 @@ def _cell_value(value: Any) -> Any:
         return value
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, default=str)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def _format(sheet: Any, rows: int) -> None:
     """Bold frozen header, a filter over the table, columns as wide as their content."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import ApplicationError
-from bots.steps.sheet.write_results import EXCEPTION_FILL, Params, write_results
+from bots.steps.sheet.write_results import EXCEPTION_COLOR, Params, write_results
 
 COLUMNS = {"File": "item.name", "Status": "status", "Code": "code", "Message": "message",
            "Reference": "outputs.submit.reference", "Amount": "outputs.claim.amount",
@@ -67,7 +67,7 @@ def test_header_bold_frozen_filtered_and_exceptions_highlighted(tmp_path: Path) 
     sheet = openpyxl.load_workbook(target)["Claims"]
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:G4"
-    assert sheet["B3"].fill.start_color.rgb == EXCEPTION_FILL.start_color.rgb
+    assert sheet["B3"].fill.start_color.rgb == EXCEPTION_COLOR
     assert sheet["B2"].fill.fill_type is None
     assert 10 < sheet.column_dimensions["G"].width <= 60
 
