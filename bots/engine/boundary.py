@@ -23,6 +23,7 @@ from structlog.contextvars import bound_contextvars
 from bots.chaos import kill_point
 from bots.engine.attempts import Stopwatch
 from bots.engine.host import Host
+from bots.engine.recipe_of import replayed_elsewhere
 from bots.engine.stepper import execute_step
 from bots.engine.steprun import ItemState, StepRun
 from bots.kernel import ItemError, Outcome, WorkItem
@@ -120,6 +121,8 @@ class ItemRun:
                 outputs[step.id] = provided[step.id]
             else:
                 result = await DBOS.run_step_async({"name": "bots.step"}, self._step, step)
+                if result.get("step", step.id) != step.id:  # another step's checkpoint
+                    return replayed_elsewhere(step.id, result["step"], outputs, self.attempts)
                 self.attempts[step.id] = result.get("attempts", 1)  # older checkpoints: none
                 if not result["ok"]:
                     return Outcome.failed(self._error_of(step, result), step.id, outputs,
@@ -148,9 +151,10 @@ class ItemRun:
                 attempts = int(error.details.get("attempts", 1))
                 self._finished(step, "exception", clock, attempts, code=error.code,
                                error=error.message)
-                return {"ok": False, "error": error.as_dict(), "attempts": attempts}
+                return {"ok": False, "error": error.as_dict(), "attempts": attempts,
+                        "step": step.id}
             self._finished(step, "ok", clock, attempts)
-            return {"ok": True, "output": output, "attempts": attempts}
+            return {"ok": True, "output": output, "attempts": attempts, "step": step.id}
 
     def _finished(self, step: Step, outcome: str, clock: Stopwatch, attempts: int,
                   **extra: Any) -> None:

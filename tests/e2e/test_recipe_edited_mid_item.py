@@ -85,8 +85,6 @@ def test_a_harmless_edit_resumes_the_item_with_the_new_version_and_says_so(kille
     assert "steps done before keep their outputs (claim)" in resumed.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="the replay guard in bots/engine/boundary.py is not in yet:"
-                   " the item is done with first_look given claim's checkpoint")
 def test_steps_moved_before_the_finished_ones_hold_the_item_for_a_person(killed) -> None:
     recipe, inbox, state = killed
     write_recipe(recipe, inbox, moved=True)
