@@ -70,7 +70,8 @@ def test_off_a_terminal_a_plain_line_comes_only_after_a_quiet_spell() -> None:
     clock.now += 1
     line.tick()
     line.tick()
-    assert stream.getvalue() == "order-entry: 2 in flight · 0 done · 0 exceptions · 3 waiting · 0:10\n"
+    said = "order-entry: 2 in flight · 0 done · 0 exceptions · 3 waiting · 0:10\n"
+    assert stream.getvalue() == said
     line.printed()  # an item line was printed: the silence starts again
     clock.now += 5
     line.tick()
