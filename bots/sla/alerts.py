@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import structlog
 
 from bots.secrets import read_env, redact
@@ -33,7 +32,7 @@ Post = Callable[..., Any]
 
 
 def raise_alerts(ledger: Ledger, report: dict[str, Any], goals: Mapping[str, ServiceGoal | None],
-                 now: datetime, post: Post = httpx.post) -> list[dict[str, Any]]:
+                 now: datetime, post: Post | None = None) -> list[dict[str, Any]]:
     """Alert every open item of the report newly at risk or breached; the alerts raised."""
     raised = []
     for section in report["recipes"]:
@@ -54,7 +53,7 @@ def already_alerted(ledger: Ledger, row: dict[str, Any]) -> bool:
 
 
 def _alert(ledger: Ledger, recipe: str, row: dict[str, Any], url: str | None, now: datetime,
-           post: Post) -> dict[str, Any]:
+           post: Post | None) -> dict[str, Any]:
     alert = {"recipe": recipe, "item_id": row["item_id"], "name": row["name"],
              "state": row["state"], "due_at": row["due_at"], "code": row["code"]}
     structlog.get_logger().warning(ALERT_EVENT, **alert)
@@ -65,8 +64,12 @@ def _alert(ledger: Ledger, recipe: str, row: dict[str, Any], url: str | None, no
     return alert
 
 
-def send(url: str, body: dict[str, Any], post: Post) -> str:
+def send(url: str, body: dict[str, Any], post: Post | None = None) -> str:
     """POST the alert as JSON: 'sent', or 'failed' (logged, never raised)."""
+    if post is None:
+        import httpx  # here, not at import: every run loads this module, few send an alert
+
+        post = httpx.post
     try:
         response = post(url, json=body, timeout=WEBHOOK_TIMEOUT_S)
         response.raise_for_status()
