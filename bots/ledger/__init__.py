@@ -10,7 +10,7 @@ import contextlib
 import json
 import os
 import socket
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,21 +23,11 @@ from bots.ledger import claims as item_claims
 from bots.ledger.claims import Fence, IsLive, ItemBusy, LostClaim
 from bots.ledger.reconnect import reconnecting
 from bots.ledger.schema import ensure_schema
+from bots.ledger.stamp import RecipeStamp as RecipeStamp  # re-exported
 from bots.ledger.tables import audit, events, intents, items, runs
 from bots.secrets import redact, redact_data
 
 CLAIM_TRIES = 10
-
-
-@dataclass(frozen=True)
-class RecipeStamp:
-    """Which recipe file an item runs from, and which version of it (its text's digest)."""
-
-    path: str
-    digest: str
-
-    def columns(self) -> dict[str, str]:
-        return {"recipe_path": self.path, "recipe_digest": self.digest}
 
 
 def now() -> str:
