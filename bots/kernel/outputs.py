@@ -39,10 +39,6 @@ class Outputs:
             names.update(dict.fromkeys((str(name) for name in group), inside))
         return cls(names)
 
-    def with_fields(self, fields: Mapping[str, Outputs | None]) -> Outputs:
-        """These outputs and more fields."""
-        return Outputs({**self.fields, **fields}, self.open)
-
     def union(self, other: Outputs) -> Outputs:
         """What either may produce (a step's own output or what its check found)."""
         if self.open or other.open:

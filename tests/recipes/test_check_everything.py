@@ -67,13 +67,30 @@ def test_a_misspelt_output_field_is_refused_where_written_with_a_suggestion(tmp_
 def test_a_field_nothing_resembles_lists_what_the_step_gives(tmp_path):
     path = write_recipe(tmp_path, rules_on("${invoice.total_due}"))
     [problem] = problems_of(path)
-    assert "no field 'total_due' (its fields: amount, _checks," in problem
+    assert "no field 'total_due' (its fields: amount, currency, _checks," in problem
 
 
 def test_the_right_fields_load_clean(tmp_path):
     path = write_recipe(tmp_path, rules_on("${invoice.amount}") +
                         rules_on("${invoice._layout}").replace("id: rules", "id: layout"))
     assert [step.id for step in load_recipe(str(path)).steps] == ["invoice", "rules", "layout"]
+
+
+def test_a_rules_side_outputs_are_fields_too(tmp_path):
+    """An amount gives its currency (in currency_field), a table its totals."""
+    layouts = ("        - {name: acme, when: [ACME], fields: {total: {label: 'Total:',"
+               " type: amount, currency_field: total_currency},"
+               " lines: {table: {header: {item: Item}, totals: {net: Net}}}}}\n"
+               "        - {name: globex, when: [Globex], fields: {amount: {label: 'Sum:', "
+               "type: amount}}}\n")
+    steps = "".join(rules_on(f"${{invoice.{name}}}").replace("id: rules", f"id: r_{name}")
+                    for name in ("total_currency", "net", "currency", "lines", "amount"))
+    path = write_recipe(tmp_path, steps)
+    text = path.read_text().replace(PDF_STEP.splitlines()[-1] + "\n", layouts)
+    path.write_text(text)
+    assert len(load_recipe(str(path)).steps) == 6
+    path.write_text(text.replace("${invoice.net}", "${invoice.nett}"))
+    assert "did you mean 'net'?" in problems_of(path)[0]
 
 
 def test_a_plain_value_has_nothing_below_it(tmp_path):

@@ -15,7 +15,7 @@ value above a bound wait for a second person.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
+from bots.kernel.outputs import VALUE, Outputs
 
 OPERATORS = ("not_empty", "equals", "one_of", "matches", "at_least", "at_most")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -105,7 +106,13 @@ class Params(StepParams):
                               "failing one ends the item with its code.")
 
 
-@step("data.check_rules", Params, example=EXAMPLE)
+def _outputs(values: Mapping[str, Any]) -> Outputs:
+    """`passed` (the codes of the rules checked) and `_overridden` (those a person approved
+    the item past)."""
+    return Outputs({"passed": VALUE, "_overridden": None})
+
+
+@step("data.check_rules", Params, example=EXAMPLE, outputs=_outputs)
 def check_rules(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Check business rules on resolved values; the first failing rule raises its code."""
     overridden = []

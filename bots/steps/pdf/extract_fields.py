@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +9,10 @@ from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_va
 
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
-from bots.kernel.outputs import Outputs, keys
 from bots.pdf.confidence import check_confidence, with_low_confidence
 from bots.pdf.document import load_document
 from bots.pdf.einvoice_merge import extract_document
+from bots.pdf.field_outputs import extraction_outputs
 from bots.pdf.limits import InputLimits, limits_for
 from bots.pdf.ocr import OcrSettings
 from bots.pdf.rules import LayoutRules
@@ -87,17 +86,7 @@ class Params(StepParams):
         return self
 
 
-def _outputs(values: Mapping[str, Any]) -> Outputs:
-    """The fields of every layout (which one applies is known per document); `_layout`,
-    `_provenance`, `_confidence`; `_checks` (table sums) and `_einvoice` when used."""
-    layouts = values.get("layouts") or []
-    fields = [keys(layout, "fields") for layout in layouts]
-    invoices = [keys(layout.get("einvoice") or {}, "fields") for layout in layouts]
-    return Outputs.named(*fields, *invoices, ["_layout", "_provenance", "_confidence", "_checks",
-                                              "_einvoice"])
-
-
-@step("pdf.extract_fields", Params, example=EXAMPLE, outputs=_outputs)
+@step("pdf.extract_fields", Params, example=EXAMPLE, outputs=extraction_outputs)
 def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Extract a PDF's fields by labels and regions (or form fields), with provenance.
 

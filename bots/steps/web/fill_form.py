@@ -112,8 +112,8 @@ class Params(StepParams):
 
 def _outputs(values: Mapping[str, Any]) -> Outputs:
     """The names of `read:` (and `_healed`); a dry run gives what it would have submitted."""
-    return Outputs.named(keys(values, "read"), ["_healed", "would_submit", "screenshot",
-                                                "html"]).with_fields({"dry_run": VALUE})
+    read = Outputs.named(keys(values, "read"), ["dry_run", "screenshot", "html"], inside=VALUE)
+    return read.union(Outputs.named(["_healed", "would_submit"]))
 
 
 @step("web.fill_form", Params, side_effect=True, needs=("web",), example=EXAMPLE,

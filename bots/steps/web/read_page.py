@@ -14,7 +14,7 @@ from playwright.async_api import Page
 from pydantic import Field, field_validator, model_validator
 
 from bots.kernel import StepContext, StepParams, step
-from bots.kernel.outputs import Outputs, keys
+from bots.kernel.outputs import VALUE, Outputs, keys
 from bots.values.regex import valid_regex
 from bots.web.forms import open_page
 from bots.web.guard import red_errors
@@ -129,7 +129,8 @@ class Params(StepParams):
 def _outputs(values: Mapping[str, Any]) -> Outputs:
     """The names of `read:` and `tables:`, and `<table>_count` for each table."""
     tables = keys(values, "tables")
-    return Outputs.named(keys(values, "read"), tables, [f"{name}_count" for name in tables])
+    names = [f"{name}_count" for name in tables]  # texts, lists of texts, rows and counts
+    return Outputs.named(keys(values, "read"), tables, names, inside=VALUE)
 
 
 @step("web.read_page", Params, needs=("web",), example=EXAMPLE, outputs=_outputs)

@@ -112,7 +112,8 @@ class Params(StepParams):
 
 def _outputs(values: Mapping[str, Any]) -> Outputs:
     """`found` (false when the screen said not found), the names of `read:`, `_healed`."""
-    return Outputs.named(keys(values, "read"), ["_healed"]).with_fields({"found": VALUE})
+    read = Outputs.named(keys(values, "read"), ["found"], inside=VALUE)  # texts and a flag
+    return read.union(Outputs.named(["_healed"]))
 
 
 @step("web.search_record", Params, needs=("web",), example=EXAMPLE, outputs=_outputs)
