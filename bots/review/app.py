@@ -15,7 +15,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bots.ledger import Ledger
-from bots.review import pages, signon
+from bots.review import bulk, pages, signon
+from bots.review.decisions import SYSTEM_CODES
 from bots.review.gate import SignOnGate
 from bots.review.ground import database_label, missing_settings
 from bots.review.proxy import ProxyTrust
@@ -34,7 +35,8 @@ def templates(ledger_label: str = "") -> Jinja2Templates:
     database it shows (its footer says it) and who is signed on."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
-    env.globals.update(ledger_label=ledger_label, signed_on=current_person)
+    env.globals.update(ledger_label=ledger_label, signed_on=current_person,
+                       system_codes=SYSTEM_CODES)
     return Jinja2Templates(env=env)
 
 
@@ -82,6 +84,7 @@ def _routes() -> list[Route | Mount]:
         Route("/signon/link", signon.signon_link, name="signon_link"),
         Route("/signoff", signon.signoff, name="signoff", methods=["POST"]),
         Route("/insights", pages.insights_page, name="insights"),
+        Route("/bulk-retry", bulk.bulk_retry, name="bulk_retry", methods=["POST"]),
         Route("/items/{item_id:path}", pages.item, name="item", methods=["GET", "POST"]),
         Route("/pages/{item_id:path}/{number:int}.png", pages.page_image, name="page_image"),
         Route("/evidence/{path:path}", pages.evidence, name="evidence"),

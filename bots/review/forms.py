@@ -81,7 +81,7 @@ async def act(request: Request, item_id: str, app_state: ReviewState) -> Respons
     else:
         kind, text = await _dispatch(fields.get("action", ""), item_id, who, fields, app_state)
     response = RedirectResponse(request.url_for("item", item_id=item_id), status_code=303)
-    _set_flash(request, response, kind, text)
+    set_flash(request, response, kind, text)
     return response
 
 
@@ -110,7 +110,8 @@ def _ledger_action(action: str, ledger: Ledger, item_id: str, who: str,
         actions.comment(ledger, item_id, who, fields.get("text", ""))
 
 
-def _set_flash(request: Request, response: Response, kind: str, text: str) -> None:
+def set_flash(request: Request, response: Response, kind: str, text: str) -> None:
+    """Leave a signed message for the next page (shown once)."""
     payload = base64.urlsafe_b64encode(json.dumps({"kind": kind, "text": text[:1500]}).encode())
     signed = f"{payload.decode()}.{_flash_signature(request, payload.decode())}"
     response.set_cookie(FLASH_COOKIE, signed, samesite="strict", httponly=True)
