@@ -3,6 +3,7 @@ workbook, sheet, column or inbox that is not there, an environment variable that
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -237,3 +238,42 @@ def test_check_offline_as_a_command(tmp_path):
                              text=True, check=False, timeout=120)
     assert offline.returncode == EXIT_OK, offline.stderr
     assert "were not checked" in offline.stdout
+
+
+LOCAL_STEPS = '''
+from bots.kernel import StepContext, StepParams, step
+from bots.kernel.outputs import Outputs
+
+
+class Params(StepParams):
+    text: str = ""
+
+
+@step("local.undeclared", Params)
+def undeclared(params: Params, ctx: StepContext) -> dict:
+    """Declares no outputs: any field of it is accepted."""
+    return {"anything": params.text}
+
+
+@step("local.declared", Params, outputs=lambda values: Outputs.named(["words"]))
+def declared(params: Params, ctx: StepContext) -> dict:
+    """Declares its one output."""
+    return {"words": len(params.text.split())}
+'''
+
+
+def test_a_step_type_from_outside_is_open_unless_it_declares_its_outputs(tmp_path):
+    steps = tmp_path / "my-steps"
+    steps.mkdir()
+    (steps / "local_steps.py").write_text(LOCAL_STEPS, encoding="utf-8")
+    path = write_recipe(tmp_path, "  - {id: free, uses: local.undeclared}\n"
+                                  "  - {id: count, uses: local.declared}\n" +
+                        rules_on("${free.whatever.below} ${count.wrods}"))
+    env = {**os.environ, "BOTS_STEPS_PATH": str(steps)}
+    checked = subprocess.run([sys.executable, "runner.py", "check", "--offline", str(path)],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+                             timeout=120)
+    assert checked.returncode == EXIT_RECIPE
+    assert checked.stderr.count("gives no field") == 1, checked.stderr
+    assert "step 'count' (local.declared) gives no field 'wrods' (did you mean 'words'?)" in \
+        checked.stderr
