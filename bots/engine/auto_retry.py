@@ -24,6 +24,7 @@ from bots.engine.boundary import ItemRun
 from bots.engine.enqueue import Queued
 from bots.engine.host import Host, current_host
 from bots.engine.recipe_of import stamp_of
+from bots.engine.retry_ledger import AUTO, OpenItem, open_items
 from bots.engine.retry_policy import (
     Choice,
     Failed,
@@ -39,7 +40,6 @@ from bots.ledger import Ledger
 from bots.ledger.actions import OPEN
 from bots.recipe import Recipe
 
-AUTO = "auto-retry"  # who, in the audit trail
 UNENDED = ("PENDING", "ENQUEUED", "CANCELLED")  # a workflow a stopped run left behind
 # Items recorded before outcomes carried their kind: the codes only a system failure has.
 SYSTEM_CODES = frozenset({"LOGIN_FAILED", "SESSION_EXPIRED", "TIMEOUT", "SERVER_ERROR",
@@ -55,36 +55,25 @@ async def survey(recipe: Recipe, host: Host, at: datetime | None = None) -> Choi
     run: its book is not the ledger)."""
     if not isinstance(host.book, LedgerBook):
         return Choice()
-    ledger = host.book.ledger
-    rows = [*ledger.find_items(recipe=recipe.name, status="exception"),
-            *ledger.find_items(recipe=recipe.name, status="running")]
-    failures = [failed for row in rows if row["review_state"] == "open"
-                if (failed := await _failed(ledger, row)) is not None]
+    failures = [failed for item in open_items(host.book.ledger, recipe.name)
+                if (failed := await _failed(item)) is not None]
     return choose(failures, recipe.model.settings.retry_failed, at or datetime.now(UTC))
 
 
-async def _failed(ledger: Ledger, row: dict[str, Any]) -> Failed | None:
-    """One ledger row as the policy sees it; None for one that is not the policy's (a business
+async def _failed(item: OpenItem) -> Failed | None:
+    """One open item as the policy sees it; None for one that is not the policy's (a business
     exception, an item running in another process)."""
-    ended = _last_end(ledger, row["item_id"])
+    row, ended = item.row, item.ended
     # as Outcome.is_system_failure: an exception that is not a business one
     system = ended.get("kind") != BUSINESS if ended else row["code"] in SYSTEM_CODES
     if not system and row["status"] == "exception":
         return None
-    retried = sum(entry["who"] == AUTO and entry["action"] == "retry"
-                  for entry in ledger.audit_trail(row["item_id"]))
-    pending = retried > 0 and await _unended(auto_workflow_id(row["item_id"], retried))
+    pending = item.retried > 0 and await _unended(auto_workflow_id(row["item_id"], item.retried))
     if row["status"] != "exception" and not pending:
         return None  # running now, or left `running` by a crash its own recovery finishes
     return Failed(row["item_id"], row["item_key"], row["code"] or "-", system,
-                  datetime.fromisoformat(ended.get("at") or row["updated_at"]), retried,
+                  datetime.fromisoformat(ended.get("at") or row["updated_at"]), item.retried,
                   pending, assigned=bool(row.get("assignee")))
-
-
-def _last_end(ledger: Ledger, item_id: str) -> dict[str, Any]:
-    """The item's last `item.ended` event (its kind and when), {} for older records."""
-    ends = [event for event in ledger.events(item_id) if event["event"] == "item.ended"]
-    return {**ends[-1]["data"], "at": ends[-1]["at"]} if ends else {}
 
 
 async def _unended(wid: str) -> bool:
