@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bots.ledger import Ledger
-from bots.review import bulk, pages, signon
+from bots.review import bulk, pages, roles, signon
 from bots.review.decisions import SYSTEM_CODES
 from bots.review.gate import SignOnGate
 from bots.review.ground import database_label, missing_settings
@@ -36,7 +36,7 @@ def templates(ledger_label: str = "") -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ledger_label=ledger_label, signed_on=current_person,
-                       system_codes=SYSTEM_CODES)
+                       system_codes=SYSTEM_CODES, may_confirm=roles.may_confirm)
     return Jinja2Templates(env=env)
 
 
