@@ -50,6 +50,17 @@ def file_problems(recipe: Recipe) -> list[Problem]:
     return problems
 
 
+def files_named(recipe: Recipe) -> list[str]:
+    """What the recipe names in the installation, counted: ["1 inbox folder", "2 workbooks"]."""
+    sources = recipe.model.all_sources
+    folders = sum(isinstance(spec, FolderSource) for spec in sources)
+    books = len(sources) - folders + sum(
+        1 for _, uses, _ in _step_uses(recipe)
+        if getattr(all_steps().get(uses), "preflight", None) is not None)
+    return [f"{count} {what}{'s' if count != 1 else ''}"
+            for count, what in ((folders, "inbox folder"), (books, "workbook")) if count]
+
+
 def _step_uses(recipe: Recipe) -> Iterator[tuple[Loc, str, dict[str, Any]]]:
     """(where, step type, with) of every step of every section, and of each step's check."""
     model = recipe.model

@@ -140,6 +140,8 @@ def test_every_bundled_recipe_checks_clean(recipe, monkeypatch, capsys):
                  "PRACTICE_USER", "PRACTICE_PASSWORD"):
         monkeypatch.setenv(name, "set-for-the-test")
     assert check(str(recipe.relative_to(ROOT))) == EXIT_OK, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "here: found " in out and "set-for-the-test" not in out
 
 
 def register(path: Path, headers: list[str], sheet: str = "Register") -> Path:
