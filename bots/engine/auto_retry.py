@@ -56,11 +56,11 @@ async def survey(recipe: Recipe, host: Host, at: datetime | None = None) -> Choi
     if not isinstance(host.book, LedgerBook):
         return Choice()
     failures = [failed for item in open_items(host.book.ledger, recipe.name)
-                if (failed := await _failed(item)) is not None]
+                if (failed := await failed_of(item)) is not None]
     return choose(failures, recipe.model.settings.retry_failed, at or datetime.now(UTC))
 
 
-async def _failed(item: OpenItem) -> Failed | None:
+async def failed_of(item: OpenItem) -> Failed | None:
     """One open item as the policy sees it; None for one that is not the policy's (a business
     exception, an item running in another process)."""
     row, ended = item.row, item.ended
