@@ -279,3 +279,15 @@ def test_a_step_type_from_outside_is_open_unless_it_declares_its_outputs(tmp_pat
     assert checked.stderr.count("gives no field") == 1, checked.stderr
     assert "step 'count' (local.declared) gives no field 'wrods' (did you mean 'words'?)" in \
         checked.stderr
+
+
+def test_run_refuses_a_misspelt_field_before_any_item(tmp_path, monkeypatch, capsys):
+    from bots.cli import main
+
+    monkeypatch.setenv("BOTS_STATE_DIR", str(tmp_path / "state"))
+    path = write_recipe(tmp_path, rules_on("${invoice.amuont}"))
+    (tmp_path / "inbox" / "claim.pdf").write_bytes(b"%PDF-1.4 not really\n")
+    assert main(["run", str(path)]) == EXIT_RECIPE
+    out, err = capsys.readouterr()
+    assert "gives no field 'amuont' (did you mean 'amount'?)" in err
+    assert '"exit_code": 2' in out and '"done"' not in out
