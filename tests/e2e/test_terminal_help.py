@@ -35,12 +35,17 @@ def inbox_with(tmp_path: Path, *names: str, source: Path = CLAIMS) -> Path:
     return inbox
 
 
-def run_on_terminal(app: LegacyApp, state: Path, *args: str) -> tuple[int, str]:
-    """The runner with stdout and stderr on a pseudo-terminal; its exit code and output."""
+def run_on_terminal(app: LegacyApp, state: Path, *args: str,
+                    errors: Path | None = None) -> tuple[int, str]:
+    """The runner with stdout (and stderr, unless `errors` names a file for it) on a
+    pseudo-terminal; its exit code and what the terminal showed."""
     primary, secondary = pty.openpty()
-    process = subprocess.Popen([sys.executable, "runner.py", *args], cwd=ROOT,
-                               env={**runner_env(app, state), "COLUMNS": "100"},
-                               stdin=secondary, stdout=secondary, stderr=secondary)
+    with (errors or Path(os.devnull)).open("w") as error_file:
+        process = subprocess.Popen([sys.executable, "runner.py", *args], cwd=ROOT,
+                                   env={**runner_env(app, state), "COLUMNS": "100",
+                                        "BOTS_PROGRESS_EVERY_S": "2"},
+                                   stdin=secondary, stdout=secondary,
+                                   stderr=error_file if errors else secondary)
     os.close(secondary)
     chunks = []
     while True:
@@ -97,6 +102,21 @@ def test_a_run_on_a_terminal_shows_a_live_line_that_never_mixes_with_item_lines(
     page = shown(tmp_path / "state", monkeypatch, capsys,
                  listed_ids(tmp_path / "state", monkeypatch, capsys)["claim-09-harbor-lapsed.pdf"])
     business_exception_page(page)
+
+
+def test_stderr_in_a_file_gets_a_plain_progress_line_when_nothing_else_is_said(
+        app: LegacyApp, tmp_path: Path) -> None:
+    recipe = write_recipe(tmp_path, inbox_with(tmp_path, "claim-01-acme-water.pdf"))
+    app.set_faults(latency_ms=1500)  # about ten seconds in flight
+    code, printed = run_on_terminal(app, tmp_path / "state", str(recipe),
+                                    errors=tmp_path / "stderr.txt")
+    app.set_faults(latency_ms=0)
+    errors = (tmp_path / "stderr.txt").read_text()
+    assert code == 0, errors
+    plain = [line for line in errors.splitlines() if "in flight" in line]
+    assert len(plain) >= 2 and "\r" not in errors and "\x1b" not in errors, errors
+    assert all(LIVE.fullmatch(line) for line in plain), plain
+    assert "[1/1] claim-01-acme-water.pdf" in errors and "in flight" not in printed
 
 
 def business_exception_page(page: str) -> None:
