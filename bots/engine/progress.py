@@ -151,6 +151,12 @@ def closing_lines(summary: dict[str, Any]) -> list[str]:
     lines = [said]
     if exceptions:
         lines.append(f"next: python runner.py exceptions --recipe {recipe}")
+    healed = summary.get("auto_retry") or {}  # part A: earlier system failures retried
+    if healed.get("retried") or healed.get("left_for_a_person") or healed.get("waiting"):
+        lines.append(f"automatic retries: {healed.get('retried', 0)} earlier failure(s) "
+                     f"retried, {healed.get('done', 0)} now done; {healed.get('waiting', 0)} "
+                     f"wait for a later run, {healed.get('left_for_a_person', 0)} left for "
+                     "a person")
     if summary.get("not_finished"):
         lines.append(f"{summary['not_finished']} item(s) wait for the next run: "
                      f"python runner.py {recipe}")
