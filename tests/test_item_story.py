@@ -9,7 +9,8 @@ from typing import Any
 from bots.commands.item_story import history_lines
 from bots.commands.next_steps import next_lines
 
-ROW: dict[str, Any] = {"item_id": "claims-intake/abc", "id": "abc1234567", "recipe": "claims-intake",
+ROW: dict[str, Any] = {
+       "item_id": "claims-intake/abc", "id": "abc1234567", "recipe": "claims-intake",
        "status": "exception", "review_state": "open", "code": "TIMEOUT", "step": "submit",
        "created_at": "2026-12-01T01:00:00+00:00",
        "events": [{"at": "2026-12-01T01:00:05+00:00", "event": "step.finished",
