@@ -151,7 +151,7 @@ def closing_lines(summary: dict[str, Any]) -> list[str]:
     lines = [said]
     if exceptions:
         lines.append(f"next: python runner.py exceptions --recipe {recipe}")
-    healed = summary.get("auto_retry") or {}  # part A: earlier system failures retried
+    healed = summary.get("auto_retry") or {}  # earlier system failures retried by this run
     if healed.get("retried") or healed.get("left_for_a_person") or healed.get("waiting"):
         lines.append(f"automatic retries: {healed.get('retried', 0)} earlier failure(s) "
                      f"retried, {healed.get('done', 0)} now done; {healed.get('waiting', 0)} "

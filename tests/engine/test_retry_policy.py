@@ -118,3 +118,15 @@ def test_a_misspelt_code_is_refused_with_the_one_meant() -> None:
     with pytest.raises(ValidationError, match="did you mean 'RETRIES_EXHAUSTED'"):
         RetryFailed(codes=["RETRIES_EXHAUSTD"])
     assert RetryFailed(codes=["MY_PLUGIN_DOWN"]).codes == ["MY_PLUGIN_DOWN"]  # a plugin's own
+
+
+def test_the_closing_lines_say_what_automatic_retries_did() -> None:
+    from bots.engine.progress import closing_lines
+
+    tally = Tally("r", "run", auto_times=2, auto_waiting=1, auto_exhausted=1)
+    tally.add(Outcome.done({}, {}, {}), earlier=False, auto_retry=1)
+    said = closing_lines(tally.summary(1.0))
+    assert ("automatic retries: 1 earlier failure(s) retried, 1 now done; 1 wait for a later "
+            "run, 1 left for a person") in said
+    quiet = closing_lines(Tally("r", "run").summary(1.0))
+    assert not any("automatic" in line for line in quiet)  # nothing to say: nothing said
