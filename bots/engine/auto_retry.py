@@ -14,6 +14,7 @@ retried to done) is not run. A dry run retries nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -56,8 +57,16 @@ async def survey(recipe: Recipe, host: Host, at: datetime | None = None) -> Choi
     if not isinstance(host.book, LedgerBook):
         return Choice()
     failures = [failed for item in open_items(host.book.ledger, recipe.name)
-                if (failed := await failed_of(item)) is not None]
+                if _queued_from(item.row, recipe) and (failed := await failed_of(item))]
     return choose(failures, recipe.model.settings.retry_failed, at or datetime.now(UTC))
+
+
+def _queued_from(row: dict[str, Any], recipe: Recipe) -> bool:
+    """Whether the item was queued from this recipe file: another file of the same name keeps
+    its items (`exceptions retry` runs them with that file) while it exists."""
+    recorded = row.get("recipe_path")
+    return not recorded or not Path(recorded).is_file() or \
+        Path(recorded).resolve() == recipe.path.resolve()
 
 
 async def failed_of(item: OpenItem) -> Failed | None:

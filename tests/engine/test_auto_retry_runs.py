@@ -56,12 +56,13 @@ def target(monkeypatch: pytest.MonkeyPatch) -> Target:
 
 
 def run(tmp_path: Path, policy: str, run_id: str, *, dry_run: bool = False,
-        new: tuple[str, ...] = (), url: str | None = None) -> dict[str, Any]:
+        new: tuple[str, ...] = (), url: str | None = None,
+        file_name: str = "heal-test.yaml") -> dict[str, Any]:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     for name in ("down", "wrong", "fine", *new):
         (inbox / f"{name}.txt").write_text(name)
-    path = tmp_path / "heal-test.yaml"
+    path = tmp_path / file_name
     path.write_text(RECIPE.format(inbox=inbox, policy=policy))
     options = RunOptions(state_dir=tmp_path / "state", database_url=url or _url(tmp_path),
                          run_id=run_id, dry_run=dry_run)
@@ -132,6 +133,8 @@ def test_no_retry_before_after_s_nor_in_a_dry_run(tmp_path: Path, failed_once: T
     assert soon["auto_retry"]["waiting"] == 1 and soon["auto_retry"]["retried"] == 0
     rehearsal = run(tmp_path, "{times: 2, after_s: 0}", "r3", dry_run=True)
     assert rehearsal["auto_retry"]["retried"] == 0
+    other = run(tmp_path, "{times: 2, after_s: 0}", "r4", file_name="elsewhere.yaml")
+    assert other["auto_retry"]["retried"] == 0  # same name, another file: not its items
     assert items(tmp_path)["down.txt"]["status"] == "exception"
     assert all(entry["audit"] == [] for entry in items(tmp_path).values())
 
