@@ -13,6 +13,7 @@ retried to done) is not run. A dry run retries nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -185,6 +186,11 @@ def _settled_since(host: Host, item_id: str) -> dict[str, Any] | None:
 
 def _audit(ledger: Ledger, failed: Failed, recipe: Recipe, run_id: str,
            from_step: str | None) -> None:
+    """The retry in the item's audit trail, once: another worker that chose the same retry at
+    the same moment enqueued the same workflow id (one run) and must not count it twice."""
+    if any(entry["who"] == AUTO and json.loads(entry["after_json"] or "{}").get("attempt")
+           == failed.attempt for entry in ledger.audit_trail(failed.item_id)):
+        return
     policy = recipe.model.settings.retry_failed
     ledger.add_audit(failed.item_id, AUTO, "retry", before={"code": failed.code},
                      after={"attempt": failed.attempt, "of": policy.times, "run_id": run_id},
