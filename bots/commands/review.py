@@ -53,10 +53,14 @@ def review(host: str = "127.0.0.1", port: int = 8765, *, proxy_header: str | Non
         return EXIT_REFUSED
     say(f"Serving the ledger: {database_label(url)} (state folder {state})")
     say(f"Review page: {page_url(host, port, token)}  (Ctrl-C to stop)")
+    for recipe, names in app.state.review.missing_env.items():
+        say(f"Not set for {recipe}: {', '.join(names)} (its items cannot be run again from "
+            "the page until it is restarted with them)")
     if not app.state.review.has_accounts():
+        token_part = "&token=<BOTS_REVIEW_TOKEN>" if token else ""
         say(f"No accounts yet: sign on once with {page_url(host, port, '')}signon/link?key="
-            f"{link_key} (one use), or add accounts: python runner.py users add NAME --role "
-            "supervisor")
+            f"{link_key}{token_part} (one use), or add accounts: python runner.py users add "
+            "NAME --role supervisor")
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
