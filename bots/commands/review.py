@@ -10,10 +10,16 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bots.commands.common import fail, say
 from bots.review.security import is_loopback
 from bots.secrets import load_dotenv
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from bots.review.proxy import ProxyTrust
 
 EXIT_REFUSED = 2
 TOKEN_ENV = "BOTS_REVIEW_TOKEN"
@@ -25,8 +31,8 @@ LEDGER_FILE = "bots.sqlite"
 def review(host: str = "127.0.0.1", port: int = 8765, *, proxy_header: str | None = None,
            proxy_addresses: list[str] | None = None,
            proxy_role_header: str | None = None) -> int:
-    """Serve the review page until Ctrl-C; 2 when the bind would be unsafe or there is no
-    ledger to serve."""
+    """Serve the review page until Ctrl-C; 2 when the bind would be unsafe, there is no
+    ledger to serve, or a setting of the page will not do."""
     token = os.environ.get(TOKEN_ENV, "").strip()
     problem = bind_problem(host, token)
     ground = find_ground()
@@ -35,34 +41,46 @@ def review(host: str = "127.0.0.1", port: int = 8765, *, proxy_header: str | Non
         return EXIT_REFUSED
     import uvicorn
 
-    from bots.review.app import create_app
-    from bots.review.ground import database_label
     from bots.review.proxy import ProxyTrust
 
     for dotenv in (Path(".env"), PROJECT_ROOT / ".env"):  # the settings resubmits will need
         load_dotenv(dotenv)
-    state, url = ground
     link_key = secrets.token_urlsafe(24)
     try:
         proxy = ProxyTrust.of(proxy_header, proxy_addresses, proxy_role_header)
-        app = create_app(url, state, token=token or None, first_link_key=link_key,
-                         proxy=proxy,
-                         allowed_hosts=loopback_names(host) if is_loopback(host) else None)
+        app = _app(ground, host, token, link_key, proxy)
     except ValueError as error:  # a proxy address or BOTS_REVIEW_SECRET that will not do
         fail(str(error))
         return EXIT_REFUSED
-    say(f"Serving the ledger: {database_label(url)} (state folder {state})")
-    say(f"Review page: {page_url(host, port, token)}  (Ctrl-C to stop)")
-    for recipe, names in app.state.review.missing_env.items():
-        say(f"Not set for {recipe}: {', '.join(names)} (its items cannot be run again from "
-            "the page until it is restarted with them)")
-    if not app.state.review.has_accounts():
-        token_part = "&token=<BOTS_REVIEW_TOKEN>" if token else ""
-        say(f"No accounts yet: sign on once with {page_url(host, port, '')}signon/link?key="
-            f"{link_key}{token_part} (one use), or add accounts: python runner.py users add "
-            "NAME --role supervisor")
+    _announce(app, ground, page_url(host, port, token), link_key)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
+
+
+def _app(ground: tuple[Path, str], host: str, token: str, link_key: str,
+         proxy: ProxyTrust | None) -> Starlette:
+    from bots.review.app import create_app
+
+    state, url = ground
+    return create_app(url, state, token=token or None, first_link_key=link_key, proxy=proxy,
+                      allowed_hosts=loopback_names(host) if is_loopback(host) else None)
+
+
+def _announce(app: Starlette, ground: tuple[Path, str], url: str, link_key: str) -> None:
+    """Say which ledger is served, where, what settings are missing, how to sign on first."""
+    from bots.review.ground import database_label
+
+    say(f"Serving the ledger: {database_label(ground[1])} (state folder {ground[0]})")
+    say(f"Review page: {url}  (Ctrl-C to stop)")
+    review_state = app.state.review
+    for recipe, names in review_state.missing_env.items():
+        say(f"Not set for {recipe}: {', '.join(names)} (its items cannot be run again from "
+            "the page until it is restarted with them)")
+    if not review_state.has_accounts():
+        base, _, token_part = url.partition("?")
+        token_part = f"&{token_part}" if token_part else ""
+        say(f"No accounts yet: sign on once with {base}signon/link?key={link_key}{token_part} "
+            "(one use), or add accounts: python runner.py users add NAME --role supervisor")
 
 
 def find_ground() -> tuple[Path, str] | str:
