@@ -123,6 +123,17 @@ class Retrying:
     async def start(self) -> list[Queued]:
         return await start(self.queue, self.recipe, self.now, self.host)
 
+    def unstarted(self, inbox: set[str]) -> list[tuple[str, Outcome]]:
+        """The held retries of inbox items that never started, as their ends stand: an
+        inbox item is always in the tally, retried or not."""
+        book = self.host.book
+        if not isinstance(book, LedgerBook):
+            return []  # a dry run holds nothing
+        rows = [book.ledger.item(failed.item_id) for failed in self.held
+                if failed.item_key in inbox]
+        return [(row["name"], Outcome.broken(row["code"] or "-", row["message"] or "",
+                                             step=row["step"])) for row in rows if row]
+
     async def proven(self) -> list[Queued]:
         """An item of this run is done: the sign-on works, the held retries start."""
         held, self.held = self.held, []

@@ -156,6 +156,8 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
     finally:
         lost.cancel()
     tally.auto_waiting += len(retrying.held)  # never started: a later run's
+    for name, outcome in retrying.unstarted({item.key for item in items}):
+        tally.add(outcome, earlier=True, name=name)
     if stopped_by:
         await _stop(waiting, tally, host)
         tally.halted_by = stopped_by

@@ -157,6 +157,7 @@ def test_refused_sign_ons_are_retried_one_first_the_rest_once_one_is_done(
     assert still["exit_code"] == 77 and still["halted_by"] == "credentials", still
     assert len(target.calls) == 1  # one sign-on attempt, not three
     assert still["auto_retry"]["retried"] == 1 and still["auto_retry"]["waiting"] == 2
+    assert still["items"] == 3 and still["exceptions"] == {"LOGIN_FAILED": 3}  # all counted
     assert sum(len(item["audit"]) for item in items(tmp_path).values()) == 1
     target.fail.clear()  # the password is fixed
     fixed = run(tmp_path, policy, "r3")
