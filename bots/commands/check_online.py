@@ -16,6 +16,7 @@ from typing import Any
 
 from bots.kernel.errors import Problem
 from bots.kernel.refs import references_in
+from bots.kernel.steps import Finding, StepType
 from bots.recipe import Recipe
 from bots.recipe.environment import project_path
 from bots.recipe.model import FolderSource, SheetSource
@@ -45,20 +46,31 @@ def file_problems(recipe: Recipe) -> list[Problem]:
         step_type = all_steps().get(uses)
         if step_type is None or step_type.preflight is None:
             continue
-        for where, message, hint in step_type.preflight(values):
+        for where, message, hint in _preflight(step_type, values):
             problems.append(source.problem((*loc, "with", *where), message, hint))
     return problems
 
 
+def _preflight(step_type: StepType, values: dict[str, Any]) -> list[Finding]:
+    """What the step type's preflight finds; a preflight that fails (a package's own) is
+    one finding, never a traceback."""
+    assert step_type.preflight is not None
+    try:
+        return step_type.preflight(values)
+    except Exception as error:  # a step package's bug must not stop the other checks
+        return [((), f"{step_type.name} could not check what it reads: "
+                     f"{type(error).__name__}: {error}", "report it to the step's authors")]
+
+
 def files_named(recipe: Recipe) -> list[str]:
-    """What the recipe names in the installation, counted: ["1 inbox folder", "2 workbooks"]."""
+    """What the recipe names here, counted: ["1 inbox folder", "2 step inputs"]."""
     sources = recipe.model.all_sources
     folders = sum(isinstance(spec, FolderSource) for spec in sources)
-    books = len(sources) - folders + sum(
-        1 for _, uses, _ in _step_uses(recipe)
-        if getattr(all_steps().get(uses), "preflight", None) is not None)
-    return [f"{count} {what}{'s' if count != 1 else ''}"
-            for count, what in ((folders, "inbox folder"), (books, "workbook")) if count]
+    inputs = sum(1 for _, uses, _ in _step_uses(recipe)
+                 if getattr(all_steps().get(uses), "preflight", None) is not None)
+    counts = ((folders, "inbox folder"), (len(sources) - folders, "source workbook"),
+              (inputs, "step input"))
+    return [f"{count} {what}{'s' if count != 1 else ''}" for count, what in counts if count]
 
 
 def _step_uses(recipe: Recipe) -> Iterator[tuple[Loc, str, dict[str, Any]]]:

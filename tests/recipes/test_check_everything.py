@@ -257,6 +257,12 @@ def undeclared(params: Params, ctx: StepContext) -> dict:
     return {"anything": params.text}
 
 
+@step("local.fragile", Params, preflight=lambda values: [1 / 0])
+def fragile(params: Params, ctx: StepContext) -> dict:
+    """Its preflight has a bug."""
+    return {}
+
+
 @step("local.declared", Params, outputs=lambda values: Outputs.named(["words"]))
 def declared(params: Params, ctx: StepContext) -> dict:
     """Declares its one output."""
@@ -279,6 +285,11 @@ def test_a_step_type_from_outside_is_open_unless_it_declares_its_outputs(tmp_pat
     assert checked.stderr.count("gives no field") == 1, checked.stderr
     assert "step 'count' (local.declared) gives no field 'wrods' (did you mean 'words'?)" in \
         checked.stderr
+    path = write_recipe(tmp_path, "  - {id: fragile, uses: local.fragile}\n")
+    checked = subprocess.run([sys.executable, "runner.py", "check", str(path)], cwd=ROOT,
+                             env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert checked.returncode == EXIT_RECIPE and "Traceback" not in checked.stderr
+    assert "local.fragile could not check what it reads: ZeroDivisionError" in checked.stderr
 
 
 def test_run_refuses_a_misspelt_field_before_any_item(tmp_path, monkeypatch, capsys):
