@@ -130,3 +130,23 @@ def test_the_closing_lines_say_what_automatic_retries_did() -> None:
             "run, 1 left for a person") in said
     quiet = closing_lines(Tally("r", "run").summary(1.0))
     assert not any("automatic" in line for line in quiet)  # nothing to say: nothing said
+
+
+def test_older_records_without_their_kind_are_judged_by_code() -> None:
+    import asyncio
+
+    from bots.engine.auto_retry import failed_of
+    from bots.engine.retry_ledger import OpenItem
+
+    def judged(code: str, ended: dict[str, str]) -> Failed | None:
+        row = {"item_id": "r/k", "item_key": "k", "code": code, "status": "exception",
+               "updated_at": "2026-03-02T11:00:00.000+00:00", "assignee": None}
+        return asyncio.run(failed_of(OpenItem(row, ended, 0)))
+
+    old = judged("TIMEOUT", {})  # recorded before item.ended events: a known system code
+    assert old is not None and old.system and old.ended_at == NOW - timedelta(hours=1)
+    assert judged("FIELD_MISSING", {}) is None  # a business code
+    told = judged("MY_PLUGIN_DOWN", {"kind": "ApplicationError",
+                                     "at": "2026-03-02T11:30:00.000+00:00"})
+    assert told is not None and told.ended_at == NOW - timedelta(minutes=30)
+    assert judged("TIMEOUT", {"kind": BUSINESS, "at": "2026-03-02T11:30:00.000+00:00"}) is None
