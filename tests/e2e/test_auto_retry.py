@@ -63,8 +63,8 @@ def test_a_system_failure_heals_on_a_later_run_within_the_policy(
     app.set_faults(error_rate=0)
 
     waiting = _run(app, tmp_path, inbox, times=1, after_s=3600)  # failed moments ago
-    assert waiting["auto_retry"] | {} == {"retried": 0, "done": 0, "still_open": 0,
-                                          "waiting": 1, "left_for_a_person": 0}
+    assert waiting["auto_retry"] == {"retried": 0, "done": 0, "still_open": 0, "waiting": 1,
+                                     "left_for_a_person": 0}
     assert _item(state)["status"] == "exception" and app.claims() == []
 
     off = _run(app, tmp_path, inbox, times=0, after_s=0)  # the policy turned off
@@ -83,9 +83,6 @@ def test_a_system_failure_heals_on_a_later_run_within_the_policy(
     assert auto["action"] == "retry" and "automatic retry 1 of 1" in auto["note"]
     assert f"was {failed['code']}" in auto["note"]
 
-    again = _run(app, tmp_path, inbox, times=1, after_s=0)  # nothing left to heal
-    assert again["auto_retry"]["retried"] == 0 and again["done"] == 1
-    assert len(app.claims()) == 1
 
 
 def test_a_retry_killed_mid_way_is_finished_by_the_next_run_not_started_again(
