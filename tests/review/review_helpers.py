@@ -129,6 +129,16 @@ def sign_on_page(page: Any, base: str, name: str = "ana", password: str = PASSWO
     page.wait_for_load_state()
 
 
+def keep_shot(page: Any, name: str, showing: str = "") -> None:
+    """A 1366x768 screenshot for the docs (docs/screenshots/NAME.png), scrolled to the
+    ``showing`` selector, taken when BOTS_DOC_SCREENSHOTS=1 (an ordinary test run leaves the
+    tree as it was)."""
+    if os.environ.get("BOTS_DOC_SCREENSHOTS") == "1":
+        if showing:
+            page.locator(showing).scroll_into_view_if_needed()
+        page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
+
+
 def csrf_of(html: str) -> str:
     """The CSRF token in a page's first form."""
     found = CSRF_FIELD.search(html)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.review.review_helpers import ROOT, StateFolder, sign_on_page
+from tests.review.review_helpers import ROOT, StateFolder, keep_shot, sign_on_page
 from tests.review.test_review_browser import browser, served
 
 __all__ = ["browser", "served"]  # the fixtures, shared with the page's other browser tests
@@ -66,9 +66,11 @@ def test_an_over_threshold_approval_waits_for_another_supervisor(
     waiting = " ".join(ana.locator("#waiting-second").inner_text().split())
     assert "a supervisor other than sam confirms" in waiting
     assert ana.locator("#confirm-form").count() == 0
+    keep_shot(ana, "review-four-eyes-waiting", "#waiting-second")
     assert "this needs a supervisor" in _forged_confirm(ana, served, four_eyes)
 
     rita = _as(browser, served, "rita", four_eyes)
+    keep_shot(rita, "review-four-eyes-confirm", "#confirm-form")
     rita.locator("#confirm-form").get_by_role("button", name="Confirm and resubmit").click()
     rita.wait_for_url("**/items/**")
     trail = [(entry["who"], entry["action"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser
 
-from tests.review.review_helpers import StateFolder, sign_on_page
+from tests.review.review_helpers import StateFolder, keep_shot, sign_on_page
 from tests.review.test_review_browser import browser, served
 
 __all__ = ["browser", "served"]  # the fixtures, shared with the page's other browser tests
@@ -17,6 +17,7 @@ def test_sign_on_is_required_and_a_wrong_password_refused(served: str, browser: 
     assert "/signon" in page.url and page.get_by_label("Password").is_visible()
     sign_on_page(page, served, "ana", "not her password")
     assert "Wrong name or password" in page.locator("[role=alert]").inner_text()
+    keep_shot(page, "review-signon-refused")
     assert page.locator("table.queue").count() == 0
     sign_on_page(page, served, "ana")
     assert page.locator("table.queue tbody tr").count() == 3
