@@ -10,6 +10,7 @@ the override recorded in its output. Every request and decision is in the audit 
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,10 +36,14 @@ approvals = sa.Table(
     sa.Column("confirmed_at", sa.String(40)),
 )
 
+_ENSURED: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
 
 def ensure_table(ledger: Ledger) -> None:
     """Create the table in a state database older than approvals."""
-    approvals.create(ledger.engine, checkfirst=True)
+    if ledger.engine not in _ENSURED:  # once per engine, not on every page
+        approvals.create(ledger.engine, checkfirst=True)
+        _ENSURED.add(ledger.engine)
 
 
 def request_approval(ledger: Ledger, item_id: str, who: str, reason: str,

@@ -9,6 +9,7 @@ Taking the row is one conditional write, so two clicks racing cannot both win. A
 from __future__ import annotations
 
 import json
+import weakref
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,10 +32,14 @@ resubmits = sa.Table(
     sa.Column("result_json", sa.Text),  # the outcome: status, code, message, reference
 )
 
+_ENSURED: weakref.WeakSet[sa.Engine] = weakref.WeakSet()
+
 
 def ensure_table(ledger: Ledger) -> None:
     """Create the table in a state database older than background resubmits."""
-    resubmits.create(ledger.engine, checkfirst=True)
+    if ledger.engine not in _ENSURED:  # once per engine, not on every page
+        resubmits.create(ledger.engine, checkfirst=True)
+        _ENSURED.add(ledger.engine)
 
 
 def begin(ledger: Ledger, item_id: str, who: str, action: str) -> bool:
