@@ -63,24 +63,32 @@ async def signon(request: Request) -> Response:
     form_tokens(request).spend(fields["csrf"])
     name, review = fields.get("name", "").strip(), _review(request)
     address = request.client.host if request.client else "-"
+    refused = await _check(review, name, fields.get("password", ""), address)
+    if isinstance(refused, tuple):
+        return await _form(request, *refused)
+    response = RedirectResponse(next_path(request, fields.get("next")), status_code=303)
+    review.sessions.issue(response, refused.name, "password", epoch=refused.epoch,
+                          secure=request.url.scheme == "https")
+    return response
+
+
+async def _check(review: ReviewState, name: str, password: str,
+                 address: str) -> people.Account | tuple[str, int]:
+    """The account signing on, or (why not, HTTP status); every refusal logged, never the
+    password; a name or address past its limit is not even checked."""
     wait = review.failures.wait_s(name, address)
     if wait:
         LOG.warning("sign-on refused without checking: too many failures (name %r, from %s)",
                     name[:60], address)
-        return await _form(request, f"Too many failed sign-ons: wait {wait // 60 + 1} minutes "
-                           "and try again.", status=429)
-    account = await run_in_threadpool(people.verify, review.ledger.engine, name,
-                                      fields.get("password", ""))
+        return f"Too many failed sign-ons: wait {wait // 60 + 1} minutes and try again.", 429
+    account = await run_in_threadpool(people.verify, review.ledger.engine, name, password)
     if account is None:
         review.failures.failed(name, address)
         LOG.warning("failed sign-on (name %r, from %s)", name[:60], address)
-        return await _form(request, WRONG, status=401)
+        return WRONG, 401
     review.failures.succeeded(name)
     LOG.info("signed on: %s (%s) from %s", account.name, account.role, address)
-    response = RedirectResponse(next_path(request, fields.get("next")), status_code=303)
-    review.sessions.issue(response, account.name, "password", epoch=account.epoch,
-                          secure=request.url.scheme == "https")
-    return response
+    return account
 
 
 async def signon_link(request: Request) -> Response:
