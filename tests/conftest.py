@@ -44,10 +44,12 @@ def _from_browser_module(value: Any) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every browser test ``browser``, whether or not its file says so."""
+    """Mark every browser test ``browser``, whether or not its file says so; the ``slow``
+    ones first, so that the two workers do not end with one of them alone on the soaks."""
     for item in items:
         if not item.get_closest_marker("browser") and drives_a_browser(item):
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
 
 
 @pytest.fixture
