@@ -190,9 +190,15 @@ async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]]
             if not queued.earlier and breaker.record(outcome):
                 log_trip(len(waiting), breaker)
                 return breaker.tripped
-            if outcome.is_done and not queued.earlier and retrying.held:
+            if retrying.held and _signed_on(queued, outcome):
                 pending |= _watch(waiting, await retrying.proven(), retrying.host)
     return None
+
+
+def _signed_on(queued: Queued, outcome: Outcome) -> bool:
+    """Whether this item shows the sign-on works: it ran here and is done (not an earlier end,
+    nor an item a person settled, which signed on nowhere)."""
+    return outcome.is_done and not queued.earlier and "review_state" not in outcome.details
 
 
 def _watch(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]], started: list[Queued],
