@@ -70,7 +70,7 @@ def stopping_rules(item: dict[str, Any], recipe: Recipe | None) -> list[dict[str
     for raw in step.spec.with_.get("rules") or []:
         if isinstance(raw, dict) and raw.get("code") == item.get("code"):
             rule = _resolved_rule(raw, item)
-            failure = first_failure(rule) if rule else None
+            failure = _failure(rule) if rule else None
             if rule is not None and failure is not None:
                 found.append(_described(rule, *failure))
     return found
@@ -93,6 +93,15 @@ def _resolved_rule(raw: dict[str, Any], item: dict[str, Any]) -> Rule | None:
     try:
         return Rule.model_validate(resolve(raw, scope))
     except (BotError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _failure(rule: Rule) -> tuple[str, str] | None:
+    """The rule's failing check; None when it passes or cannot be checked on these values
+    (not a rule the item stopped at, then)."""
+    try:
+        return first_failure(rule)
+    except BotError:
         return None
 
 

@@ -12,9 +12,10 @@ from bots.kernel import StepContext, WorkItem
 from bots.kernel.errors import BusinessError
 from bots.ledger import Ledger, approvals, resubmits
 from bots.ledger.actions import ActionError
+from bots.review.decisions import failure_kind, recipe_for, stopping_rules
 from bots.review.value_kinds import check_typed, input_for
 from bots.steps.data.check_rules import Params, check_rules
-from tests.review.review_helpers import StateFolder
+from tests.review.review_helpers import ROOT, StateFolder
 
 RULES: list[dict[str, Any]] = [
     {"code": "POLICY_LAPSED", "name": "Status", "value": "ACTIVE", "equals": "ACTIVE"},
@@ -115,3 +116,23 @@ def test_typed_values_are_checked_on_the_server_naming_the_field(value, form_inp
                                                                  problem):
     said = check_typed("claim.x", text, form_input)
     assert (problem in said and "claim.x" in said) if problem else said == ""
+
+
+def over_limit_item(amount: str) -> dict[str, Any]:
+    outputs = {"claim": {"amount": amount, "loss_date": "2026-07-19"},
+               "policy": {"coverage_limit": "5000.00", "effective_date": "2026-01-01",
+                          "expiry_date": "2026-12-31"},
+               "inquiry": {"status": "ACTIVE"}}
+    return {"recipe": "claims-intake", "status": "exception", "code": "AMOUNT_OVER_LIMIT",
+            "step": "rules", "outputs": outputs, "item": {}}
+
+
+def test_the_rule_that_stopped_an_item_is_found_with_its_value_and_bound() -> None:
+    recipe = recipe_for({"recipe": "claims-intake"}, ROOT)
+    assert recipe is not None
+    rules = stopping_rules(over_limit_item("9400.00"), recipe)
+    assert [(r["name"], r["check"], r["value"], r["bound"]) for r in rules] == [
+        ("Amount claimed", "at_most", "9400.00", "5000.00")]
+    assert failure_kind(over_limit_item("9400.00"), recipe) == "business-rule"
+    assert stopping_rules(over_limit_item("not a number"), recipe) == []  # no 500: no rule
+    assert failure_kind({"code": "LOGIN_FAILED"}, recipe) == "system"
