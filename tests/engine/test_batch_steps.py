@@ -164,7 +164,7 @@ def test_a_run_with_every_item_ended_earlier_runs_no_batch_step(tmp_path, journa
 
 
 def test_a_resubmitted_item_gets_the_batch_setup_first_and_after_items_last(
-        tmp_path: Path, journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, journal: Journal) -> None:
     from bots.engine import resubmit
     from bots.kernel import BusinessError
 
@@ -174,8 +174,6 @@ def test_a_resubmitted_item_gets_the_batch_setup_first_and_after_items_last(
     item_id = ledger.find_items()[0]["item_id"]
     del journal.fail["test.work"]
     journal.calls.clear()
-    recipe = load_recipe(str(tmp_path / "batch-test.yaml"))
-    monkeypatch.setattr(resubmit, "load_recipe", lambda _name: recipe)
     options = RunOptions(state_dir=tmp_path / "state",
                          database_url=f"sqlite:///{tmp_path / 'state.sqlite'}", run_id="r2")
     outcome = asyncio.run(resubmit.retry_item(item_id, "ann", {}, options))
@@ -185,7 +183,7 @@ def test_a_resubmitted_item_gets_the_batch_setup_first_and_after_items_last(
 
 
 def test_a_resubmit_whose_batch_setup_fails_changes_nothing(
-        tmp_path: Path, journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, journal: Journal) -> None:
     from bots.engine import resubmit
     from bots.kernel import BusinessError
 
@@ -193,8 +191,6 @@ def test_a_resubmit_whose_batch_setup_fails_changes_nothing(
     _, ledger = run(tmp_path, items=1)
     item_id = ledger.find_items()[0]["item_id"]
     journal.fail["test.start"] = ApplicationError("no button 'Start'", code="SCREEN_MISMATCH")
-    recipe = load_recipe(str(tmp_path / "batch-test.yaml"))
-    monkeypatch.setattr(resubmit, "load_recipe", lambda _name: recipe)
     options = RunOptions(state_dir=tmp_path / "state",
                          database_url=f"sqlite:///{tmp_path / 'state.sqlite'}", run_id="r2")
     with pytest.raises(ApplicationError, match="before_items step 'start' failed"):
