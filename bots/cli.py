@@ -204,7 +204,7 @@ def _author(args: argparse.Namespace) -> int:
 
 
 def _retry_all(args: argparse.Namespace) -> int:
-    from bots.commands.exceptions import retry_all
+    from bots.commands.exceptions_retry import retry_all
 
     if args.action != "retry" or args.item or args.set or not args.all:
         print("usage: python runner.py exceptions retry --all [--recipe R] [--code CODE ...] "

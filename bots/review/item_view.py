@@ -16,10 +16,11 @@ from typing import Any
 from bots.kernel.errors import CODES
 from bots.ledger import Ledger, approvals, resubmits
 from bots.ledger.actions import OPEN, find_item
+from bots.ledger.item_ids import short_id
 from bots.review import background
 from bots.review.decisions import failure_kind, kinds_for, recipe_for, stopping_rules
 from bots.review.evidence import relative_link
-from bots.review.queue import ID_WIDTH, Goals, sla_state
+from bots.review.queue import Goals, sla_state
 from bots.review.render import page_count
 from bots.review.value_rows import value_rows
 
@@ -44,7 +45,7 @@ def item_view(ledger: Ledger, ident: str, evidence_dir: Path, project_root: Path
     recipe = recipe_for(item, project_root)
     rows = value_rows(item.get("values") or {}, item.get("provenance") or {}, kinds_for(recipe))
     return {**item, **decision_view(ledger, item, recipe),
-            "short_id": item["item_key"][:ID_WIDTH],
+            "short_id": short_id(item, ledger.find_items()),
             "meaning": CODES.get(item["code"] or "", ""),
             "is_open": item["status"] == "exception" and item["review_state"] == OPEN,
             "pages": list(range(pager["first"], pager["last"] + 1)) if pager["total"] else [],

@@ -12,13 +12,13 @@ from typing import Any
 from bots import sla
 from bots.kernel.errors import CODES
 from bots.ledger import Ledger
+from bots.ledger.item_ids import short_ids
 from bots.recipe import RECIPES_DIR
 from bots.recipe.goals import load_goals
 from bots.sla.goal import ServiceGoal
 
 Goals = Mapping[str, ServiceGoal | None]
 
-ID_WIDTH = 10  # as `python runner.py exceptions` shows an item's ID
 NO_SLA = "-"
 FILTERS = ("recipe", "code", "step", "sla")
 
@@ -37,9 +37,12 @@ class QueueView:
 def open_exceptions(ledger: Ledger, goals: Goals) -> list[dict[str, Any]]:
     """Every open exception item, oldest first, with its short ID, age and SLA state."""
     now = datetime.now(UTC)
-    rows = [row for row in ledger.find_items(status="exception") if row["review_state"] == "open"]
+    everyone = ledger.find_items()
+    rows = [row for row in everyone if row["status"] == "exception"
+            and row["review_state"] == "open"]
+    ids = short_ids(rows, everyone)  # the IDs `runner.py exceptions` prints
     for row in rows:
-        row["short_id"] = row["item_key"][:ID_WIDTH]
+        row["short_id"] = ids[row["item_id"]]
         row["age"] = age(row.get("arrived_at") or row["created_at"], now)
         row["sla"] = sla_state(row, goals.get(row["recipe"]), now)
         row["meaning"] = CODES.get(row["code"] or "", "")
