@@ -11,11 +11,11 @@ import pytest
 from PIL import Image
 from starlette.testclient import TestClient
 
-from bots.ledger import Ledger
+from bots.ledger import Ledger, people
 from bots.review import create_app
 from bots.review.render import MAX_PIXELS
 from fixtures.hostile_pdfs import write_giant_page, write_huge_image, write_many_pages
-from tests.review.review_helpers import add_item
+from tests.review.review_helpers import PASSWORD, add_item, sign_on
 
 PAGE_IMAGE = re.compile(r'/pages/[^"]+/(\d+)\.png')
 
@@ -34,8 +34,10 @@ def client(tmp_path: Path, documents: dict[str, Path]) -> Iterator[TestClient]:
     for name, path in documents.items():
         add_item(ledger, "claims-intake", name * 4, path.name, str(path), status="exception",
                  code="UNKNOWN_LAYOUT", step="claim")
+    people.add_user(ledger.engine, "ana", "analyst", PASSWORD)
     ledger.close()
     with TestClient(create_app(url, tmp_path, goals={})) as test_client:
+        assert sign_on(test_client).status_code == 303
         yield test_client
 
 
