@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bots.kernel import StepType
 from bots.kernel.errors import Problem, RecipeError
-from bots.recipe.fields import check_output_fields
+from bots.recipe.fields import check_output_fields, step_values
 from bots.recipe.model import RecipeModel, ReportSpec, SheetSource, StepSpec
 from bots.recipe.phases import BatchPhases, bind_phases, phase_uses
 from bots.recipe.phases import Step as Step  # re-exported: engine modules import it from here
@@ -166,10 +166,10 @@ def _bind_steps(source: RecipeSource, specs: list[StepSpec],
         if spec.check is not None:
             check_type = _typed(source, spec.check.uses, spec.check.with_, (*loc, "check"),
                                 problems)
-        refs = check_references(source, _step_values(spec), loc, ids[:index], ids[index:],
+        refs = check_references(source, step_values(spec), loc, ids[:index], ids[index:],
                                 ITEM_ROOTS, item_fields)
         problems += list(refs) + list(check_batch_references(
-            source, _step_values(spec), loc, before or [], after or []))
+            source, step_values(spec), loc, before or [], after or []))
         if step_type and spec.check and not step_type.side_effect:
             problems.append(source.problem((*loc, "check"), "'check' is only for steps that "
                                            "change another system", "remove it"))
@@ -178,11 +178,6 @@ def _bind_steps(source: RecipeSource, specs: list[StepSpec],
     return steps, problems
 
 
-def _step_values(spec: StepSpec) -> dict[str, Any]:
-    values: dict[str, Any] = {"with": spec.with_}
-    if spec.check is not None:
-        values["check"] = {"with": spec.check.with_}
-    return values
 
 
 def _typed(source: RecipeSource, uses: str, values: dict[str, Any], loc: tuple[Any, ...],
@@ -212,4 +207,3 @@ def _bind_reports(source: RecipeSource, model: RecipeModel, phases: BatchPhases
         if step_type:
             reports.append((spec, step_type))
     return reports, problems
-

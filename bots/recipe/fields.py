@@ -57,14 +57,15 @@ def _walk(source: RecipeSource, section: str, specs: Sequence[StepSpec], bound: 
     problems: list[Problem] = []
     for index, spec in enumerate(specs):
         readable = {**batch, **earlier} if batch_reads_earlier else batch
-        problems += _check_values(source, _values(spec), (section, index), earlier, readable)
+        problems += _check_values(source, step_values(spec), (section, index), earlier, readable)
         step = by_spec.get(id(spec))
         if step is not None:
             earlier[spec.id] = (step.type.name, _outputs(step, provided.get(spec.id)))
     return earlier, problems
 
 
-def _values(spec: StepSpec) -> dict[str, Any]:
+def step_values(spec: StepSpec) -> dict[str, Any]:
+    """The parts of a step that may hold references: its `with` and its check's `with`."""
     values: dict[str, Any] = {"with": spec.with_}
     if spec.check is not None:
         values["check"] = {"with": spec.check.with_}

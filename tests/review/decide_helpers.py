@@ -7,17 +7,13 @@ import contextlib
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from bots.ledger import Ledger
@@ -26,6 +22,7 @@ from bots.review.proxy import ProxyTrust
 from bots.web.browser import find_browser, launch_args
 from fixtures.legacy_app import LegacyApp
 from fixtures.recipe_copy import recipe_copy
+from tests.review.review_helpers import on_loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMS = ROOT / "fixtures" / "claims"
@@ -63,19 +60,11 @@ def item_of(state: Path, code: str) -> dict[str, Any]:
         ledger.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextlib.contextmanager
 def serving(state: Path, app: LegacyApp) -> Iterator[str]:
     """The review page over that state, its resubmits pointed at the fixture app (the page's
     environment is what `runner.py exceptions retry` inherits); people sign on through the
     X-Remote-User header (role: X-Remote-Role) from loopback."""
-    port = _free_port()
     with pytest.MonkeyPatch.context() as patch:
         for name, value in {"LEGACY_URL": app.url, "LEGACY_USER": USER,
                             "LEGACY_PASSWORD": PASSWORD, "BOTS_ISOLATE_NETWORK": "1"}.items():
@@ -84,17 +73,8 @@ def serving(state: Path, app: LegacyApp) -> Iterator[str]:
                             allowed_hosts=["127.0.0.1"],
                             proxy=ProxyTrust.of("X-Remote-User", ["127.0.0.1"],
                                                 "X-Remote-Role"))
-        server = uvicorn.Server(uvicorn.Config(review, host="127.0.0.1", port=port,
-                                               log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.started, "the review app did not start"
-        yield f"http://127.0.0.1:{port}"
-        server.should_exit = True
-        thread.join(timeout=10)
+        with on_loopback(review) as url:
+            yield url
 
 
 @contextlib.contextmanager

@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from PIL import Image
 
 from bots.kernel import StepContext, WorkItem
@@ -152,3 +158,24 @@ def review_without_token(state_dir: Path, host: str) -> subprocess.CompletedProc
     return subprocess.run([sys.executable, "runner.py", "review", "--host", host],
                           cwd=ROOT, env={**env, "BOTS_STATE_DIR": str(state_dir)},
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+@contextlib.contextmanager
+def on_loopback(app: Any) -> Iterator[str]:
+    """An ASGI app served by uvicorn in a thread on a free loopback port; its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the app did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

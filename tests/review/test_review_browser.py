@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, sync_playwright
 
 from bots.review import create_app
 from bots.web.browser import find_browser, launch_args
-from tests.review.review_helpers import StateFolder, sign_on_page
+from tests.review.review_helpers import StateFolder, on_loopback, sign_on_page
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
 def served(state: StateFolder) -> Iterator[str]:
     """The review app on a loopback port, served by uvicorn in a thread."""
-    port = _free_port()
     app = create_app(state.url, state.path, allowed_hosts=["127.0.0.1", "localhost"], goals={})
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the review app did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with on_loopback(app) as url:
+        yield url
 
 
 @pytest.fixture
