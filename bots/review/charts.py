@@ -6,13 +6,15 @@ Colours go in presentation attributes, never ``style=``, so the page's Content-S
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
 from markupsafe import Markup
 
-DONE, EXCEPTION, BAR = "#2e7d32", "#c62828", "#1565c0"
+DONE, EXCEPTION = "#2e7d32", "#c62828"
 WIDTH, HEIGHT, MARGIN = 560, 220, 36
+MOST_DATES, MOST_VALUES = 10, 14  # labels that fit under and over the bars of one chart
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -44,8 +46,8 @@ def stacked_days(days: Sequence[str], done: Sequence[int], failed: Sequence[int]
         body.append(_rect(x, base - ok_h, slot * 0.7, ok_h, DONE, f"{day}: {ok} done"))
         body.append(_rect(x, base - ok_h - bad_h, slot * 0.7, bad_h, EXCEPTION,
                           f"{day}: {bad} exceptions"))
-        body.append(_text(x + slot * 0.35, base + 14, day[5:]))
-        body.append(_text(x + slot * 0.35, base - ok_h - bad_h - 4, ok + bad))
+        body.extend(_day_labels(index, len(days), x + slot * 0.35, base, day,
+                                base - ok_h - bad_h - 4, ok + bad))
     return _svg(WIDTH, HEIGHT, "Items finished per day", body)
 
 
@@ -58,24 +60,21 @@ def percent_days(days: Sequence[str], rates: Sequence[float | None]) -> Markup:
         label = "-" if rate is None else f"{rate:.0%}"
         bar_h = plot_h * (rate or 0.0)
         body.append(_rect(x, base - bar_h, slot * 0.7, bar_h, EXCEPTION, f"{day}: {label}"))
-        body.append(_text(x + slot * 0.35, base + 14, day[5:]))
-        body.append(_text(x + slot * 0.35, base - bar_h - 4, label))
+        body.extend(_day_labels(index, len(days), x + slot * 0.35, base, day,
+                                base - bar_h - 4, label))
     return _svg(WIDTH, HEIGHT, "Exception rate per day", body)
 
 
-def horizontal_bars(rows: Sequence[tuple[str, int]], title: str) -> Markup:
-    """One bar per labelled count, longest first as given."""
-    row_h, label_w = 22, 190
-    height = max(len(rows), 1) * row_h + 10
-    top = max([count for _, count in rows] + [1])
-    body = []
-    for index, (label, count) in enumerate(rows):
-        y = 5 + index * row_h
-        bar_w = (WIDTH - label_w - 50) * count / top
-        body.append(_text(label_w - 6, y + 14, label, "end"))
-        body.append(_rect(label_w, y + 3, bar_w, row_h - 6, BAR, f"{label}: {count}"))
-        body.append(_text(label_w + bar_w + 6, y + 14, count, "start"))
-    return _svg(WIDTH, height, title, body)
+def _day_labels(index: int, count: int, x: float, base: float, day: str, top: float,
+                value: object) -> list[str]:
+    """A bar's date under it and its value over it, as many as fit: on a long period, every
+    few days' date and no values (each bar's tooltip still says both)."""
+    labels = []
+    if index % math.ceil(count / MOST_DATES) == 0:
+        labels.append(_text(x, base + 14, day[5:]))
+    if count <= MOST_VALUES:
+        labels.append(_text(x, top, value))
+    return labels
 
 
 def _axis(plot_h: float) -> str:

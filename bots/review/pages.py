@@ -12,7 +12,7 @@ from bots.kernel.errors import BotError
 from bots.ledger.actions import find_item
 from bots.review import evidence as evidence_files
 from bots.review import forms
-from bots.review.insights import insights
+from bots.review.insights import insights_context
 from bots.review.item_view import item_view, source_path
 from bots.review.queue import FILTERS, queue_view
 from bots.review.render import PageUnavailable, render_page
@@ -93,5 +93,8 @@ async def evidence(request: Request) -> Response:
 
 
 async def insights_page(request: Request) -> Response:
-    figures = await run_in_threadpool(insights, _review(request).ledger)
-    return render(request, "insights.html", {"figures": figures})
+    """Insights per recipe over a period (GET: recipe, period, or from and to)."""
+    review = _review(request)
+    context = await run_in_threadpool(insights_context, review.ledger, review.goals,
+                                      dict(request.query_params))
+    return render(request, "insights.html", context)
