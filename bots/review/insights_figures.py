@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bots.kernel.errors import CODES
@@ -97,28 +97,46 @@ def percentile(ordered: list[float], share: float) -> float | None:
 
 def figures(recipe: str, histories: list[History], period: Period, now: datetime) -> Figures:
     """The recipe's figures over the period, at `now`."""
-    per_day: dict[str, Counter[str]] = {day: Counter() for day in period.days}
-    people: Counter[str] = Counter()
-    stops: dict[str, Counter[str]] = defaultdict(Counter)
-    waits: list[float] = []
-    waiting: list[Waiting] = []
+    tally = Tally(period, now)
     for history in histories:
+        tally.add(history)
+    return tally.figures(recipe)
+
+
+@dataclass
+class Tally:
+    """The counts of one pass over a recipe's items."""
+
+    period: Period
+    now: datetime
+    per_day: dict[str, Counter[str]] = field(default_factory=dict)
+    people: Counter[str] = field(default_factory=Counter)
+    stops: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    waits: list[float] = field(default_factory=list)
+    waiting: list[Waiting] = field(default_factory=list)
+
+    def add(self, history: History) -> None:
+        """Count one item: its first end when in the period, its waits, whether it waits."""
         end = history.first_end()
-        if end and period.holds(end[0]):
-            per_day[end[0][:10]][end[1]] += 1
-            people[person_kind(history)] += 1
+        if end and self.period.holds(end[0]):
+            self.per_day.setdefault(end[0][:10], Counter())[end[1]] += 1
+            self.people[person_kind(history)] += 1
             for step, code in history.all_stops():
-                stops[step][code] += 1
+                self.stops[step][code] += 1
         answered, pending = queue_waits(history)
-        waits.extend(seconds for at, seconds in answered if period.holds(at))
+        self.waits.extend(seconds for at, seconds in answered if self.period.holds(at))
         if is_waiting(history):
             since = pending or str(history.item["updated_at"])
-            waiting.append(Waiting(history.item["item_id"], history.item["name"],
-                                   history.item["code"] or "-", _between(since, now)))
-    return Figures(recipe, period.days, [per_day[d]["done"] for d in period.days],
-                   [per_day[d]["exception"] for d in period.days],
-                   {kind: people[kind] for kind in (*PERSON_KINDS, "waiting")},
-                   _ranked(stops), sorted(waits), sorted(waiting, key=lambda w: -w.wait_s))
+            self.waiting.append(Waiting(history.item["item_id"], history.item["name"],
+                                        history.item["code"] or "-", _between(since, self.now)))
+
+    def figures(self, recipe: str) -> Figures:
+        days = self.period.days
+        counts = [self.per_day.get(day, Counter()) for day in days]
+        return Figures(recipe, days, [c["done"] for c in counts], [c["exception"] for c in counts],
+                       {kind: self.people[kind] for kind in (*PERSON_KINDS, "waiting")},
+                       _ranked(self.stops), sorted(self.waits),
+                       sorted(self.waiting, key=lambda w: -w.wait_s))
 
 
 def is_waiting(history: History) -> bool:
