@@ -279,3 +279,14 @@ def bulk_seed(ledger: Ledger, count: int, now: datetime) -> None:
         db.execute(items.insert(), rows)
         db.execute(events.insert(), ends)
         db.execute(audit.insert(), decisions)
+
+
+def test_the_same_figures_on_postgresql(database: str) -> None:
+    seed(database, NOW)
+    shared = Ledger(database)
+    try:
+        figures = claims(view_of(shared))
+        assert (figures.finished, figures.needed, figures.waits[-1]) == (11, 8, 100800)
+        assert [step for step, _ in figures.codes] == ["rules", "policy", "claim", "submit"]
+    finally:
+        shared.close()
