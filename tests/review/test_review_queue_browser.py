@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from bots.review import create_app
 from bots.review.ground import missing_settings
@@ -26,7 +26,7 @@ from tests.review.review_helpers import (
 )
 
 pytestmark = pytest.mark.browser
-SCREEN = {"width": 1366, "height": 768}
+SCREEN: ViewportSize = {"width": 1366, "height": 768}
 
 
 def in_hours(hours: float) -> str:
