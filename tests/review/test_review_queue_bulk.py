@@ -3,11 +3,15 @@ confirmation, then each item is done or named as refused, audited in the signed-
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import time
 
 from starlette.testclient import TestClient
 
+from bots.review import create_app
+from bots.review.queue_csv import COLUMNS
 from tests.review.review_helpers import StateFolder, add_item, csrf_of
 
 
@@ -95,3 +99,25 @@ def test_a_bulk_ask_is_refused_with_what_to_do(client, state) -> None:
                                         "item": state.ids["web"], "confirm": "1"})
     assert "sent before" in replay.text.lower() or "already" in replay.text.lower()
     assert audit_actions(state, "web") == [("ana", "assign")]
+
+
+def test_the_csv_of_a_view_is_a_download_for_signed_on_people_only(client, state) -> None:
+    ledger = state.ledger()
+    try:
+        add_item(ledger, "claims-intake", "f7" * 16, "=HYPERLINK(\"http://x\")", "",
+                 status="exception", code="POLICY_NOT_FOUND", step="policy",
+                 message="-2+3 looks like a formula")
+    finally:
+        ledger.close()
+    answer = client.get("/queue.csv", params={"code": "POLICY_NOT_FOUND", "sort": "recipe"})
+    assert answer.headers["content-type"].startswith("text/csv")
+    assert answer.headers["content-disposition"].startswith('attachment; filename="queue-open-')
+    table = list(csv.DictReader(io.StringIO(answer.text)))
+    assert sorted(row["item"] for row in table) == [
+        "'=HYPERLINK(\"http://x\")", "evil<script>alert(1)</script>.pdf"]
+    assert {row["reason"] for row in table} == {"'-2+3 looks like a formula",
+                                                "policy <script>alert(1)</script> unknown"}
+    rejected = client.get("/queue.csv", params={"view": "rejected"}).text.splitlines()
+    assert rejected == [",".join(title for title, _ in COLUMNS)]  # the header alone
+    with TestClient(create_app(state.url, state.path, goals={})) as stranger:
+        assert stranger.get("/queue.csv", follow_redirects=False).status_code == 303
