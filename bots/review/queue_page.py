@@ -19,6 +19,7 @@ from bots.review.queue_search import SORTS, sort_choice
 from bots.review.state import ReviewState
 
 MAX_SEARCH = 200
+MAX_ROWS = 500  # rows on the page (a page of thousands is megabytes); the CSV has them all
 
 
 def query_of(params: QueryParams, me: str) -> QueueQuery:
@@ -39,7 +40,8 @@ async def queue(request: Request) -> Response:
     people = await run_in_threadpool(assignable, review, query.me)
     return pages.render(request, "queue.html", {
         "view": view, "missing_env": review.missing_env, "people": people,
-        "links": links(request.query_params, query), "bulk_actions": BULK_ACTIONS})
+        "links": links(request.query_params, query), "bulk_actions": BULK_ACTIONS,
+        "max_rows": MAX_ROWS})
 
 
 async def queue_export(request: Request) -> Response:

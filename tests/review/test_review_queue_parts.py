@@ -1,5 +1,5 @@
 """The queue's pure parts: times in words, the reason shortened, search, sort, CSV cells; and
-the whole view over a real SQLite ledger of 5,000 items, timed."""
+the whole view over a real SQLite ledger of thousands of items: timed, and the page capped."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from starlette.testclient import TestClient
 
-from bots.ledger import Ledger
+from bots.ledger import Ledger, people
 from bots.ledger.tables import audit, items
+from bots.review import create_app
 from bots.review import queue_words as words
 from bots.review.queue import QueueQuery, queue_view
 from bots.review.queue_csv import cell, queue_csv
+from bots.review.queue_page import MAX_ROWS
 from bots.review.queue_search import searched, shortened, sort_choice, sorted_rows
+from tests.review.review_helpers import PASSWORD, sign_on
 
 NOW = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
 
@@ -120,3 +124,17 @@ def test_a_search_over_five_thousand_items_is_quick(tmp_path: Path) -> None:
     assert view.per_view == {"open": 1667, "mine": 0, "resolved": 1666, "rejected": 1667,
                              "done": 0}
     assert took < 5.0, f"the queue of 5000 items took {took:.2f} s"
+
+
+def test_the_page_shows_the_first_rows_and_the_csv_all_of_them(tmp_path: Path) -> None:
+    ledger = big_ledger(tmp_path, 3 * (MAX_ROWS + 20))  # a third of them open
+    people.add_user(ledger.engine, "ana", "analyst", PASSWORD)
+    ledger.close()
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'big.sqlite'}", tmp_path,
+                               goals={})) as client:
+        assert sign_on(client).status_code == 303
+        page = client.get("/").text
+        csv_rows = client.get("/queue.csv").text.splitlines()
+    assert page.count('name="item"') == MAX_ROWS
+    assert f"The first {MAX_ROWS} of {MAX_ROWS + 20} shown" in page
+    assert len(csv_rows) == 1 + MAX_ROWS + 20
