@@ -15,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bots.ledger import Ledger
-from bots.review import bulk, pages, roles, signon
+from bots.review import bulk, pages, queue_page, roles, signon
 from bots.review.decisions import SYSTEM_CODES
 from bots.review.gate import SignOnGate
 from bots.review.ground import database_label, missing_settings
@@ -78,13 +78,14 @@ def create_app(database_url: str, state_dir: Path, *, token: str | None = None,
 
 def _routes() -> list[Route | Mount]:
     return [
-        Route("/", pages.queue, name="queue"),
+        Route("/", queue_page.queue, name="queue"),
+        Route("/queue.csv", queue_page.queue_export, name="queue_csv"),
         Route("/signon", signon.signon_page, name="signon_page"),
         Route("/signon", signon.signon, name="signon", methods=["POST"]),
         Route("/signon/link", signon.signon_link, name="signon_link"),
         Route("/signoff", signon.signoff, name="signoff", methods=["POST"]),
         Route("/insights", pages.insights_page, name="insights"),
-        Route("/bulk-retry", bulk.bulk_retry, name="bulk_retry", methods=["POST"]),
+        Route("/bulk", bulk.bulk, name="bulk", methods=["POST"]),
         Route("/items/{item_id:path}", pages.item, name="item", methods=["GET", "POST"]),
         Route("/pages/{item_id:path}/{number:int}.png", pages.page_image, name="page_image"),
         Route("/evidence/{path:path}", pages.evidence, name="evidence"),

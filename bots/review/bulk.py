@@ -1,54 +1,70 @@
-"""The queue's bulk retry: the selected system failures run again in the background, at once.
+"""The queue's bulk actions on the ticked items: assign, retry, reject, with one confirmation.
 
-One form posts the ticked items; each must be an open system failure whose recipe this server
-has the settings for, else it is named in the answer and left alone (a correction or an
-approval is a decision per item, not a bulk one).
+The first post (the queue's form) changes nothing: it answers a page listing the chosen items
+and the action, whose button posts again with ``confirm=1``; that second post does it. Each
+post carries a one-time CSRF token; each item is authorized and audited in the signed-on
+person's name, and the ones refused are named in the answer.
 """
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from bots.review import decide, forms, roles
+from bots.review import forms, pages
+from bots.review.bulk_actions import BULK_ACTIONS, BulkAsk, carry_out, chosen_items
+from bots.review.bulk_actions import problem as ask_problem
+from bots.review.queue import FILTERS
 from bots.review.security import csrf_problem, form_tokens
 from bots.review.state import ReviewState
 
-MAX_SELECTED = 200  # one click, one answer: a larger batch is `runner.py exceptions retry --all`
+BACK_KEYS = ("view", "q", "sort", "dir", *FILTERS)  # the queue query a bulk action returns to
 
 
-async def bulk_retry(request: Request) -> Response:
-    """POST /bulk-retry: retry the ticked system failures; back to the queue with a message."""
-    app_state: ReviewState = request.app.state.review
+async def bulk(request: Request) -> Response:
+    """POST /bulk: the confirmation page first; with ``confirm=1``, the action."""
+    review: ReviewState = request.app.state.review
     form = await request.form()
-    token = form.get("csrf")
-    problem = csrf_problem(request, token if isinstance(token, str) else None)
+    token = _text(form, "csrf")
+    refused = csrf_problem(request, token or None)
+    if refused:
+        return PlainTextResponse(f"403: {refused}", status_code=403)
+    spent = form_tokens(request).spend(token)  # before anything: a replay does nothing
+    ask = _ask(request, form)
+    problem = (spent[0].upper() + spent[1:] + ".") if spent else None
+    problem = problem or await run_in_threadpool(ask_problem, ask, review)
     if problem:
-        return PlainTextResponse(f"403: {problem}", status_code=403)
-    spent = form_tokens(request).spend(str(token))
-    selected = [value for value in form.getlist("item") if isinstance(value, str)]
-    kind, text = await _retry_selected(request, app_state, selected, spent)
-    response = RedirectResponse(request.url_for("queue"), status_code=303)
+        return _back(request, ask, "error", problem)
+    if _text(form, "confirm") != "1":
+        return await _confirmation(request, ask, review)
+    kind, text = await carry_out(request, ask, review)
+    return _back(request, ask, kind, text)
+
+
+def _ask(request: Request, form: FormData) -> BulkAsk:
+    back = {key: _text(form, f"back_{key}") for key in BACK_KEYS}
+    return BulkAsk(action=_text(form, "action"), items=[value for value in form.getlist("item")
+                                         if isinstance(value, str)],
+                   to=_text(form, "to").strip(), reason=_text(form, "reason").strip(),
+                   who=forms.who_from(request), back={k: v for k, v in back.items() if v})
+
+
+def _text(form: FormData, key: str) -> str:
+    value = form.get(key)
+    return value if isinstance(value, str) else ""
+
+
+async def _confirmation(request: Request, ask: BulkAsk, review: ReviewState) -> Response:
+    chosen = await run_in_threadpool(chosen_items, review.ledger, ask.items)
+    return pages.render(request, "bulk_confirm.html", {
+        "ask": ask, "chosen": chosen, "label": BULK_ACTIONS[ask.action],
+        "back_query": ask.back})
+
+
+def _back(request: Request, ask: BulkAsk, kind: str, text: str) -> Response:
+    url = request.url_for("queue").include_query_params(**ask.back)
+    response = RedirectResponse(url, status_code=303)
     forms.set_flash(request, response, kind, text)
     return response
-
-
-async def _retry_selected(request: Request, app_state: ReviewState, selected: list[str],
-                          spent: str | None) -> tuple[str, str]:
-    who = forms.who_from(request)
-    if spent:
-        return "error", spent[0].upper() + spent[1:] + "."
-    if not selected:
-        return "error", "Tick the system failures to retry first."
-    if len(selected) > MAX_SELECTED:
-        return "error", (f"{len(selected)} items ticked; at most {MAX_SELECTED} at once "
-                         "(`python runner.py exceptions retry --all` for more)")
-    allowed: list[str] = []
-    refused: list[str] = []
-    for item_id in selected:
-        problem = await roles.refusal(request, "rerun", item_id, app_state)
-        (refused if problem else allowed).append(f"{item_id}: {problem}" if problem else item_id)
-    kind, text = await decide.bulk_retry(allowed, who, app_state) if allowed else ("error", "")
-    if refused:
-        text = f"{text} Refused: {'; '.join(refused)}.".strip()
-    return kind, text

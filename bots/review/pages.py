@@ -1,4 +1,5 @@
-"""The review page's GET handlers: the queue, one item, its page images, evidence, insights."""
+"""The review page's GET handlers: one item, its page images, evidence, insights (the queue's
+are in bots.review.queue_page)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from bots.review import evidence as evidence_files
 from bots.review import forms
 from bots.review.insights import insights_context
 from bots.review.item_view import item_view, source_path
-from bots.review.queue import FILTERS, queue_view
 from bots.review.render import PageUnavailable, render_page
 from bots.review.security import csrf_token, keep_csrf_cookie
 from bots.review.state import ReviewState
@@ -35,13 +35,6 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     keep_csrf_cookie(request, response)
     forms.clear_flash(request, response)
     return response
-
-
-async def queue(request: Request) -> Response:
-    chosen = {key: request.query_params.get(key, "") for key in FILTERS}
-    review = _review(request)
-    view = await run_in_threadpool(queue_view, review.ledger, chosen, review.goals)
-    return render(request, "queue.html", {"view": view, "missing_env": review.missing_env})
 
 
 async def item(request: Request) -> Response:

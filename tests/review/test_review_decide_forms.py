@@ -5,7 +5,6 @@ nothing (real app, real ledger; no resubmit is started)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from bots.review import create_app
-from tests.review.review_helpers import StateFolder, add_item, csrf_of, sign_on
+from tests.review.review_helpers import StateFolder, csrf_of, sign_on
 
 
 @pytest.fixture
@@ -87,27 +86,3 @@ def test_an_exception_no_rule_raised_cannot_be_approved(settled, state) -> None:
     text = said(settled, state, "hostile", action="approve", reason="looks fine")
     assert "no business rule of code POLICY_NOT_FOUND stopped this item" in text
     assert audit(state, "hostile") == []
-
-
-def test_the_queue_retries_the_ticked_system_failures_only(settled, state) -> None:
-    ledger = state.ledger()
-    try:
-        failed = add_item(ledger, "gone-recipe", "f6" * 16, "login.pdf", "",
-                          status="exception", code="LOGIN_FAILED", step="submit",
-                          message="the target system refused the sign-on")
-    finally:
-        ledger.close()
-    queue = settled.get("/").text
-    assert f'name="item" value="{failed}"' in queue  # a system failure can be ticked
-    assert f'value="{state.ids["over_limit"]}"' not in queue  # a business exception cannot
-    answer = settled.post("/bulk-retry", data={"csrf": csrf_of(queue),
-                                              "item": [failed, state.ids["over_limit"]]},
-                          follow_redirects=False)
-    page = settled.get(answer.headers["location"]).text
-    assert "Retry started for 1 item(s)." in page
-    assert "Not retried" in page and "claim-10-acme-over-limit.pdf" in page
-    deadline = time.monotonic() + 120  # the retry itself is refused: its recipe is gone
-    while "Resubmitting since" in (item := settled.get(f"/items/{failed}").text):
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
-    assert "Resubmit refused:" in item and "gone-recipe" in item
