@@ -88,7 +88,8 @@ class Page:
 def group_lines(number: int, width: float, height: float,
                 words: Iterable[Mapping[str, Any]]) -> Page:
     """Build a page's lines from word dicts (pdfplumber's, or OCR's)."""
-    return page_lines(number, width, height, list(map(as_word, words)))
+    readable = [word for word in map(as_word, words) if word.text]  # all-invisible words go
+    return page_lines(number, width, height, readable)
 
 
 READING_ORDER = attrgetter("top", "x0")
@@ -96,9 +97,9 @@ LEFT_TO_RIGHT = attrgetter("x0")
 
 
 def page_lines(number: int, width: float, height: float, words: list[Word]) -> Page:
-    """Build a page's lines from its words (already cleaned: ``as_word``): sorted top to
+    """Build a page's lines from its words (cleaned, none empty: ``as_word``): sorted top to
     bottom, each joins the line it overlaps by more than half (see ``line_of``)."""
-    ordered = sorted((word for word in words if word.text), key=READING_ORDER)
+    ordered = sorted(words, key=READING_ORDER)
     members: list[list[Word]] = []
     spans: list[list[float]] = []  # each line's [top, bottom] so far: kept, not recomputed
     line: list[Word] = []

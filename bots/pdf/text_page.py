@@ -40,6 +40,7 @@ class TextPage:
     """One page's characters as PDFium knows them: the text, and boxes asked for by index."""
 
     def __init__(self, textpage: pdfium.PdfTextPage, left: float, top: float) -> None:
+        self.source = textpage  # held: pypdfium2 closes a text page nobody refers to
         self.raw = textpage.raw
         self.handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
         self.left, self.top = left, top  # the media box's top-left corner in PDF space
