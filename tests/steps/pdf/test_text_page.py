@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from bots.pdf import words
 from bots.pdf.document import load_document
 from bots.pdf.lines import Word, group_lines
-from bots.pdf.text_page import IS_GENERATED, TextPage
+from bots.pdf.text_page import IS_GENERATED, Box, TextPage
 
 ROOT = Path(__file__).resolve().parents[3]
 CLAIM = ROOT / "fixtures" / "claims" / "claim-01-acme-water.pdf"
@@ -62,8 +62,13 @@ def test_a_word_a_hyphen_carries_onto_the_next_line_is_cut_there(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     general: list[tuple[int, int]] = []  # the runs that went the general way
     add_pieces = words.add_pieces
-    monkeypatch.setattr(words, "add_pieces", lambda page, found, state, start, stop: (
-        general.append((start, stop)) or add_pieces(page, found, state, start, stop)))
+
+    def spied(page: TextPage, found: list[Word], state: tuple[int, Box], start: int,
+              stop: int) -> tuple[int, Box]:
+        general.append((start, stop))
+        return add_pieces(page, found, state, start, stop)
+
+    monkeypatch.setattr(words, "add_pieces", spied)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, invariant=True)
     canvas.setFont("Helvetica", 10)
