@@ -42,18 +42,18 @@ PDFIUM_LOCK = threading.RLock()
 X_TOLERANCE = 3.0  # pdfplumber's defaults, so that words stay what the rules were written for
 Y_TOLERANCE = 3.0
 RUN = re.compile(r"\S+")
-NO_BOX: Box = (0.0, 0.0, 0.0, 0.0)
 ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # the ASCII controls str.split keeps
 
 
 def cleaned(found: list[Word], text: str) -> list[Word]:
     """The words, their text without control and invisible characters (rare: the page's
     text is looked at once, and only its odd words are cleaned)."""
-    if text.isascii() and not ASCII_CONTROL.search(text) or "".join(text.split()).isprintable():
+    if ((text.isascii() and not ASCII_CONTROL.search(text))
+            or "".join(text.split()).isprintable()):
         return found  # nothing to clean (the ASCII test first: 50 times faster)
     kept = (word if word.text.isprintable() else word._replace(text=clean_word(word.text))
             for word in found)
-    return [word for word in kept if word.text]  # a word of invisible characters only goes
+    return [word for word in kept if word.text]  # a word of invisible characters goes
 
 
 def page_words(page: pdfium.PdfPage) -> list[Word]:
