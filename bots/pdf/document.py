@@ -27,7 +27,7 @@ from bots.pdf.drawing import Drawings
 from bots.pdf.einvoice_file import EmbeddedXml, find_embedded_xml
 from bots.pdf.form import Form, read_form
 from bots.pdf.limits import InputLimits, check_file_size, check_page_count
-from bots.pdf.lines import Page, group_lines
+from bots.pdf.lines import Page, page_lines
 from bots.pdf.ocr import OcrSettings, with_ocr
 from bots.pdf.streams import check_streams
 from bots.pdf.words import PDFIUM_LOCK, page_size, page_words
@@ -222,7 +222,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     page = pdf[index]
     try:
         width, height = page_size(page)
-        return group_lines(index + 1, width, height, page_words(page))
+        return page_lines(index + 1, width, height, page_words(page))
     finally:
         page.close()
 

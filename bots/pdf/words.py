@@ -22,121 +22,41 @@ box away from the origin is measured from its own top-left corner (pdfplumber sh
 not x).
 
 PDFium is not thread-safe, and steps run in worker threads: every use of it in the process
-holds ``PDFIUM_LOCK`` (other modules that render or read with pypdfium2 take it too).
+holds ``PDFIUM_LOCK`` (other modules that render or read with pypdfium2 take it too). The
+characters and their boxes come from bots/pdf/text_page.py; the words are Words
+(bots/pdf/lines.py) from the start, cleaned of invisible characters before they leave.
 """
 
 from __future__ import annotations
 
-import ctypes
 import re
 import threading
 from typing import Any
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+
+from bots.pdf.lines import Word, clean_word
+from bots.pdf.text_page import IS_GENERATED, LOOSE_BOX, Box, TextPage
 
 PDFIUM_LOCK = threading.RLock()
 X_TOLERANCE = 3.0  # pdfplumber's defaults, so that words stay what the rules were written for
 Y_TOLERANCE = 3.0
 RUN = re.compile(r"\S+")
-HYPHENS = {0xFFFE: "-", 0x02: "-"}  # PDFium's marks for a hyphen that ends a line: it is one
-Box = tuple[float, float, float, float]  # left, top, right, bottom; origin top-left
+ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # the ASCII controls str.split keeps
 
 
-class TextPage:
-    """One page's characters as PDFium knows them: the text, and boxes asked for by index."""
-
-    def __init__(self, textpage: pdfium.PdfTextPage, left: float, top: float) -> None:
-        self.raw = textpage.raw
-        self.left, self.top = left, top  # the media box's top-left corner in PDF space
-        self.rect = pdfium_c.FS_RECTF()
-        self.rect_ref = ctypes.byref(self.rect)  # made once: byref costs as much as the call
-        self.heights: dict[tuple[float, float], tuple[float, float]] = {}
-        self.count = pdfium_c.FPDFText_CountChars(self.raw)
-        self.text = self.read_text()
-
-    def read_text(self) -> str:
-        """Every character's text, one per index: one call for the page, or one a character
-        when PDFium's text does not line up with its characters (a character past U+FFFF)."""
-        if self.count <= 0:
-            return ""
-        buffer = (ctypes.c_ushort * (self.count + 1))()
-        written = pdfium_c.FPDFText_GetText(self.raw, 0, self.count, buffer)
-        text = bytes(memoryview(buffer).cast("B")[:2 * max(written - 1, 0)]).decode(
-            "utf-16-le", errors="replace")
-        if len(text) != self.count:
-            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(self.raw, index))
-                           for index in range(self.count))
-        return text.translate(HYPHENS)
-
-    def box(self, index: int) -> Box:
-        """A character's loose box (its advance wide, its font's ascent to descent high)."""
-        pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, self.rect_ref)
-        rect = self.rect
-        return (rect.left - self.left, self.top - rect.top, rect.right - self.left,
-                self.top - rect.bottom)
-
-    def made_up(self, start: int, end: int) -> bool:
-        """Whether the characters from start to end (spaces) were all inserted by PDFium."""
-        if end - start == 1:  # nearly always one space
-            return bool(pdfium_c.FPDFText_IsGenerated(self.raw, start) == 1)
-        return all(pdfium_c.FPDFText_IsGenerated(self.raw, index) == 1
-                   for index in range(start, end))
-
-    def height(self, index: int, box: Box) -> tuple[float, float]:
-        """pdfminer's top and bottom of a character, kept per loose box height (one font and
-        size on one baseline)."""
-        key = (box[1], box[3])
-        if key not in self.heights:
-            self.heights[key] = self.measure(index)
-        return self.heights[key]
-
-    def measure(self, index: int) -> tuple[float, float]:
-        """A character's top and bottom from its origin, font size and font descent."""
-        x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(0.0)
-        pdfium_c.FPDFText_GetCharOrigin(self.raw, index, ctypes.byref(x), ctypes.byref(y))
-        size = pdfium_c.FPDFText_GetFontSize(self.raw, index)
-        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(self.raw, index))
-        known = bool(font) and pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0),
-                                                           ctypes.byref(descent))
-        bottom = self.top - y.value - (descent.value / 1000 if known else -0.2) * size
-        return bottom - size, bottom
+def cleaned(found: list[Word], text: str) -> list[Word]:
+    """The words, their text without control and invisible characters (rare: the page's
+    text is looked at once, and only its odd words are cleaned)."""
+    if ((text.isascii() and not ASCII_CONTROL.search(text))
+            or "".join(text.split()).isprintable()):
+        return found  # nothing to clean (the ASCII test first: 50 times faster)
+    kept = (word if word.text.isprintable() else word._replace(text=clean_word(word.text))
+            for word in found)
+    return [word for word in kept if word.text]  # a word of invisible characters goes
 
 
-class Words:
-    """The page's words as they are built: a run of characters starts a word, or joins the
-    last one when pdfplumber would not have split them (see ``joins``)."""
-
-    def __init__(self, page: TextPage) -> None:
-        self.page = page
-        self.found: list[dict[str, Any]] = []
-        self.end = -1  # where the last run ended, and the box of its last character
-        self.last: Box = (0.0, 0.0, 0.0, 0.0)
-
-    def add(self, start: int, end: int, first: Box, last: Box) -> None:
-        """Take one run of characters (start to end) with the boxes of its ends."""
-        text = self.page.text[start:end]
-        if self.found and self.joins(start, first):
-            word = self.found[-1]
-            word["text"] += text
-            word["x1"] = max(word["x1"], last[2])
-        else:
-            top, bottom = self.page.height(start, first)
-            self.found.append({"text": text, "x0": first[0], "top": top,
-                               "x1": max(first[2], last[2]), "bottom": bottom})
-        self.end, self.last = end, last
-
-    def joins(self, start: int, first: Box) -> bool:
-        """pdfplumber's test: the run is on the last one's line, starts at most X_TOLERANCE
-        past its end and not left of its last character, and the spaces between were made
-        up by PDFium (a real space always splits)."""
-        last = self.last
-        return (first[0] >= last[0] and first[0] - last[2] <= X_TOLERANCE
-                and abs(first[1] - last[1]) <= Y_TOLERANCE
-                and self.page.made_up(self.end, start))
-
-
-def page_words(page: pdfium.PdfPage) -> list[dict[str, Any]]:
+def page_words(page: pdfium.PdfPage) -> list[Word]:
     """The words of one page as pdfplumber's ``extract_words()`` gives them (text, x0, top,
     x1, bottom), in PDFium's reading of the content order (lines group them later)."""
     left, bottom, right, top = (float(edge) for edge in page.get_mediabox())
@@ -145,7 +65,11 @@ def page_words(page: pdfium.PdfPage) -> list[dict[str, Any]]:
         found = words(TextPage(textpage, left, top))
     finally:
         textpage.close()
-    return upright(found, page.get_rotation() % 360, right - left, top - bottom)
+    rotation = page.get_rotation() % 360
+    if rotation not in (90, 180, 270):
+        return found
+    return [Word(word.text, *turned(word[1:5], rotation, right - left, top - bottom))
+            for word in found]
 
 
 def page_size(page: pdfium.PdfPage) -> tuple[float, float]:
@@ -158,34 +82,90 @@ def page_size(page: pdfium.PdfPage) -> tuple[float, float]:
 
 def upright(found: list[dict[str, Any]], rotation: int, width: float,
             height: float) -> list[dict[str, Any]]:
-    """Word boxes turned as a viewer shows a page with /Rotate (as pdfplumber turned them);
-    ``width`` and ``height`` are the unturned media box's."""
+    """Word boxes (dicts) turned as a viewer shows a page with /Rotate (as pdfplumber turned
+    them); ``width`` and ``height`` are the unturned media box's."""
     if rotation not in (90, 180, 270):
         return found
     for word in found:
-        x0, top, x1, bottom = word["x0"], word["top"], word["x1"], word["bottom"]
-        if rotation == 90:
-            word.update(x0=height - bottom, top=x0, x1=height - top, bottom=x1)
-        elif rotation == 180:
-            word.update(x0=width - x1, top=height - bottom, x1=width - x0, bottom=height - top)
-        else:
-            word.update(x0=top, top=width - x1, x1=bottom, bottom=width - x0)
+        box = (word["x0"], word["top"], word["x1"], word["bottom"])
+        word.update(zip(("x0", "top", "x1", "bottom"), turned(box, rotation, width, height),
+                        strict=True))
     return found
 
 
-def words(page: TextPage) -> list[dict[str, Any]]:
-    """Every run of non-space characters, its two ends' boxes asked for, as words."""
-    built, box = Words(page), page.box  # the loop every word goes through: kept lean
-    for match in RUN.finditer(page.text):
-        start, end = match.span()
-        first = box(start)
-        last = box(end - 1) if end - start > 1 else first
-        if abs(last[1] - first[1]) <= Y_TOLERANCE:
-            built.add(start, end, first, last)
-        else:  # PDFium ran a hyphenated word on into the next line
-            for piece in split_lines(page, start, end):
-                built.add(*piece)
-    return built.found
+def turned(box: tuple[float, ...], rotation: int, width: float, height: float) -> Box:
+    """One box (x0, top, x1, bottom) turned by 90, 180 or 270 degrees."""
+    x0, top, x1, bottom = box
+    if rotation == 90:
+        return (height - bottom, x0, height - top, x1)
+    if rotation == 180:
+        return (width - x1, height - bottom, width - x0, height - top)
+    return (top, width - x1, bottom, width - x0)
+
+
+def words(page: TextPage) -> list[Word]:
+    """Every run of non-space characters, the boxes of its two ends asked for, as words.
+
+    Every word of every page goes through this loop, so it is written out on plain numbers
+    (a method call or a tuple per word cost more than the PDFium calls); a run that a hyphen
+    carried onto the next line goes the general way, ``add_pieces``, with the same tests."""
+    found: list[Word] = []
+    text, handle, rect, floats = page.text, page.handle, page.rect_ref, page.rect_floats
+    dx, dy = page.left, page.top
+    end, b_left, b_top, b_right = -1, 0.0, 0.0, 0.0  # the last run's end and last character
+    h_top, h_bottom, upper, lower = -1.0, -1.0, 0.0, 0.0  # the last word's height, kept
+    for match in RUN.finditer(text):
+        start, stop = match.span()
+        LOOSE_BOX(handle, start, rect)
+        left, top, right, bottom = floats
+        x0, top, x1, bottom = left - dx, dy - top, right - dx, dy - bottom
+        l_left, l_top, l_right = x0, top, x1
+        if stop - start > 1:
+            LOOSE_BOX(handle, stop - 1, rect)
+            left, l_top, right, _ = floats
+            l_left, l_top, l_right = left - dx, dy - l_top, right - dx
+            if abs(l_top - top) > Y_TOLERANCE:
+                end, last = add_pieces(page, found, (end, (b_left, b_top, b_right, 0.0)),
+                                       start, stop)
+                b_left, b_top, b_right = last[0], last[1], last[2]
+                continue
+        # pdfplumber's test for one word: on the last one's line, at most X_TOLERANCE past
+        # its end and not left of its last character, only made-up spaces between
+        if (found and x0 >= b_left and x0 - b_right <= X_TOLERANCE
+                and abs(top - b_top) <= Y_TOLERANCE
+                and (IS_GENERATED(handle, end) == 1 if start - end == 1
+                     else page.made_up(end, start))):
+            found[-1] = joined(found[-1], text[start:stop], l_right)
+        else:
+            if top != h_top or bottom != h_bottom:  # a new font or line: its height
+                h_top, h_bottom = top, bottom
+                upper, lower = page.height(start, (x0, top, x1, bottom))
+            found.append(tuple.__new__(Word, (text[start:stop], x0, upper,
+                                              x1 if x1 > l_right else l_right, lower, 1.0)))
+        end, b_left, b_top, b_right = stop, l_left, l_top, l_right
+    return cleaned(found, text)
+
+
+def joined(word: Word, text: str, right: float) -> Word:
+    """A word with the run that continues it (no real space between), reaching ``right``."""
+    return word._replace(text=word.text + text, x1=max(word.x1, right))
+
+
+def add_pieces(page: TextPage, found: list[Word], state: tuple[int, Box], run_start: int,
+               run_stop: int) -> tuple[int, Box]:
+    """``words``'s loop for a run that runs onto another line, piece by piece; returns where
+    the last piece ended and its last character's box."""
+    end, before = state
+    for start, stop, first, last in split_lines(page, run_start, run_stop):
+        if (found and first[0] >= before[0] and first[0] - before[2] <= X_TOLERANCE
+                and abs(first[1] - before[1]) <= Y_TOLERANCE and page.made_up(end, start)):
+            found[-1] = joined(found[-1], page.text[start:stop], last[2])
+        else:
+            top, bottom = page.height(start, first)
+            found.append(Word(page.text[start:stop], first[0], top,
+                              max(first[2], last[2]), bottom))
+        end, before = stop, last
+    return end, before
 
 
 def split_lines(page: TextPage, start: int, end: int) -> list[tuple[int, int, Box, Box]]:

@@ -3,7 +3,6 @@ error, and keep every value and row that was read; bad table rules are refused a
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +128,7 @@ def test_a_word_ocr_read_unsurely_sends_the_table_to_review(tmp_path: Path) -> N
                            (650, [(40, "Total"), (300, "9.00>")])])
     scanned = load_document(path)  # as OCR would give it: one amount read at 0.42
     pages = [Page(page.number, page.width, page.height, [
-        Line(line.page, [replace(word, confidence=0.42) if word.text == "8.00" else word
+        Line(line.page, [word._replace(confidence=0.42) if word.text == "8.00" else word
                          for word in line.words]) for line in page.lines])
         for page in scanned.pages]
     rule = {**RULE, "table": {**RULE["table"], "totals": {"total": "Total"}}}
