@@ -19,39 +19,11 @@ from typing import Any
 from bots.kernel import Outcome
 
 RETRY_TIMEOUT_S = 600
-SCALARS = (str, int, float, bool, type(None))
 FIELD_NAME = re.compile(r"^[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*$")
 
 
 class BadCorrection(ValueError):
     """A correction the form sent that cannot be passed on (a malformed step.field name)."""
-
-
-def editable_fields(values: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(step, field, current text) for every value a person can correct in a text input."""
-    return [(step, field, as_text(value))
-            for step, fields in (values or {}).items() if isinstance(fields, dict)
-            for field, value in fields.items() if isinstance(value, SCALARS)]
-
-
-def as_text(value: Any) -> str:
-    """A value as the text an input shows (None as empty)."""
-    return "" if value is None else str(value)
-
-
-def changed_values(values: dict[str, Any], form: Mapping[str, Any]) -> list[str]:
-    """`step.field=value` for each input whose text differs from the item's current value."""
-    changes = []
-    for step, field, current in editable_fields(values):
-        sent = form.get(f"{step}.{field}")
-        if isinstance(sent, str) and sent.strip() != current.strip():
-            changes.append(f"{step}.{field}={sent.strip()}")
-    extra_name, extra_value = form.get("extra_name", ""), form.get("extra_value", "")
-    if isinstance(extra_name, str) and extra_name.strip():
-        if not FIELD_NAME.match(extra_name.strip()):
-            raise BadCorrection(f"'{extra_name.strip()}' is not step.field (e.g. claim.amount)")
-        changes.append(f"{extra_name.strip()}={str(extra_value).strip()}")
-    return changes
 
 
 def retry_command(item_id: str, changes: list[str], who: str) -> list[str]:
@@ -83,16 +55,6 @@ def outcome_of(stdout: str, stderr: str, returncode: int) -> Outcome | str:
 def retry_env(state_dir: Path, database_url: str) -> dict[str, str]:
     """The page's environment, pointed at the same state folder and database as the page."""
     return {**os.environ, "BOTS_STATE_DIR": str(state_dir), "BOTS_DATABASE_URL": database_url}
-
-
-def describe_outcome(outcome: Outcome | str) -> tuple[str, str]:
-    """A flash message (kind, text) for a retry's outcome, or for why it was refused."""
-    if isinstance(outcome, str):
-        return "error", f"Resubmit refused: {outcome}"
-    if outcome.is_done:
-        return "ok", f"Resubmitted: done, reference {outcome.reference or '-'}."
-    return "error", (f"Resubmitted, still an exception: {outcome.code} in step "
-                     f"{outcome.step}: {outcome.message}")
 
 
 def _last_json(stdout: str) -> dict[str, Any] | None:

@@ -30,7 +30,6 @@ class ReviewState:
     first_link: OneTimeLink | None = None
     missing_env: dict[str, list[str]] = field(default_factory=dict)
     failures: FailedSignOns = field(default_factory=FailedSignOns)
-    retrying: set[str] = field(default_factory=set)  # items being resubmitted: no double runs
 
     @property
     def evidence_dir(self) -> Path:

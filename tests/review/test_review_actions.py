@@ -8,7 +8,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from bots.review.retry import changed_values, retry_command
+from bots.review.decide import corrections
+from bots.review.retry import retry_command
 from tests.review.review_helpers import StateFolder, csrf_of
 
 
@@ -69,14 +70,16 @@ def test_refused_action_says_why_and_changes_nothing(client: TestClient,
 
 
 def test_retry_sends_only_changed_fields() -> None:
-    values = {"claim": {"amount": "9400.00", "currency": "EUR", "lines": [1, 2]}}
-    form = {"claim.amount": "4900.00", "claim.currency": "EUR ", "claim.lines": "x",
-            "extra_name": "policy.status", "extra_value": "ACTIVE"}
-    changes = changed_values(values, form)
-    assert changes == ["claim.amount=4900.00", "policy.status=ACTIVE"]
+    rows = [{"name": name, "step": name.split(".")[0], "value": value, "editable": True,
+             "kind": "document", "input": {"type": "text"}}
+            for name, value in (("claim.amount", "9400.00"), ("claim.currency", "EUR"))]
+    form = {"claim.amount": "4900.00", "claim.currency": "EUR ",
+            "extra_name": "claim.policy_number", "extra_value": "PN-1"}
+    changes = corrections(rows, form)
+    assert changes == ["claim.amount=4900.00", "claim.policy_number=PN-1"]
     command = retry_command("claims-intake/abc", changes, "ana")
     assert command[1:] == ["runner.py", "exceptions", "retry", "claims-intake/abc",
-                           "--set", "claim.amount=4900.00", "--set", "policy.status=ACTIVE",
+                           "--set", "claim.amount=4900.00", "--set", "claim.policy_number=PN-1",
                            "--who", "ana", "--json"]
 
 
