@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -25,10 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
 from bots.kernel.outputs import VALUE, Outputs
+from bots.values.typed import as_date, as_number, is_empty, shown
 
 OPERATORS = ("not_empty", "equals", "one_of", "matches", "at_least", "at_most")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DECIMAL = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 EXAMPLE = """\
 - id: rules
@@ -140,7 +137,7 @@ def first_failure(rule: Rule) -> tuple[str, str] | None:
 def _override(rule: Rule, operator: str, message: str) -> dict[str, Any]:
     """What was passed with an approval: the rule, its check, the value and its bound."""
     return {"code": rule.code, "name": rule.name, "check": operator,
-            "value": _shown(rule.value), "bound": _shown(getattr(rule, operator)),
+            "value": shown(rule.value), "bound": shown(getattr(rule, operator)),
             "message": message}
 
 
@@ -148,14 +145,14 @@ def _failed(rule: Rule, operator: str, default_message: str) -> BusinessError:
     expected = getattr(rule, operator)
     message = default_message
     if rule.message:
-        message = rule.message.replace("{value}", _shown(rule.value)).replace(
-            "{expected}", _shown(expected))
+        message = rule.message.replace("{value}", shown(rule.value)).replace(
+            "{expected}", shown(expected))
     return BusinessError(message, code=rule.code, rule=rule.code, check=operator,
-                         value=_shown(rule.value), expected=_shown(expected))
+                         value=shown(rule.value), expected=shown(expected))
 
 
 def _not_empty(rule: Rule) -> str | None:
-    if _is_empty(rule.value):
+    if is_empty(rule.value):
         return f"{rule.name} is empty"
     return None
 
@@ -163,15 +160,15 @@ def _not_empty(rule: Rule) -> str | None:
 def _equals(rule: Rule) -> str | None:
     if _same(rule, rule.value, rule.equals):
         return None
-    return f"{rule.name} is {_shown(rule.value)}, expected {_shown(rule.equals)}"
+    return f"{rule.name} is {shown(rule.value)}, expected {shown(rule.equals)}"
 
 
 def _one_of(rule: Rule) -> str | None:
     choices = rule.one_of or []
     if any(_same(rule, rule.value, choice) for choice in choices):
         return None
-    listed = ", ".join(_shown(choice) for choice in choices)
-    return f"{rule.name} is {_shown(rule.value)}, expected one of {listed}"
+    listed = ", ".join(shown(choice) for choice in choices)
+    return f"{rule.name} is {shown(rule.value)}, expected one of {listed}"
 
 
 def _matches(rule: Rule) -> str | None:
@@ -191,7 +188,7 @@ def _at_least(rule: Rule) -> str | None:
     if value >= bound:
         return None
     word = "is before" if kind == "date" else "is below the minimum"
-    return f"{rule.name} {_shown(rule.value)} {word} {_shown(rule.at_least)}"
+    return f"{rule.name} {shown(rule.value)} {word} {shown(rule.at_least)}"
 
 
 def _at_most(rule: Rule) -> str | None:
@@ -199,7 +196,7 @@ def _at_most(rule: Rule) -> str | None:
     if value <= bound:
         return None
     word = "is after" if kind == "date" else "exceeds the limit"
-    return f"{rule.name} {_shown(rule.value)} {word} {_shown(rule.at_most)}"
+    return f"{rule.name} {shown(rule.value)} {word} {shown(rule.at_most)}"
 
 
 CHECKS: dict[str, Callable[[Rule], str | None]] = {
@@ -211,7 +208,7 @@ CHECKS: dict[str, Callable[[Rule], str | None]] = {
 
 def _same(rule: Rule, left: Any, right: Any) -> bool:
     """Equality by what both sides hold: dates, numbers, else text ignoring case."""
-    for parse in (_as_date, _as_number):
+    for parse in (as_date, as_number):
         a, b = parse(left), parse(right)
         if a is not None and b is not None:
             return bool(a == b)
@@ -223,59 +220,25 @@ def _ordered(rule: Rule, bound: Any, label: str) -> tuple[str, Any, Any]:
     """("date"|"number", value, bound) typed alike, or FIELD_INVALID."""
     _comparable_text(rule, rule.value)
     _comparable_text(rule, bound, label)
-    for kind, parse in (("date", _as_date), ("number", _as_number)):
+    for kind, parse in (("date", as_date), ("number", as_number)):
         a, b = parse(rule.value), parse(bound)
         if a is not None and b is not None:
             return kind, a, b
-    raise _uncomparable(rule, f"{_shown(rule.value)!r} and {_shown(bound)!r} are not both "
+    raise _uncomparable(rule, f"{shown(rule.value)!r} and {shown(bound)!r} are not both "
                         "dates (YYYY-MM-DD) or both numbers")
 
 
 def _comparable_text(rule: Rule, value: Any, label: str = "") -> str:
     """The value as text, or FIELD_INVALID when it is empty or not a single value."""
     label = label or rule.name
-    if _is_empty(value):
+    if is_empty(value):
         raise _uncomparable(rule, f"{label} has no value (a not_empty rule before it can "
                             "give that its own code)")
     if isinstance(value, dict | list):
         raise _uncomparable(rule, f"{label} is a {type(value).__name__}, not one value")
-    return _shown(value)
+    return shown(value)
 
 
 def _uncomparable(rule: Rule, why: str) -> BusinessError:
     return BusinessError(f"rule {rule.code} cannot be checked: {why}", code="FIELD_INVALID",
-                         rule=rule.code, value=_shown(rule.value))
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _as_number(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
-        return number if number.is_finite() else None
-    if isinstance(value, str) and _DECIMAL.match(value.strip()):
-        return Decimal(value.strip())
-    return None
-
-
-def _is_empty(value: Any) -> bool:
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (isinstance(value, list | dict) and not value)
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(value)
+                         rule=rule.code, value=shown(rule.value))
