@@ -26,6 +26,9 @@ def exit_now(code: int) -> None:
 
 if __name__ == "__main__":
     ensure_ready(sys.argv)
+    from bots.deferred_import import defer_postgres_driver
+
+    defer_postgres_driver()  # psycopg is imported by DBOS, used only with PostgreSQL
     from bots.cli import main
     from bots.terminal import stdout_gone
 
