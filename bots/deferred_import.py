@@ -1,15 +1,18 @@
-"""A library that a process may never use, imported when first used instead of at start.
+"""Libraries that a process may never use, imported when first used instead of at start.
 
 DBOS imports the PostgreSQL driver (psycopg) at its own import, for the few lines that tell a
 PostgreSQL error from another; with the state in SQLite those lines never run, yet loading the
-driver and its bundled libpq cost a run a third of a second on a loaded machine. So when the
-state database is not PostgreSQL, ``psycopg`` (and ``psycopg.errors``) are stand-ins that import
-the real modules on the first attribute anyone reads: nothing changes but when it is paid.
+driver and its bundled libpq cost a run a third of a second on a loaded machine. It also
+imports PyYAML (for a dbos-config.yaml, which we never use: the config is given) and click (for
+its command line). So these are stand-ins that import the real modules on the first attribute
+anyone reads: nothing changes but when it is paid (psycopg only when the state database is not
+PostgreSQL).
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import os
 import sys
 from pathlib import Path
@@ -18,13 +21,21 @@ from typing import Any
 
 DATABASE_VARIABLE = "BOTS_DATABASE_URL"
 POSTGRES_DRIVER = ("psycopg", ("errors",))
+UNUSED_BY_DBOS_HERE = ("yaml", "click")  # its config file and its command line
+# what the import system and introspection (inspect.getmodule walks every module) ask a module
+# about itself: answered "not here" rather than importing the real module for it
+QUIET_NAMES = frozenset({"__path__", "__file__", "__cached__", "__loader__", "__spec__",
+                         "__package__", "__builtins__", "__warningregistry__"})
 
 
 class Deferred(ModuleType):
-    """Stands in ``sys.modules`` for a module not imported yet; any attribute imports it."""
+    """Stands in ``sys.modules`` for a module not imported yet; any attribute imports it.
+
+    A package's stand-in has the real package's ``__path__``, so that a submodule imported by
+    its full name is found where it is."""
 
     def __getattr__(self, name: str) -> Any:
-        if name == "__path__":  # the import system asking whether it is a package: not yet
+        if name in QUIET_NAMES and isinstance(sys.modules.get(self.__name__), Deferred):
             raise AttributeError(name)
         return getattr(real_module(self.__name__), name)
 
@@ -45,12 +56,24 @@ def defer(name: str, submodules: tuple[str, ...] = ()) -> None:
     """Put stand-ins for a package not imported yet (and submodules read from it by name)."""
     if name in sys.modules:
         return
+    found = importlib.machinery.PathFinder.find_spec(name)
+    if found is None:  # not installed: its import fails at its place, as it would have
+        return
     package = Deferred(name)
+    if found.submodule_search_locations is not None:
+        package.__path__ = list(found.submodule_search_locations)
     sys.modules[name] = package
     for sub in submodules:
         stand_in = Deferred(f"{name}.{sub}")
         sys.modules[stand_in.__name__] = stand_in
         setattr(package, sub, stand_in)
+
+
+def defer_unused_libraries(project: Path = Path(".")) -> None:
+    """Defer what DBOS imports and a run of this toolkit may never use (see above)."""
+    for name in UNUSED_BY_DBOS_HERE:
+        defer(name)
+    defer_postgres_driver(project)
 
 
 def defer_postgres_driver(project: Path = Path(".")) -> bool:

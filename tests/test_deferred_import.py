@@ -1,8 +1,9 @@
-"""The PostgreSQL driver is imported by a SQLite run only if something really uses it.
+"""What DBOS imports and a run may never use is imported only if something really uses it.
 
-DBOS imports psycopg at its own import; bots.deferred_import puts stand-ins in its place that
-import the real driver on the first attribute read, so isinstance checks against its error
-classes still see the real classes, and a PostgreSQL run imports it as before.
+DBOS imports psycopg, PyYAML and click at its own import; bots.deferred_import puts stand-ins
+in their place that import the real module on the first attribute read, so isinstance checks
+against psycopg's error classes still see the real classes, and a PostgreSQL run imports the
+driver as before.
 """
 
 from __future__ import annotations
@@ -20,15 +21,25 @@ from bots import deferred_import
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = """\
 import json, sys
-from bots.deferred_import import Deferred, defer_postgres_driver
+from bots.deferred_import import Deferred, defer_postgres_driver, defer_unused_libraries
 deferred = defer_postgres_driver()
+defer_unused_libraries()
 import dbos
 before = isinstance(sys.modules.get("psycopg"), Deferred)
+others = [isinstance(sys.modules.get(name), Deferred) for name in ("yaml", "click")]
+import yaml
+loaded = yaml.safe_load("a: [1]")
+import yaml.constructor
+import click
+echo = click.echo is sys.modules["click"].echo
+others_now = [type(sys.modules[name]).__name__ for name in ("yaml", "click")]
 from psycopg import errors as pg_errors
 still = isinstance(sys.modules.get("psycopg"), Deferred)
 lock_error = pg_errors.LockNotAvailable
 import psycopg
-print(json.dumps({"deferred": deferred, "before": before, "still": still,
+print(json.dumps({"deferred": deferred, "before": before, "still": still, "others": others,
+                  "loaded": loaded, "others_now": others_now,
+                  "echo": echo,
                   "real": type(sys.modules["psycopg"]).__name__,
                   "same_class": lock_error is sys.modules["psycopg.errors"].LockNotAvailable,
                   "subclass": issubclass(lock_error, psycopg.OperationalError)}))
@@ -47,7 +58,8 @@ def probe(**env: str) -> dict[str, object]:
 def test_dbos_imports_without_the_driver_until_an_error_class_is_read():
     result = probe()
     assert result == {"deferred": True, "before": True, "still": True, "real": "module",
-                      "same_class": True, "subclass": True}
+                      "same_class": True, "subclass": True, "others": [True, True],
+                      "loaded": {"a": [1]}, "others_now": ["module", "module"], "echo": True}
 
 
 def test_a_postgresql_database_keeps_the_driver_as_it_is():
