@@ -15,9 +15,11 @@ the same loop, alternating with it, so that load from other processes hits all a
 Each toolkit run starts in a fresh state folder (``first``: the database is created) or in the
 one the previous runs used (``again``: what a scheduled run meets). ``--against DIR`` adds the
 runs of another checkout (an older commit) to the loop as ``was-first`` and ``was-again``:
-before and after under the same load. Printed: medians of wall seconds per side, the toolkit's
-seconds before its item started (``start``) and after it ended (``stop``), the time outside its
-steps (aim: at most 1.5 s), over and as a multiple of the bare script. No time is asserted.
+before and after under the same load. Printed: medians of wall and CPU seconds per side (on a
+loaded machine wall time is several times CPU time; on a quiet one it comes down to it), the
+toolkit's seconds before its item started (``start``) and after it ended (``stop``), the time
+outside its steps (aim: at most 1.5 s), over and as a multiple of the bare script. No time is
+asserted.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -40,6 +43,7 @@ if str(ROOT) not in sys.path:  # `python bench/overhead.py` as well as `python -
     sys.path.insert(0, str(ROOT))
 
 from bench.measure import MeasureError, run_measured  # noqa: E402
+from bench.overhead_scripts import BARE, IMPORTS, RECIPE  # noqa: E402
 from bench.report import machine_facts, publish  # noqa: E402
 
 AIM_S = 1.5
@@ -47,35 +51,7 @@ SIDES = ("bare", "imports", "first", "again")
 AGAINST = ("was-first", "was-again")  # the same runs of the checkout given by --against
 DEFAULT_OUT = ROOT / "state" / "bench" / "overhead.json"
 DROPPED_ENV = ("BOTS_DATABASE_URL", "BOTS_CHAOS", "BOTS_STEPS_PATH")
-RECIPE = """\
-recipe: overhead-bench
-description: One cheap step per item, so that a run's wall time is the runner's own.
-source: {{folder: {inbox}}}
-steps:
-  - id: rules
-    uses: data.check_rules
-    with:
-      rules:
-        - {{code: EMPTY_NAME, name: File name, value: "${{item.name}}", not_empty: true}}
-"""
-BARE = """\
-import json, pathlib, sqlite3, sys, time
-started = time.perf_counter()
-inbox, state = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-db = sqlite3.connect(state / "bare.db")
-db.execute("create table if not exists done (name text primary key, status text)")
-for path in sorted(inbox.iterdir()):
-    status = "done" if path.read_bytes() else "EMPTY_FILE"
-    db.execute("insert or replace into done values (?, ?)", (path.name, status))
-db.commit()
-print(json.dumps({"items": len(list(inbox.iterdir())),
-                  "duration_s": round(time.perf_counter() - started, 3)}))
-"""
-IMPORTS = ("import json, time; started = time.perf_counter(); "
-           "from bots.deferred_import import defer_postgres_driver; defer_postgres_driver(); "
-           "import bots.cli, bots.commands.run; from bots.steps.registry import all_steps; "
-           "all_steps()['data.check_rules']; "
-           "print(json.dumps({'duration_s': round(time.perf_counter() - started, 3)}))")
+
 
 
 class Workspace:
@@ -121,15 +97,23 @@ def measure_once(space: Workspace, side: str) -> dict[str, Any]:
     """One measured process; for the toolkit, its seconds before, in and after its item."""
     space.new_item()
     command, state, project = space.command(side)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     measured = run_measured(command, env=environment(state), cwd=project, kill_after_s=120)
     ended_at = time.time()
-    sample: dict[str, Any] = {"wall_s": round(measured.wall_s, 3)}
+    sample: dict[str, Any] = {"wall_s": round(measured.wall_s, 3), "cpu_s": cpu_since(children)}
     if state is not None:
         if measured.summary.get("done") != 1:
             raise MeasureError(f"{side}: expected one item done, got {measured.summary}")
         sample |= item_phases(measured.stdout, ended_at - measured.wall_s, ended_at)
         sample["outside_s"] = round(measured.wall_s - sample["steps_s"], 3)
     return sample
+
+
+def cpu_since(children: resource.struct_rusage) -> float:
+    """CPU seconds (user and system) of the children reaped since `children` was read: what
+    the wall time comes down to on a quiet machine, whatever the load while measuring."""
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(now.ru_utime - children.ru_utime + now.ru_stime - children.ru_stime, 3)
 
 
 def item_phases(stdout: str, started_at: float, ended_at: float) -> dict[str, float]:
@@ -187,13 +171,13 @@ def render(results: dict[str, Any]) -> str:
     medians, ratios = results["medians"], results["ratios"]
     lines = [f"a run's own start and stop, one cheap item, {results['repeat']} run(s) per side "
              f"(load {results['machine'].get('load_avg_1_5_15')})",
-             f"{'':9}{'wall s':>8}{'start s':>9}{'steps s':>9}{'stop s':>8}{'outside s':>11}"
-             f"{'x bare':>8}"]
+             f"{'':9}{'wall s':>8}{'cpu s':>7}{'start s':>9}{'steps s':>9}{'stop s':>8}"
+             f"{'outside s':>11}{'x bare':>8}"]
     for side in medians:
         m = medians[side]
         cells = "".join(f"{m[key]:{width}.2f}" if key in m else " " * width
-                        for key, width in (("start_s", 9), ("steps_s", 9), ("stop_s", 8),
-                                           ("outside_s", 11)))
+                        for key, width in (("cpu_s", 7), ("start_s", 9), ("steps_s", 9),
+                                           ("stop_s", 8), ("outside_s", 11)))
         ratio = f"{ratios[side]:8.2f}" if side in ratios else ""
         lines.append(f"{side:9}{m['wall_s']:8.2f}{cells}{ratio}")
     lines.append(_verdict(medians, "first", "again"))

@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.measure import run_measured
-from bench.overhead import ROOT, Workspace, environment, item_phases, render, summarise
+from bench.overhead import (
+    ROOT,
+    Workspace,
+    environment,
+    item_phases,
+    measure_once,
+    render,
+    summarise,
+)
 from bench.soak import render as render_soak
 from bench.soak import soak_summaries
 
@@ -50,6 +58,11 @@ def test_the_bench_recipe_runs_one_item_in_the_real_runner(tmp_path: Path) -> No
     assert measured.summary["done"] == 1 and measured.summary["exit_code"] == 0
     phases = item_phases(measured.stdout, 0.0, 0.0)
     assert phases["steps_s"] < 1.0  # the item itself is nearly free: the rest is overhead
+
+
+def test_a_measured_side_has_its_cpu_seconds(tmp_path: Path) -> None:
+    sample = measure_once(Workspace(tmp_path), "bare")
+    assert 0 < sample["cpu_s"] < 30 and sample["wall_s"] > 0
 
 
 def test_soak_bench_reads_the_summaries_the_soak_tests_print() -> None:
