@@ -90,3 +90,15 @@ def test_a_run_without_web_or_pdf_steps_imports_neither(tmp_path):
     heavy = [name for name in report["modules"]
              if any(name == root or name.startswith(f"{root}.") for root in HEAVY)]
     assert heavy == []
+
+
+def test_declaring_the_pdf_and_sheet_steps_imports_no_reader():
+    declare = ("import json, sys; import bots.steps.pdf.extract_fields, "
+               "bots.steps.sheet.lookup_row, bots.steps.sheet.write_results; "
+               "print(json.dumps(sorted(sys.modules)))")
+    ran = subprocess.run([sys.executable, "-c", declare], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=True,
+                         env=os.environ | {"PYTHONPATH": str(ROOT)})
+    readers = ("pypdf", "pypdfium2", "pdfplumber", "openpyxl", "PIL", "bots.pdf.document")
+    assert [name for name in json.loads(ran.stdout) if name.split(".")[0] in readers
+            or name in readers] == []
