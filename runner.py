@@ -26,6 +26,9 @@ def exit_now(code: int) -> None:
 
 if __name__ == "__main__":
     ensure_ready(sys.argv)
+    from bots.deferred_import import defer_unused_libraries
+
+    defer_unused_libraries()  # imported by DBOS, used only with PostgreSQL or its own config
     from bots.cli import main
     from bots.terminal import stdout_gone
 

@@ -38,6 +38,8 @@ APP_VERSION = "bots-1"  # fixed, so that a new build still recovers an old build
 LAUNCH_TRIES = 3
 RESULT_POLL_S = 0.02  # a queue's poll; DBOS's default (1 s), even 0.1, showed between items
 LISTENER_POLL_S = 0.1
+RECORD_WAIT_S = 5.0  # at most, for workflows whose items ended to write their ends
+DBOS_WORKFLOW_TASK = "_execute_workflow_async"  # the coroutine of a workflow's asyncio task
 
 
 def queue_name(recipe: str) -> str:
@@ -82,12 +84,26 @@ async def durable(database_url: str, *, queues: Sequence[QueueSpec] = ()
                     asyncio.ensure_future(watch_own_lease(worker))]
         try:
             yield worker
+            await workflows_recorded()
         finally:
             for watcher in watchers:
                 watcher.cancel()
     finally:
         DBOS.destroy(destroy_registry=False)
         worker.lease.close()
+
+
+async def workflows_recorded(limit_s: float = RECORD_WAIT_S) -> None:
+    """Wait until the workflows of this process have written their ends (a normal end only).
+
+    An item tells its outcome before its workflow returns; DBOS then writes the workflow's end
+    in a thread. Cut by DBOS.destroy or by the event loop's end, the write is lost: the
+    workflow stays PENDING, and the next run recovers it and runs the item's workflow again.
+    """
+    ending = [task for task in asyncio.all_tasks() if not task.done()
+              and getattr(task.get_coro(), "__name__", "") == DBOS_WORKFLOW_TASK]
+    if ending:
+        await asyncio.wait(ending, timeout=limit_s)
 
 
 async def watch_own_lease(worker: Worker, every_s: float = 0.5) -> None:

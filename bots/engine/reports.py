@@ -44,6 +44,8 @@ def write_reports(recipe: Recipe, run_id: str, ledger: Ledger,
     `batch`: the before_items/after_items outputs, read as ``${batch.<id>.<field>}``;
     `state_dir`: the run's state folder, where a report's relative path leads.
     """
+    if not recipe.reports:  # every item of the recipe, read for nothing at every run's end
+        return
     records = item_records(ledger, recipe.name)
     log = structlog.get_logger()
     for index, (spec, step_type) in enumerate(recipe.reports):

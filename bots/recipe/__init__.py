@@ -82,7 +82,7 @@ def load_recipe(name_or_path: str) -> Recipe:
     """Read and validate a recipe; RecipeError lists every problem found."""
     source = read_source(find_recipe(name_or_path))
     own, sections = split_sections(source.data)
-    model, problems = check_structure(source, own, list(all_resources()))
+    model, problems = check_structure(source, own, all_resources())
     specs = model.steps if model else _valid_steps(source)
     phases, phase_problems = bind_phases(source, model, [spec.id for spec in specs], _typed)
     steps, step_problems = _bind_steps(source, specs, _item_fields(model),

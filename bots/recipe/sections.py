@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from bots.kernel import ResourceType, StepType
 from bots.kernel.errors import BotError, ConfigError, Problem
 from bots.kernel.refs import references_in, resolve
+from bots.recipe.model import RecipeModel
 from bots.recipe.source import RecipeSource, plain, read_source
 from bots.recipe.validate import check_params, check_references
 from bots.secrets import EnvScope
@@ -29,8 +30,11 @@ Sections = dict[str, Any]  # section name -> its value, as written (a mapping wh
 def split_sections(data: Mapping[str, Any]) -> tuple[dict[str, Any], Sections]:
     """The recipe's own keys, and the sections named after resource types (plain data)."""
     names = all_resources()
-    own = {key: value for key, value in data.items() if key not in names}
-    sections = {key: plain(value) for key, value in data.items() if key in names}
+    # a recipe's own key is never a section: asking the registry about it would load every
+    # step package there is, on every run
+    is_section = {key: key not in RecipeModel.model_fields and key in names for key in data}
+    own = {key: value for key, value in data.items() if not is_section[key]}
+    sections = {key: plain(value) for key, value in data.items() if is_section[key]}
     return own, sections
 
 

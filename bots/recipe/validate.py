@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -21,10 +21,11 @@ BATCH = "batch"  # `${batch.<step id>.<field>}`: an output of a before_items/aft
 
 
 def check_structure(source: RecipeSource, own: Mapping[str, Any],
-                    sections: Sequence[str]) -> tuple[RecipeModel | None, list[Problem]]:
+                    sections: Iterable[str]) -> tuple[RecipeModel | None, list[Problem]]:
     """Validate the recipe's own keys; the model, or None when the shape is too broken.
 
-    `sections` are the other top-level keys a recipe may have (resource sections).
+    `sections` are the other top-level keys a recipe may have (resource sections), listed
+    only when a key is unknown (listing them loads every step package).
     """
     try:
         return RecipeModel.model_validate(plain(dict(own))), []
@@ -127,7 +128,7 @@ def leaves(value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
 
 
 def _problems(source: RecipeSource, model: type[BaseModel], base: Loc, error: ValidationError,
-              *, values: Any = None, extra_keys: Sequence[str] = ()) -> Iterator[Problem]:
+              *, values: Any = None, extra_keys: Iterable[str] = ()) -> Iterator[Problem]:
     for detail in error.errors():
         loc = tuple(detail["loc"])
         if values is not None and _under_reference(values, loc):
@@ -136,7 +137,7 @@ def _problems(source: RecipeSource, model: type[BaseModel], base: Loc, error: Va
 
 
 def _problem(source: RecipeSource, model: type[BaseModel], base: Loc, loc: Loc,
-             detail: Any, extra_keys: Sequence[str] = ()) -> Problem:
+             detail: Any, extra_keys: Iterable[str] = ()) -> Problem:
     where = ".".join(str(part) for part in (*base, *loc) if part != "with_")
     full = tuple("with" if part == "with_" else part for part in (*base, *loc))
     if detail["type"] == "extra_forbidden":

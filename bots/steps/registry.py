@@ -12,6 +12,10 @@ named by ``BOTS_STEPS_PATH`` (separated like PATH) is loaded, and what it declar
 
 A package or file that fails to load, or that declares a name already taken, is reported,
 never fatal.
+
+Nothing is imported before it is asked for: a run imports the step modules its recipe names
+(and through them their families: the browser only for web steps), while listing the step
+types (`steps`, did-you-mean) imports them all.
 """
 
 from __future__ import annotations
@@ -21,66 +25,138 @@ import importlib
 import importlib.util
 import os
 import pkgutil
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
+from typing import TypeVar
 
 import bots.steps
 from bots.kernel import ResourceType, StepType
 
 ENTRY_POINT_GROUP = "bots.steps"
 STEPS_PATH_VARIABLE = "BOTS_STEPS_PATH"
+V = TypeVar("V", StepType, ResourceType)
+_STEPS_DIR = Path(bots.steps.__file__).parent
+_BUILTIN_NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 
 
-@dataclass
+class Declared(MutableMapping[str, V]):
+    """Declarations of one kind by name; a name not seen yet is looked for when first asked.
+
+    Looking up one name imports only the module that declares it; listing them all (iterating)
+    imports every built-in module, entry point and local step file."""
+
+    def __init__(self, find: Callable[[str], None], find_all: Callable[[], None]) -> None:
+        self.known: dict[str, V] = {}
+        self._find, self._find_all = find, find_all
+
+    def __getitem__(self, name: str) -> V:
+        if name not in self.known:
+            self._find(name)
+        return self.known[name]
+
+    def __setitem__(self, name: str, value: V) -> None:
+        self.known[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self.known[name]
+
+    def __iter__(self) -> Iterator[str]:
+        self._find_all()
+        return iter(self.known)
+
+    def __len__(self) -> int:
+        self._find_all()
+        return len(self.known)
+
+
 class Registry:
-    """Every known step type and resource type, and what went wrong while finding them."""
+    """Every known step type and resource type, and what went wrong while finding them.
 
-    steps: dict[str, StepType] = field(default_factory=dict)
-    resources: dict[str, ResourceType] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    A run imports only the step modules its recipe names: a built-in step type
+    ``<ns>.<verb>_<noun>`` lives in ``bots/steps/<ns>/<verb>_<noun>.py`` and a built-in
+    resource type in the namespace package of its name (``bots/steps/web``). Built-ins always
+    win over a package declaring the same name, so a built-in name never needs the others."""
+
+    def __init__(self) -> None:
+        self.steps: Declared[StepType] = Declared(self._find_step, self.load_all)
+        self.resources: Declared[ResourceType] = Declared(self._find_resource, self.load_all)
+        self._problems: list[str] = []
+        self._complete = False
+
+    @property
+    def problems(self) -> list[str]:
+        """What failed to load or clashed, once everything was looked at."""
+        self.load_all()
+        return self._problems
 
     def add(self, declaration: object, origin: str) -> None:
         """Keep a step or resource type; a second one of the same name is a problem."""
         if isinstance(declaration, StepType):
-            if not self._taken(self.steps.get(declaration.name), declaration, origin):
-                self.steps[declaration.name] = declaration
+            if not self._taken(self.steps.known.get(declaration.name), declaration, origin):
+                self.steps.known[declaration.name] = declaration
         elif isinstance(declaration, ResourceType) and not self._taken(
-                self.resources.get(declaration.name), declaration, origin):
-            self.resources[declaration.name] = declaration
+                self.resources.known.get(declaration.name), declaration, origin):
+            self.resources.known[declaration.name] = declaration
 
     def _taken(self, known: object, declaration: StepType | ResourceType, origin: str) -> bool:
         if known is None or known is declaration:
             return False
-        self.problems.append(f"{origin}: '{declaration.name}' is declared already; "
-                             "this one is ignored")
+        self._problems.append(f"{origin}: '{declaration.name}' is declared already; "
+                              "this one is ignored")
         return True
 
+    def load_all(self) -> None:
+        """Import every built-in step module, entry point and local step file (once)."""
+        if self._complete:
+            return
+        self._complete = True
+        for module in _builtin_modules():
+            _add_module(self, module, module.__name__)
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            self._add_entry_point(entry)
+        for path in _local_step_files():
+            _add_file(self, path)
+        self.steps.known = dict(sorted(self.steps.known.items()))
 
-@cache
-def registry() -> Registry:
-    """The registry, built once per process."""
-    found = Registry()
-    for module in _builtin_modules():
-        _add_module(found, module, module.__name__)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
+    def _add_entry_point(self, entry: EntryPoint) -> None:
         origin = f"entry point '{entry.name}' ({entry.value})"
         try:
             loaded = entry.load()
         except Exception as error:  # a broken package must not stop the others
-            found.problems.append(f"{origin} failed to load: {type(error).__name__}: {error}")
-            continue
+            self._problems.append(f"{origin} failed to load: {type(error).__name__}: {error}")
+            return
         if isinstance(loaded, ModuleType):
-            _add_module(found, loaded, origin)
+            _add_module(self, loaded, origin)
         else:
-            found.add(loaded, origin)
-    for path in _local_step_files():
-        _add_file(found, path)
-    found.steps = dict(sorted(found.steps.items()))
-    return found
+            self.add(loaded, origin)
+
+    def _find_step(self, name: str) -> None:
+        namespace, _, verb_noun = name.partition(".")
+        if _BUILTIN_NAME.fullmatch(name) and (_STEPS_DIR / namespace / f"{verb_noun}.py").is_file():
+            self._add_builtin(f"bots.steps.{namespace}", verb_noun)
+        if name not in self.steps.known:
+            self.load_all()
+
+    def _find_resource(self, name: str) -> None:
+        if _BUILTIN_NAME.fullmatch(f"{name}.x") and (_STEPS_DIR / name / "__init__.py").is_file():
+            self._add_builtin(f"bots.steps.{name}")
+        if name not in self.resources.known:
+            self.load_all()
+
+    def _add_builtin(self, package: str, module: str = "") -> None:
+        """A namespace package's declarations, and those of one of its modules."""
+        for name in filter(None, (package, module and f"{package}.{module}")):
+            _add_module(self, importlib.import_module(name), name)
+
+
+@cache
+def registry() -> Registry:
+    """The registry, one per process; it finds declarations as they are asked for."""
+    return Registry()
 
 
 def _local_step_files() -> list[Path]:
@@ -108,12 +184,12 @@ def _add_file(found: Registry, path: Path) -> None:
     _add_module(found, module, origin)
 
 
-def all_steps() -> dict[str, StepType]:
+def all_steps() -> MutableMapping[str, StepType]:
     """Every step type by name (`pdf.extract_fields` ...)."""
     return registry().steps
 
 
-def all_resources() -> dict[str, ResourceType]:
+def all_resources() -> MutableMapping[str, ResourceType]:
     """Every resource type by name (`web` ...)."""
     return registry().resources
 

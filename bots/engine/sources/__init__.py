@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import structlog
 
 from bots.engine.sources.files import SKIP_REASONS, Skipped, scan_folder
-from bots.engine.sources.sheet import sheet_items
 from bots.kernel import WorkItem
 from bots.recipe import Recipe
 from bots.recipe.environment import project_path
@@ -40,6 +39,8 @@ def survey_inbox(recipe: Recipe) -> Inbox:
             found, skipped = scan_folder(recipe, source)
             inbox.skipped += skipped
         else:
+            from bots.engine.sources.sheet import sheet_items  # the workbook machinery: on use
+
             found = sheet_items(project_path(recipe, source.sheet.path), source)
         for item in found:
             if item.key in keys:

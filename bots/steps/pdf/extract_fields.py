@@ -10,13 +10,10 @@ from pydantic import Field, ModelWrapValidatorHandler, field_validator, model_va
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.errors import BusinessError
 from bots.pdf.confidence import check_confidence, with_low_confidence
-from bots.pdf.document import load_document
-from bots.pdf.einvoice_merge import extract_document
 from bots.pdf.field_outputs import extraction_outputs
 from bots.pdf.limits import InputLimits, limits_for
-from bots.pdf.ocr import OcrSettings
+from bots.pdf.ocr_settings import OcrSettings
 from bots.pdf.rules import LayoutRules
-from bots.pdf.table_fields import extract_with_tables
 from bots.pdf.type_names import check_names, identifier_names, resolve_types
 from bots.pdf.value_types import declared_identifiers
 from bots.values.identifiers import IdentifierRule
@@ -102,6 +99,11 @@ def extract_fields(params: Params, ctx: StepContext) -> dict[str, Any]:
     fails); when several fields fail, one error carries them all (details ``problems``) and
     what was read (details ``partial``).
     """
+    # the readers (pypdf, pypdfium2, PIL) on first use: listing or checking steps needs none
+    from bots.pdf.document import load_document
+    from bots.pdf.einvoice_merge import extract_document
+    from bots.pdf.table_fields import extract_with_tables
+
     limits = limits_for(params.limits, ctx)
     document = load_document(Path(params.path), params.max_pages, limits, ocr=params.ocr)
     try:

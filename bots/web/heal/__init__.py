@@ -8,14 +8,19 @@ steps without a check turn it off). What it keeps lives under ``<state>/heal/<re
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bots.kernel import StepContext
-from bots.web.heal.memory import FileMemory
 from bots.web.heal.store import HealStore
-from bots.web.screen import ControlMemory
+
+if TYPE_CHECKING:  # the memory works on pages: a run without a web step never imports it
+    from bots.web.screen import ControlMemory
 
 
 def memory_for(ctx: StepContext) -> ControlMemory | None:
     """The step's memory of its controls (None: no recipe name, nothing to keep it under)."""
+    from bots.web.heal.memory import FileMemory
+
     if not ctx.recipe:
         return None
     return FileMemory(HealStore(ctx.state_dir, ctx.recipe), ctx.step_id, ctx.item.key,
