@@ -49,6 +49,27 @@ def page_count(path: str) -> int:
         document.close()
 
 
+def page_sizes(path: str, first: int, last: int) -> dict[int, tuple[float, float]]:
+    """Each page's size in points, pages first to last (1-based); {} when the file cannot
+    be drawn (page_count's refusals)."""
+    if not Path(path).is_file() or _over_limits(path, *_file_version(path)):
+        return {}
+    try:
+        document = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return {}
+    try:
+        last = min(last, len(document))
+        return {number: _size(document[number - 1]) for number in range(first, last + 1)}
+    finally:
+        document.close()
+
+
+def _size(page: Any) -> tuple[float, float]:
+    width, height = page.get_size()
+    return float(width), float(height)
+
+
 def boxes_on_page(provenance: dict[str, Any], page: int) -> dict[tuple[float, ...], list[str]]:
     """The boxes on one page (1-based), each with the names of the fields found in it."""
     found: dict[tuple[float, ...], list[tuple[str, str]]] = defaultdict(list)

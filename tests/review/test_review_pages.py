@@ -46,7 +46,7 @@ def test_item_page_shows_values_provenance_reason_and_events(client: TestClient,
     assert "Amount Claimed: EUR 9.400,00" in page
     assert "label &#39;Amount Claimed:&#39; right" in page
     assert "page 1 at [200, 266, 263, 276]" in page
-    assert "<td>Register!G11</td>" in page  # a value from the policy register sheet
+    assert '<td class="where">Register!G11 ' in page  # a value from the policy register sheet
     assert f"/pages/{state.ids['over_limit']}/1.png" in page
     assert 'name="claim.amount" value="9400.00"' in page
     assert ">Resubmit</button>" in page
