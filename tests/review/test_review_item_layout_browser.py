@@ -21,9 +21,10 @@ from playwright.sync_api import Locator, Page
 
 from bots.ledger import Ledger
 from bots.review.render import page_sizes
+from fixtures.hostile_pdfs import write_many_pages
 from fixtures.legacy_app import LegacyApp, launch
 from tests.review.decide_helpers import chromium, page_as, serving
-from tests.review.review_helpers import keep_shot
+from tests.review.review_helpers import add_item, keep_shot
 from tests.review.test_review_every_item import PASSWORD, USER, run
 
 pytestmark = pytest.mark.browser
@@ -183,3 +184,27 @@ def assert_over(page: Page, spot: Locator, item: dict[str, Any], points: list[fl
                                                                         abs=0.015)
     assert drawn["width"] / image["width"] == pytest.approx((points[2] - points[0]) / width,
                                                             abs=0.015)
+
+
+def test_a_value_on_another_page_brings_its_page_and_the_page_links_switch(
+        served: dict[str, str], states: dict[str, Path], page: Page) -> None:
+    state = states["claims-intake"]
+    pdf = write_many_pages(state / "three-pages.pdf", 3)
+    ledger = Ledger(f"sqlite:///{state / 'bots.sqlite'}")
+    item_id = add_item(ledger, "claims-intake", "f6" * 16, pdf.name, str(pdf),
+                       status="exception", code="FIELD_MISSING", step="claim",
+                       values_json={"claim": {"first": "A", "third": "C"}},
+                       provenance_json={"claim": {
+                           "first": {"page": 1, "box": [72.0, 700.0, 200.0, 712.0]},
+                           "third": {"page": 3, "box": [72.0, 100.0, 200.0, 112.0]}}})
+    ledger.close()
+    page.goto(f"{served['claims-intake']}/items/{item_id}")
+    first, third = page.locator("#page-1"), page.locator("#page-3")
+    assert first.is_visible() and not third.is_visible()
+    row(page, "claim.third").click()
+    assert third.is_visible() and not first.is_visible()
+    assert page.locator("#page-3 .spot.lit").count() == 1 and lit(row(page, "claim.third"))
+    assert page.locator(".pager a[aria-current]").inner_text() == "3"
+    page.locator(".pager a[data-page='1']").click()
+    assert first.is_visible() and not third.is_visible()
+    assert layout_problems(page) == []

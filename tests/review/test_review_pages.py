@@ -78,6 +78,8 @@ def test_page_image_has_a_red_box_where_a_value_was_found(client: TestClient,
     assert red > 180 and green < 90 and blue < 90, (edge, (red, green, blue))
     far = image.getpixel((int(x0) - 2, int(bottom) + 300))  # no box there: the white page
     assert far == (255, 255, 255)
+    above = image.getpixel((int(x0) + 10, int(top) - 12))  # no field label drawn over the
+    assert above == (255, 255, 255)  # line above: the page names the box itself
 
 
 def test_page_image_of_unknown_page_or_item_is_404(client: TestClient,
