@@ -155,6 +155,13 @@ def test_an_order_line_lights_its_line_on_the_purchase_order(served: dict[str, s
         "order.lines[2].product_code", "order.lines[2].quantity", "order.lines[2].unit_price"]
     line = order["provenance"]["order"]["lines"][1]["box"]
     assert_over(page, page.locator(".spot.lit"), order, line)
+    page.set_viewport_size({"width": 1000, "height": SCREEN})  # narrow: one column
+    try:
+        image, values = box(page.locator("img.page")), box(page.locator("section.values"))
+        assert image["y"] + image["height"] <= values["y"]
+        assert_over(page, page.locator(".spot.lit"), order, line)  # still on its line
+    finally:
+        page.set_viewport_size({"width": 1366, "height": SCREEN})
 
 
 def row(page: Page, name: str) -> Locator:
