@@ -20,6 +20,7 @@ from bots.ledger.item_ids import short_id
 from bots.review import background
 from bots.review.decisions import failure_kind, kinds_for, recipe_for, stopping_rules
 from bots.review.evidence import relative_link
+from bots.review.page_spots import page_figures
 from bots.review.queue import Goals, sla_state
 from bots.review.render import page_count
 from bots.review.value_rows import value_rows
@@ -43,13 +44,14 @@ def item_view(ledger: Ledger, ident: str, evidence_dir: Path, project_root: Path
     path = source_path(item["path"], project_root)
     pager = page_screen(page_count(path) if path.lower().endswith(".pdf") else 0, screen)
     recipe = recipe_for(item, project_root)
-    rows = value_rows(item.get("values") or {}, item.get("provenance") or {}, kinds_for(recipe))
+    pages = list(range(pager["first"], pager["last"] + 1)) if pager["total"] else []
+    figures, rows = page_figures(path, pages, value_rows(
+        item.get("values") or {}, item.get("provenance") or {}, kinds_for(recipe)))
     return {**item, **decision_view(ledger, item, recipe),
             "short_id": short_id(item, ledger.find_items()),
             "meaning": CODES.get(item["code"] or "", ""),
             "is_open": item["status"] == "exception" and item["review_state"] == OPEN,
-            "pages": list(range(pager["first"], pager["last"] + 1)) if pager["total"] else [],
-            "pager": pager,
+            "pages": pages, "figures": figures, "pager": pager,
             "status_text": status_text(item),
             "rows": rows,
             "editable": [row for row in rows if row["editable"]],

@@ -74,7 +74,7 @@ async def page_image(request: Request) -> Response:
         found = await run_in_threadpool(find_item, review.ledger, request.path_params["item_id"])
         path = source_path(found["path"], review.project_root)
         png = await run_in_threadpool(render_page, path, request.path_params["number"],
-                                      found.get("provenance") or {})
+                                      found.get("provenance") or {}, False)
     except (BotError, PageUnavailable):
         return PlainTextResponse("404: no such page", status_code=404)
     return Response(png, media_type="image/png", headers={"cache-control": "no-store"})

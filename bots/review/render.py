@@ -49,6 +49,27 @@ def page_count(path: str) -> int:
         document.close()
 
 
+def page_sizes(path: str, first: int, last: int) -> dict[int, tuple[float, float]]:
+    """Each page's size in points, pages first to last (1-based); {} when the file cannot
+    be drawn (page_count's refusals)."""
+    if not Path(path).is_file() or _over_limits(path, *_file_version(path)):
+        return {}
+    try:
+        document = pdfium.PdfDocument(path)
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return {}
+    try:
+        last = min(last, len(document))
+        return {number: _size(document[number - 1]) for number in range(first, last + 1)}
+    finally:
+        document.close()
+
+
+def _size(page: Any) -> tuple[float, float]:
+    width, height = page.get_size()
+    return float(width), float(height)
+
+
 def boxes_on_page(provenance: dict[str, Any], page: int) -> dict[tuple[float, ...], list[str]]:
     """The boxes on one page (1-based), each with the names of the fields found in it."""
     found: dict[tuple[float, ...], list[tuple[str, str]]] = defaultdict(list)
@@ -72,13 +93,17 @@ def _box(where: dict[str, Any]) -> tuple[float, ...] | None:
         return None
 
 
-def render_page(path: str, page: int, provenance: dict[str, Any]) -> bytes:
-    """PNG bytes of one page (1-based) with the provenance boxes drawn on it."""
+def render_page(path: str, page: int, provenance: dict[str, Any],
+                labels: bool = True) -> bytes:
+    """PNG bytes of one page (1-based) with the provenance boxes drawn on it, each labelled
+    with its fields' names unless `labels` is False (the review page names them itself: a
+    label drawn over the line above a box hides the text there)."""
     image, scale = _rasterize(path, page)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=LABEL_SIZE)
     for box, fields in boxes_on_page(provenance, page).items():
-        _draw_box(draw, font, tuple(value * scale for value in box), ", ".join(sorted(fields)))
+        _draw_box(draw, font, tuple(value * scale for value in box),
+                  ", ".join(sorted(fields)) if labels else "")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False)
     return out.getvalue()
@@ -134,6 +159,8 @@ def _draw_box(draw: ImageDraw.ImageDraw, font: Any, box: tuple[float, ...], labe
     x0, top, x1, bottom = box  # already in pixels
     pad = 2
     draw.rectangle((x0 - pad, top - pad, x1 + pad, bottom + pad), outline=BOX_COLOUR, width=2)
+    if not label:
+        return
     left, upper, right, lower = draw.textbbox((0, 0), label, font=font)
     width, height = right - left, lower - upper
     label_top = max(0.0, top - pad - height - 4)

@@ -21,7 +21,8 @@ MAX_ROWS_PER_STEP = 400  # a 3,000-line order is shown in part, not as 30,000 ta
 
 def value_rows(values: Mapping[str, Any], provenance: Mapping[str, Any],
                kinds: StepKinds | None = None) -> list[dict[str, Any]]:
-    """One row per value: step, path, value as text, where, text read, rule, kind, input."""
+    """One row per value: step, path, value as text, where (and its place: the same without
+    the box), text read, rule, kind, input."""
     kinds = kinds or StepKinds()
     rows: list[dict[str, Any]] = []
     for step, fields in (values or {}).items():
@@ -79,6 +80,7 @@ def _row(kinds: StepKinds, step: str, path: str, value: Any,
     top_level = "." not in path and "[" not in path and bool(path)
     return {"step": step, "field": path, "name": f"{step}.{path}" if path else step,
             "value": shown(value), "where": where_text(where),
+            "place": where_text({key: inner for key, inner in where.items() if key != "box"}),
             "text": str(where.get("text", "")), "rule": str(where.get("rule", "")),
             "box": _box(where), "page": where.get("page") if isinstance(where.get("page"), int)
             else None, "kind": kind,

@@ -135,6 +135,12 @@ def sign_on_page(page: Any, base: str, name: str = "ana", password: str = PASSWO
     page.wait_for_load_state()
 
 
+def unfold(page: Any, inside: str) -> None:
+    """Open the folded section (<details>) that holds `inside` on the item page, as a
+    person clicks its heading; the actions that do not fit the failure start folded."""
+    page.locator(f"details:has({inside}) > summary").click()
+
+
 def keep_shot(page: Any, name: str, showing: str = "") -> None:
     """A 1366x768 screenshot for the docs (docs/screenshots/NAME.png), scrolled to the
     ``showing`` selector, taken when BOTS_DOC_SCREENSHOTS=1 (an ordinary test run leaves the

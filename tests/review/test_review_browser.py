@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from bots.review import create_app
 from bots.web.browser import find_browser, launch_args
-from tests.review.review_helpers import StateFolder, on_loopback, sign_on_page
+from tests.review.review_helpers import StateFolder, on_loopback, sign_on_page, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +44,7 @@ def test_analyst_opens_an_item_sees_the_boxes_and_resolves_it(
     page.wait_for_function("img => img.complete && img.naturalWidth > 0",
                            arg=image.element_handle())
     assert image.evaluate("img => img.naturalWidth") > 800
+    unfold(page, "#resolve-form")
     resolve = page.locator("#resolve-form")
     resolve.get_by_label("Reference").fill("CLM-2026-9")
     resolve.get_by_label("Note").fill("keyed by hand")

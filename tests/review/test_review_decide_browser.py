@@ -26,6 +26,7 @@ from tests.review.decide_helpers import (
     run_claims,
     serving,
 )
+from tests.review.review_helpers import unfold
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +71,7 @@ def test_reference_values_are_read_only_and_corrected_apart(served: str, browser
     assert correct.locator('input[name="claim.loss_date"]').get_attribute("type") == "date"
     assert correct.locator('[name="policy.coverage_limit"]').count() == 0  # the register's
     assert correct.locator('[name="inquiry.status"]').count() == 0  # the legacy screen's
+    unfold(page, "#source-form")
     source = page.locator("#source-form")
     assert "policy.coverage_limit = 5000.00" in source.inner_text()
     rule = page.locator("section.reason").inner_text()
@@ -94,6 +96,7 @@ def test_approving_past_the_rule_keys_the_claim_once_in_the_background(
     page.wait_for_selector("#last-resubmit", timeout=RESULT_TIMEOUT_MS)  # the page polls
     assert "done, reference" in page.locator("#last-resubmit").inner_text()
     assert page.locator("#status").inner_text().startswith("done")
+    page.locator("section.audit summary").click()  # the trail starts folded
     audit = page.locator("section.audit").inner_text()
     assert "approve" in audit and "goodwill" in audit and "ana" in audit
     assert "AMOUNT_OVER_LIMIT" in audit and "5000.00" in audit

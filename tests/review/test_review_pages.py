@@ -45,7 +45,7 @@ def test_item_page_shows_values_provenance_reason_and_events(client: TestClient,
     assert "Amount Claimed: EUR 9.400,00" in page
     assert "label &#39;Amount Claimed:&#39; right" in page
     assert "page 1 at [200, 266, 263, 276]" in page
-    assert "<td>Register!G11</td>" in page  # a value from the policy register sheet
+    assert '<td class="where">Register!G11 ' in page  # a value from the policy register sheet
     assert f"/pages/{state.ids['over_limit']}/1.png" in page
     assert 'name="claim.amount" value="9400.00"' in page
     assert ">Resubmit</button>" in page
@@ -77,6 +77,8 @@ def test_page_image_has_a_red_box_where_a_value_was_found(client: TestClient,
     assert red > 180 and green < 90 and blue < 90, (edge, (red, green, blue))
     far = image.getpixel((int(x0) - 2, int(bottom) + 300))  # no box there: the white page
     assert far == (255, 255, 255)
+    above = image.getpixel((int(x0) + 10, int(top) - 12))  # no field label drawn over the
+    assert above == (255, 255, 255)  # line above: the page names the box itself
 
 
 def test_page_image_of_unknown_page_or_item_is_404(client: TestClient,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser
 
-from tests.review.review_helpers import StateFolder, keep_shot, sign_on_page
+from tests.review.review_helpers import StateFolder, keep_shot, sign_on_page, unfold
 from tests.review.test_review_browser import browser, served
 
 __all__ = ["browser", "served"]  # the fixtures, shared with the page's other browser tests
@@ -30,6 +30,7 @@ def test_the_audit_trail_names_the_signed_on_person_and_sign_off_ends_it(
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     sign_on_page(page, served, "rita")
     page.goto(served + f"/items/{state.ids['over_limit']}")
+    unfold(page, "#resolve-form")
     page.locator("#resolve-form").get_by_label("Reference").fill("CLM-2026-10")
     page.locator("#resolve-form").get_by_role("button", name="Resolve").click()
     page.wait_for_url("**/items/**")
