@@ -63,14 +63,15 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     clock, run_id = Stopwatch(), options.run_id or new_run_id()
     ledger = Ledger(options.database_url)
     book = open_book(options.dry_run, ledger, options.state_dir)
-    host = Host(run_id, options.state_dir, book, {recipe.name: recipe}, heal=options.heal)
+    host = Host(run_id, options.state_dir, book, {recipe.name: recipe}, heal=options.heal,
+                slots=asyncio.Semaphore(options.concurrency or recipe.model.settings.concurrency))
     batch = BatchSteps(recipe, host)
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
             items, tally = _prepare(recipe, host, options)
             batch.hold_items()
             extra: dict[str, Any] = {}
-            queue = queue_spec(recipe, options.concurrency)
+            queue = queue_spec(recipe, options.concurrency, ahead=_sole_worker(options))
             async with durable(options.database_url, queues=[queue]) as worker, hosting(host):
                 host.lease = worker.lease
                 if await _before_items(batch, tally, progress, items, options.dry_run):
@@ -82,6 +83,11 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             return summary
     finally:
         ledger.close()
+
+
+def _sole_worker(options: RunOptions) -> bool:
+    """Whether this process is its recipe's only worker (SQLite: one run per recipe)."""
+    return options.database_url.startswith("sqlite")
 
 
 async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,

@@ -54,12 +54,22 @@ class QueueSpec:
     limiter: dict[str, float] | None = None
 
 
-def queue_spec(recipe: Recipe, concurrency: int | None = None) -> QueueSpec:
-    """The recipe's queue, with its concurrency (the run's, else the recipe's) and rate limit."""
+def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
+               ahead: bool = False) -> QueueSpec:
+    """The recipe's queue, with its concurrency (the run's, else the recipe's) and rate limit.
+
+    `ahead`: the queue hands out one item more than the concurrency, which waits in the host
+    for a free slot (``Host.slots``) with its dequeue and claim done, instead of being
+    polled for once the item before it ended. Only where this process is the queue's only
+    worker (SQLite: a second run of the recipe exits 4), so the concurrency still holds for
+    the target system; never with a rate limit, which counts an item when it is dequeued.
+    """
     settings = recipe.model.settings
     limiter = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
                if settings.rate_limit else None)
-    return QueueSpec(queue_name(recipe.name), concurrency or settings.concurrency, limiter)
+    extra = 1 if ahead and limiter is None else 0
+    return QueueSpec(queue_name(recipe.name), (concurrency or settings.concurrency) + extra,
+                     limiter)
 
 
 @dataclass
