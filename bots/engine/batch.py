@@ -28,7 +28,7 @@ from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import open_book
 from bots.engine.breaker import Breaker, log_trip
 from bots.engine.durable import durable, launched_queue, queue_spec
-from bots.engine.enqueue import Queued, enqueue, outcome_of
+from bots.engine.enqueue import Queued, enqueue_all, outcome_of
 from bots.engine.host import Host, hosting
 from bots.engine.progress import Progress
 from bots.engine.sources import survey_inbox
@@ -224,8 +224,7 @@ async def _enqueue_all(queue: Queue, recipe: Recipe, items: list[WorkItem], host
                        dry_run: bool) -> dict[str, asyncio.Future[tuple[Queued, Outcome]]]:
     """Every item on the queue; a future of (item, outcome) per workflow id."""
     waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]] = {}
-    for item in items:
-        queued = await enqueue(queue, recipe, item, host, dry_run=dry_run)
+    async for queued in enqueue_all(queue, recipe, items, host, dry_run=dry_run):
         waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
     return waiting
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import sqlalchemy as sa
+
 from bots.engine.guard import Guarded, Rehearsal
 from bots.engine.leases import Lease
 from bots.engine.recipe_of import note_resumed, stamp_of
@@ -41,6 +43,11 @@ class Book(Protocol):
         ...
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None: ...
+
+    def together(self, writes: Callable[[], None]) -> None:
+        """Run `writes` (calls of this book) as one write where the record allows it."""
+        ...
+
     def started(self, item_id: str, run_id: str) -> None: ...
     def progressed(self, item_id: str, outputs: dict[str, Any]) -> None: ...
     def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None:
@@ -87,6 +94,12 @@ class LedgerBook:
 
     def started(self, item_id: str, run_id: str) -> None:
         self.ledger.update_item(item_id, status="running", run_id=run_id)
+
+    def together(self, writes: Callable[[], None]) -> None:
+        try:
+            self.ledger.together(writes)
+        except sa.exc.DBAPIError:  # another worker's row came first (PostgreSQL then refuses
+            writes()  # the rest of the transaction): one write each, as they allow for that
 
     def progressed(self, item_id: str, outputs: dict[str, Any]) -> None:
         self._write(item_id, lambda: self.ledger.record_values(item_id, outputs))
@@ -169,6 +182,9 @@ class DryRunBook:
 
     def started(self, item_id: str, run_id: str) -> None:
         return None
+
+    def together(self, writes: Callable[[], None]) -> None:
+        writes()
 
     def progressed(self, item_id: str, outputs: dict[str, Any]) -> None:
         return None
