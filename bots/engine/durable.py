@@ -52,6 +52,7 @@ class QueueSpec:
     name: str
     concurrency: int
     limiter: dict[str, float] | None = None
+    poll_s: float = RESULT_POLL_S  # how often this process's queue worker looks for work
 
 
 def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
@@ -67,9 +68,12 @@ def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
     settings = recipe.model.settings
     limiter = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
                if settings.rate_limit else None)
-    extra = 1 if ahead and limiter is None else 0
-    return QueueSpec(queue_name(recipe.name), (concurrency or settings.concurrency) + extra,
-                     limiter)
+    slots = concurrency or settings.concurrency
+    if not ahead or limiter is not None:
+        return QueueSpec(queue_name(recipe.name), slots, limiter)
+    # the next item waits ready, so the queue may be polled less often (each poll costs CPU
+    # in a loaded run), as long as it still hands out as many items a second as before
+    return QueueSpec(queue_name(recipe.name), slots + 1, None, RESULT_POLL_S * (slots + 1) / slots)
 
 
 @dataclass
@@ -151,7 +155,7 @@ def _declare(system_url: str, queues: Sequence[QueueSpec]) -> None:
         for queue in queues:
             limiter: Any = queue.limiter
             client.register_queue(queue.name, concurrency=queue.concurrency, limiter=limiter,
-                                  polling_interval_sec=RESULT_POLL_S,
+                                  polling_interval_sec=queue.poll_s,
                                   on_conflict="always_update")
     finally:
         client.destroy()
