@@ -103,7 +103,16 @@ def summarise(samples: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     names = list(dict.fromkeys(name for s in toolkit for name in s.get("phases_s", {})))
     phases = {name: round(statistics.median(s.get("phases_s", {}).get(name, 0.0)
                                             for s in toolkit), 3) for name in names}
-    return {"medians": middle, "ratios": ratio, "toolkit_phases_s": phases}
+    return {"medians": middle, "ratios": ratio, "pair_ratio": pair_ratio(samples),
+            "toolkit_phases_s": phases}
+
+
+def pair_ratio(samples: dict[str, list[dict[str, Any]]]) -> float | None:
+    """The median of toolkit/baseline run seconds over the pairs run one after the other:
+    steadier than the ratio of medians when the machine's load drifts during the bench."""
+    pairs = zip(samples["baseline"], samples["toolkit"], strict=False)
+    ratios = [t["duration_s"] / b["duration_s"] for b, t in pairs if b["duration_s"]]
+    return round(statistics.median(ratios), 2) if ratios else None
 
 
 def render(results: dict[str, Any]) -> str:
@@ -121,7 +130,8 @@ def render(results: dict[str, Any]) -> str:
     if phases:
         lines.append("toolkit seconds by step: " + ", ".join(f"{name} {seconds:.2f}"
                                                             for name, seconds in phases.items()))
-    lines.append(f"toolkit/baseline run-time ratio: {ratio.get('duration_s')} (aim <= 1.2)")
+    lines.append(f"toolkit/baseline run-time ratio: {ratio.get('duration_s')} (aim <= 1.2); "
+                 f"pair by pair: {results.get('pair_ratio')}")
     return "\n".join(lines)
 
 

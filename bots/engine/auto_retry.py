@@ -173,11 +173,13 @@ async def auto_retry_workflow(recipe_name: str, item_data: dict[str, Any],
     """An automatic retry: the item's run, unless a person settled the item (resolved by hand,
     rejected, or retried to done) while the retry waited its turn on the queue."""
     host, wid = current_host(), DBOS.workflow_id or ""
-    settled = await DBOS.run_step_async({"name": "bots.settled_since"}, _settled_since, host,
-                                        resume["item_id"])
-    if settled is None:
-        run = ItemRun(host, host.recipe(recipe_name), WorkItem.from_data(item_data), wid, resume)
-        return (await run.run()).as_data()
+    async with host.slot():  # its turn: only then is the person's word read
+        settled = await DBOS.run_step_async({"name": "bots.settled_since"}, _settled_since,
+                                            host, resume["item_id"])
+        if settled is None:
+            run = ItemRun(host, host.recipe(recipe_name), WorkItem.from_data(item_data), wid,
+                          resume)
+            return (await run.run()).as_data()
     structlog.get_logger().info("item.auto_retry_skipped", item_id=resume["item_id"],
                                 status=settled["status"], code=settled["code"])
     host.completions.settle(wid, Outcome.from_data(settled))

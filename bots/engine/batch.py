@@ -28,7 +28,7 @@ from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import open_book
 from bots.engine.breaker import Breaker, log_trip
 from bots.engine.durable import durable, launched_queue, queue_spec
-from bots.engine.enqueue import Queued, enqueue, outcome_of
+from bots.engine.enqueue import Queued, enqueue_all, outcome_of
 from bots.engine.host import Host, hosting
 from bots.engine.progress import Progress
 from bots.engine.sources import survey_inbox
@@ -63,14 +63,15 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     clock, run_id = Stopwatch(), options.run_id or new_run_id()
     ledger = Ledger(options.database_url)
     book = open_book(options.dry_run, ledger, options.state_dir)
-    host = Host(run_id, options.state_dir, book, {recipe.name: recipe}, heal=options.heal)
+    host = Host(run_id, options.state_dir, book, {recipe.name: recipe}, heal=options.heal,
+                slots=asyncio.Semaphore(options.concurrency or recipe.model.settings.concurrency))
     batch = BatchSteps(recipe, host)
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
             items, tally = _prepare(recipe, host, options)
             batch.hold_items()
             extra: dict[str, Any] = {}
-            queue = queue_spec(recipe, options.concurrency)
+            queue = queue_spec(recipe, options.concurrency, ahead=_sole_worker(options))
             async with durable(options.database_url, queues=[queue]) as worker, hosting(host):
                 host.lease = worker.lease
                 if await _before_items(batch, tally, progress, items, options.dry_run):
@@ -82,6 +83,11 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             return summary
     finally:
         ledger.close()
+
+
+def _sole_worker(options: RunOptions) -> bool:
+    """Whether this process is its recipe's only worker (SQLite: one run per recipe)."""
+    return options.database_url.startswith("sqlite")
 
 
 async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
@@ -218,8 +224,7 @@ async def _enqueue_all(queue: Queue, recipe: Recipe, items: list[WorkItem], host
                        dry_run: bool) -> dict[str, asyncio.Future[tuple[Queued, Outcome]]]:
     """Every item on the queue; a future of (item, outcome) per workflow id."""
     waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]] = {}
-    for item in items:
-        queued = await enqueue(queue, recipe, item, host, dry_run=dry_run)
+    async for queued in enqueue_all(queue, recipe, items, host, dry_run=dry_run):
         waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
     return waiting
 

@@ -8,10 +8,13 @@ guarded by intents in a real run, rehearsed (stopped before the submit) in a dry
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
+
+import sqlalchemy as sa
 
 from bots.engine.guard import Guarded, Rehearsal
 from bots.engine.leases import Lease
@@ -34,14 +37,23 @@ class Book(Protocol):
 
     side_effects: SideEffects
 
-    def claim(self, item_id: str, owner: Lease) -> None:
-        """Make `owner` the item's only worker (ItemBusy while a live other one has it)."""
+    def claim(self, item_id: str, owner: Lease, run_id: str | None = None) -> None:
+        """Make `owner` the item's only worker (ItemBusy while a live other one has it);
+        with `run_id`, the item is marked running in that run in the same write."""
         ...
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None: ...
+
+    def together(self, writes: Callable[[], None]) -> None:
+        """Run `writes` (calls of this book) as one write where the record allows it."""
+        ...
+
     def started(self, item_id: str, run_id: str) -> None: ...
     def progressed(self, item_id: str, outputs: dict[str, Any]) -> None: ...
-    def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None: ...
+    def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None:
+        """Keep a step's `step.finished` event; written with the item's next values or end."""
+        ...
+
     def finished(self, item_id: str, outcome: Outcome) -> None: ...
 
     def settled_earlier(self, item_id: str, outcome: Outcome) -> Outcome:
@@ -65,10 +77,12 @@ class LedgerBook:
         self.ledger, self.state_dir = ledger, state_dir  # reports go under the state folder
         self.guard = Guarded(ledger)
         self.side_effects: SideEffects = self.guard
+        self.unwritten: dict[str, list[dict[str, Any]]] = {}  # step events, by item id
 
-    def claim(self, item_id: str, owner: Lease) -> None:
+    def claim(self, item_id: str, owner: Lease, run_id: str | None = None) -> None:
+        running = {"status": "running", "run_id": run_id} if run_id else {}
         self.guard.fences[item_id] = self.ledger.claim_item(item_id, owner.executor,
-                                                            owner.is_held)
+                                                            owner.is_held, **running)
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
         new = self.ledger.item_queued(item_id, recipe.name, item, run_id, stamp_of(recipe))
@@ -81,17 +95,40 @@ class LedgerBook:
     def started(self, item_id: str, run_id: str) -> None:
         self.ledger.update_item(item_id, status="running", run_id=run_id)
 
+    def together(self, writes: Callable[[], None]) -> None:
+        try:
+            self.ledger.together(writes)
+        except sa.exc.DBAPIError:  # another worker's row came first (PostgreSQL then refuses
+            writes()  # the rest of the transaction): one write each, as they allow for that
+
     def progressed(self, item_id: str, outputs: dict[str, Any]) -> None:
-        self.ledger.record_values(item_id, outputs)
+        self._write(item_id, lambda: self.ledger.record_values(item_id, outputs))
 
     def step_finished(self, item_id: str, step_id: str, event: dict[str, Any]) -> None:
-        self.ledger.add_event(item_id, "step.finished", step_id=step_id, **event)
+        # the step's checkpoint comes next, then the item's values or its end: the event goes
+        # with those, in one commit (each commit waits for the disk)
+        self.unwritten.setdefault(item_id, []).append({"step_id": step_id, **event})
 
     def finished(self, item_id: str, outcome: Outcome) -> None:
-        self._record(item_id, outcome)
         fence = self.guard.fences.pop(item_id, None)
-        if fence:
-            self.ledger.release_item(item_id, fence)
+
+        def ended() -> None:
+            self._record(item_id, outcome)
+            if fence:
+                self.ledger.release_item(item_id, fence)
+
+        self._write(item_id, ended)
+
+    def _write(self, item_id: str, writes: Callable[[], None]) -> None:
+        """The item's kept step events, then `writes`, in one transaction."""
+        kept = self.unwritten.pop(item_id, [])
+
+        def together() -> None:
+            for event in kept:
+                self.ledger.add_event(item_id, "step.finished", **event)
+            writes()
+
+        self.ledger.together(together)
 
     def settled_earlier(self, item_id: str, outcome: Outcome) -> Outcome:
         known = self.ledger.item(item_id)
@@ -137,7 +174,7 @@ class DryRunBook:
         self.state_dir = state_dir
         self.side_effects: SideEffects = Rehearsal()
 
-    def claim(self, item_id: str, owner: Lease) -> None:
+    def claim(self, item_id: str, owner: Lease, run_id: str | None = None) -> None:
         return None  # a dry run changes nothing: any number may rehearse an item
 
     def queued(self, item_id: str, recipe: Recipe, item: WorkItem, run_id: str) -> None:
@@ -145,6 +182,9 @@ class DryRunBook:
 
     def started(self, item_id: str, run_id: str) -> None:
         return None
+
+    def together(self, writes: Callable[[], None]) -> None:
+        writes()
 
     def progressed(self, item_id: str, outputs: dict[str, Any]) -> None:
         return None

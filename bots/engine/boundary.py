@@ -64,8 +64,7 @@ class ItemRun:
             assert task is not None
             self.host.running.add(task)
             try:
-                await self._claim()
-                self.host.book.started(self.item_id, self.host.run_id)
+                await self._claim()  # and marked running in this run
                 outcome = await self._ended()
                 self.host.book.finished(self.item_id, outcome)
                 log_item_end(outcome)
@@ -80,7 +79,7 @@ class ItemRun:
         waiting = False
         while True:
             try:
-                return self.host.book.claim(self.item_id, self.host.owner)
+                return self.host.book.claim(self.item_id, self.host.owner, self.host.run_id)
             except ItemBusy as busy:
                 if not waiting:
                     structlog.get_logger().info("item.waiting_for_owner",
@@ -128,7 +127,8 @@ class ItemRun:
                     return Outcome.failed(self._error_of(step, result), step.id, outputs,
                                           self.attempts)
                 outputs[step.id] = result["output"]
-            self.host.book.progressed(self.item_id, outputs)
+            if step is not self.recipe.steps[-1]:  # the last one's values go with the end
+                self.host.book.progressed(self.item_id, outputs)
         return Outcome.done(outputs, self._references(), self.attempts)
 
     def _error_of(self, step: Step, result: dict[str, Any]) -> dict[str, Any]:

@@ -54,14 +54,28 @@ class QueueSpec:
     name: str
     concurrency: int
     limiter: dict[str, float] | None = None
+    poll_s: float = RESULT_POLL_S  # how often this process's queue worker looks for work
 
 
-def queue_spec(recipe: Recipe, concurrency: int | None = None) -> QueueSpec:
-    """The recipe's queue, with its concurrency (the run's, else the recipe's) and rate limit."""
+def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
+               ahead: bool = False) -> QueueSpec:
+    """The recipe's queue, with its concurrency (the run's, else the recipe's) and rate limit.
+
+    `ahead`: the queue hands out one item more than the concurrency, which waits in the host
+    for a free slot (``Host.slots``) with its dequeue and claim done, instead of being
+    polled for once the item before it ended. Only where this process is the queue's only
+    worker (SQLite: a second run of the recipe exits 4), so the concurrency still holds for
+    the target system; never with a rate limit, which counts an item when it is dequeued.
+    """
     settings = recipe.model.settings
     limiter = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
                if settings.rate_limit else None)
-    return QueueSpec(queue_name(recipe.name), concurrency or settings.concurrency, limiter)
+    slots = concurrency or settings.concurrency
+    if not ahead or limiter is not None:
+        return QueueSpec(queue_name(recipe.name), slots, limiter)
+    # the next item waits ready, so the queue may be polled less often (each poll costs CPU
+    # in a loaded run), as long as it still hands out as many items a second as before
+    return QueueSpec(queue_name(recipe.name), slots + 1, None, RESULT_POLL_S * (slots + 1) / slots)
 
 
 @dataclass
@@ -157,7 +171,7 @@ def _declare(system_url: str, queues: Sequence[QueueSpec]) -> None:
         for queue in queues:
             limiter: Any = queue.limiter
             client.register_queue(queue.name, concurrency=queue.concurrency, limiter=limiter,
-                                  polling_interval_sec=RESULT_POLL_S,
+                                  polling_interval_sec=queue.poll_s,
                                   on_conflict="always_update")
     finally:
         client.destroy()

@@ -62,6 +62,21 @@ class Host:
     closing: bool = False  # the run is ending: no new item starts here
     outages: dict[str, OutageGate] = field(default_factory=dict)  # one per recipe, all items
     heal: bool = True  # web steps may re-find a control a changed screen lost (``--no-heal``)
+    slots: asyncio.Semaphore | None = None  # items running their steps at once (None: any)
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the run's slots while an item's workflow runs (first come, first
+        served: items keep their order). A queue that hands out an item ahead of its
+        concurrency (``durable.queue_spec``) lets it wait here before it touches anything;
+        once the run is ending it is cancelled instead, and stays pending for the next run."""
+        if self.slots is None:
+            yield
+            return
+        async with self.slots:
+            if self.closing:
+                raise asyncio.CancelledError("the run is ending: the item is left for the next")
+            yield
 
     @property
     def owner(self) -> Lease:
@@ -72,7 +87,9 @@ class Host:
 
     async def stop_items(self) -> None:
         """Stop the items running in this process mid-way: they stay pending for a later run
-        (or, on a shared database, for another worker once this one is gone)."""
+        (or, on a shared database, for another worker once this one is gone); none starts
+        here any more."""
+        self.closing = True
         tasks = [task for task in self.running if not task.done()]
         for task in tasks:
             task.cancel()

@@ -31,6 +31,7 @@ async def item_workflow(recipe_name: str, item_data: dict[str, Any],
     outputs kept from the earlier run and the step to start from.
     """
     host = current_host()
-    run = ItemRun(host, host.recipe(recipe_name), WorkItem.from_data(item_data),
-                  DBOS.workflow_id or "", resume or {})
-    return (await run.run()).as_data()
+    async with host.slot():
+        run = ItemRun(host, host.recipe(recipe_name), WorkItem.from_data(item_data),
+                      DBOS.workflow_id or "", resume or {})
+        return (await run.run()).as_data()

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -21,8 +22,9 @@ from bots.kernel import Outcome, WorkItem
 from bots.kernel.outcome import provenance_of, values_of
 from bots.ledger import claims as item_claims
 from bots.ledger.claims import Fence, IsLive, ItemBusy, LostClaim
-from bots.ledger.reconnect import reconnecting
+from bots.ledger.reconnect import begin, reconnecting, together
 from bots.ledger.schema import ensure_schema
+from bots.ledger.schema import make_engine as make_engine  # re-exported
 from bots.ledger.stamp import RecipeStamp as RecipeStamp  # re-exported
 from bots.ledger.tables import audit, events, intents, items, runs
 from bots.secrets import redact, redact_data
@@ -40,24 +42,6 @@ def dumps(data: Any) -> str:
     return json.dumps(redact_data(data), default=str, sort_keys=True)
 
 
-def make_engine(url: str) -> sa.Engine:
-    """A SQLAlchemy engine; SQLite gets WAL and a busy timeout so processes can share it."""
-    if not url.startswith("sqlite"):
-        if url.startswith(("postgresql://", "postgres://")):  # psycopg 3, as DBOS uses
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        return sa.create_engine(url, pool_pre_ping=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
-
-    @sa.event.listens_for(engine, "connect")
-    def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    return engine
-
-
 class Ledger:
     """Reads and writes the ledger tables."""
 
@@ -73,7 +57,7 @@ class Ledger:
                     source: RecipeStamp | None = None) -> bool:
         """Record that an item was seen, unless the ledger knows it already; True when new.
         `source`: the recipe file it is queued from and its digest, so that retries find it."""
-        with contextlib.suppress(sa.exc.IntegrityError), self.engine.begin() as db:
+        with contextlib.suppress(sa.exc.IntegrityError), begin(self.engine) as db:
             if db.execute(sa.select(items.c.item_id).where(items.c.item_id == item_id)).first():
                 return False  # another worker may insert it between this check and ours
             db.execute(items.insert().values(
@@ -87,11 +71,12 @@ class Ledger:
     @reconnecting
     def update_item(self, item_id: str, **fields: Any) -> None:
         """Set columns of an item (JSON columns given as data are serialized and redacted)."""
-        values = {k: dumps(v) if k.endswith("_json") else _clean(v) for k, v in fields.items()}
-        with self.engine.begin() as db:
-            db.execute(items.update().where(items.c.item_id == item_id)
-                       .values(**values, updated_at=now()))
-            kill_point("ledger.write")
+        with begin(self.engine) as db:
+            _set_item(db, item_id, fields)
+
+    def together(self, writes: Callable[[], None]) -> None:
+        """Run `writes` (calls of this ledger) in one transaction: one commit for them all."""
+        together(self.engine, writes)
 
     def record_values(self, item_id: str, outputs: dict[str, Any]) -> None:
         """Keep the values found so far and where each came from, for the analysts."""
@@ -144,7 +129,7 @@ class Ledger:
         is no longer the item's claim: another worker has taken the item over)."""
         existing = self.intent(item_id, step_id)
         mine = {"owner": fence.owner, "token": fence.token} if fence else {}
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             if fence and not item_claims.holds(db, item_id, fence):
                 raise LostClaim(item_id, fence)
             if existing:
@@ -159,7 +144,7 @@ class Ledger:
     @reconnecting
     def intent_unanswered(self, item_id: str, step_id: str) -> None:
         """Write that the side effect's attempt failed without a clear answer, and when."""
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(intents.update().where(intents.c.item_id == item_id,
                                               intents.c.step_id == step_id,
                                               intents.c.state == "intended")
@@ -168,7 +153,7 @@ class Ledger:
     @reconnecting
     def confirm_intent(self, item_id: str, step_id: str, output: Any) -> None:
         """Write, after a side effect, that it happened and what it returned."""
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(intents.update().where(intents.c.item_id == item_id,
                                               intents.c.step_id == step_id)
                        .values(state="confirmed", confirmed_at=now(), output_json=dumps(output)))
@@ -176,18 +161,21 @@ class Ledger:
     @reconnecting
     def clear_intent(self, item_id: str, step_id: str) -> None:
         """Forget an intent that a check proved did not take effect."""
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(intents.delete().where(intents.c.item_id == item_id,
                                               intents.c.step_id == step_id))
 
     # --- one owner per item ------------------------------------------------------------------
 
-    def claim_item(self, item_id: str, owner: str, is_live: IsLive) -> Fence:
-        """Claim the item for `owner`; ItemBusy when a live worker holds it."""
+    def claim_item(self, item_id: str, owner: str, is_live: IsLive, **fields: Any) -> Fence:
+        """Claim the item for `owner`, setting its `fields` too (ItemBusy: a live other has it)."""
         for _ in range(CLAIM_TRIES):
             try:
                 with self.engine.begin() as db:
-                    return item_claims.claim(db, item_id, owner, is_live, now())
+                    fence = item_claims.claim(db, item_id, owner, is_live, now())
+                    if fields:
+                        _set_item(db, item_id, fields)
+                    return fence
             except (sa.exc.IntegrityError, sa.exc.OperationalError):
                 continue  # a racing claimant wrote first: read again
         raise ItemBusy(item_id, "another worker", now())
@@ -195,7 +183,7 @@ class Ledger:
     @reconnecting
     def release_item(self, item_id: str, fence: Fence) -> None:
         """Let the item go (a no-op when another worker has claimed it since)."""
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             item_claims.release(db, item_id, fence)
 
     # --- audit and runs ----------------------------------------------------------------------
@@ -204,7 +192,7 @@ class Ledger:
     def add_audit(self, item_id: str, who: str, action: str, *, before: Any = None,
                   after: Any = None, note: str = "") -> None:
         """Append one entry to the audit trail (it is never updated or deleted)."""
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(audit.insert().values(item_id=item_id, at=now(), who=who, action=action,
                                              before_json=dumps(before), after_json=dumps(after),
                                              note=redact(note)))
@@ -219,7 +207,7 @@ class Ledger:
     @reconnecting
     def add_event(self, item_id: str, event: str, **data: Any) -> None:
         """Keep one of an item's log events beside it, for the people who review it."""
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(events.insert().values(item_id=item_id, at=now(), event=event,
                                               data_json=dumps(data)))
 
@@ -232,15 +220,23 @@ class Ledger:
 
     @reconnecting
     def start_run(self, run_id: str, recipe: str) -> None:
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(runs.insert().values(run_id=run_id, recipe=recipe, started_at=now(),
                                             host=socket.gethostname(), pid=os.getpid()))
 
     @reconnecting
     def finish_run(self, run_id: str, exit_code: int, summary: dict[str, Any]) -> None:
-        with self.engine.begin() as db:
+        with begin(self.engine) as db:
             db.execute(runs.update().where(runs.c.run_id == run_id).values(
                 finished_at=now(), exit_code=exit_code, summary_json=dumps(summary)))
+
+
+def _set_item(db: sa.Connection, item_id: str, fields: dict[str, Any]) -> None:
+    """Set columns of an item (JSON columns given as data are serialized and redacted)."""
+    values = {k: dumps(v) if k.endswith("_json") else _clean(v) for k, v in fields.items()}
+    db.execute(items.update().where(items.c.item_id == item_id)
+               .values(**values, updated_at=now()))
+    kill_point("ledger.write")
 
 
 def _clean(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Creates the ledger's tables and adds columns that newer versions introduced."""
+"""The ledger's database: its engine, its tables, and the columns newer versions introduced."""
 
 from __future__ import annotations
 
@@ -8,6 +8,24 @@ import sqlalchemy as sa
 
 from bots.ledger import people as _people  # noqa: F401  (its users table joins metadata)
 from bots.ledger.tables import metadata
+
+
+def make_engine(url: str) -> sa.Engine:
+    """A SQLAlchemy engine; SQLite gets WAL and a busy timeout so processes can share it."""
+    if not url.startswith("sqlite"):
+        if url.startswith(("postgresql://", "postgres://")):  # psycopg 3, as DBOS uses
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
 
 
 def ensure_schema(engine: sa.Engine) -> None:
