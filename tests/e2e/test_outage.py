@@ -1,9 +1,10 @@
-"""A target down for about 20 s is ridden out: every valid claim ends done, keyed once.
+"""A target down for some seconds is ridden out: every valid claim ends done, keyed once.
 
 Issue 9 found that a legacy system answering 503 to everything for 20 s turned every valid
-claim into RETRIES_EXHAUSTED once it was back. With `settings.outage` the items wait for it
+claim into RETRIES_EXHAUSTED once it was back (here it is down 6 s: several times what
+the retries take, 20 s proved no more). With `settings.outage` the items wait for it
 (one shared deadline) and key their claims when it answers again; the run's log says how long
-the outage lasted and how many items waited. The target stays down 20 s from the moment the
+the outage lasted and how many items waited. The target stays down DOWN_S from the moment the
 first item ran out of retries (not from the runner's start, which a loaded machine delays).
 """
 
@@ -24,7 +25,7 @@ from tests.runner_result import RunResult
 
 pytestmark = pytest.mark.browser
 
-DOWN_S = 20  # how long the target answers 503 to every request
+DOWN_S = 6  # how long the target answers 503 to every request
 RETRY = {"attempts": 2, "initial_s": 0.2, "max_s": 0.5, "jitter_s": 0}  # spent in a second
 
 
@@ -54,10 +55,10 @@ def wait_for_the_outage(process: subprocess.Popen[str], state: Path, limit_s: fl
         time.sleep(0.2)
 
 
-def test_a_target_down_for_20_s_is_ridden_out_and_every_claim_keyed_once(app, tmp_path):
+def test_a_target_down_for_seconds_is_ridden_out_and_every_claim_keyed_once(app, tmp_path):
     inbox, valid = valid_claims_inbox(tmp_path)
     recipe = write_recipe(tmp_path, inbox, concurrency=3, retry=RETRY,
-                          outage={"wait_s": 60, "probe_s": 1})
+                          outage={"wait_s": 40, "probe_s": 0.5})
     state = tmp_path / "state"
     app.set_faults(error_rate=1.0)
     try:
