@@ -107,16 +107,27 @@ def test_same_pdf_dropped_again_is_not_keyed_twice(app, tmp_path):
     assert len(app.claims()) == 1
 
 
+DRY_RUN_INBOX = ("claim-01-acme-water.pdf", "claim-03-northwind-collision.pdf",
+                 "claim-05-harbor-fire.pdf", "claim-08-northwind-unknown-policy.pdf")
+
+
 def test_dry_run_submits_nothing_and_shows_what_it_would_key(app, tmp_path):
-    result = run_runner(app, tmp_path, "claims-intake", "--dry-run", "--concurrency", "2")
+    inbox, state = tmp_path / "inbox", tmp_path / "state"
+    inbox.mkdir()
+    for name in DRY_RUN_INBOX:  # three forms and an exception: what the whole inbox shows
+        shutil.copy(CLAIMS / name, inbox)
+    recipe = str(write_recipe(tmp_path, inbox))
+    result = run_runner(app, state, recipe, "--dry-run", "--concurrency", "2")
     assert result.returncode == 0, result.stderr
     assert app.claims() == []
     report = json.loads(Path(result.summary["dry_run_report"]).read_text())
-    valid = [name for name, e in expectations().items() if e["outcome"] == "done"]
+    valid = [name for name, e in expectations().items()
+             if e["outcome"] == "done" and name in DRY_RUN_INBOX]
+    assert len(valid) == 3
     assert sorted(entry["item"] for entry in report) == sorted(valid)
     for entry in report:
         assert entry["would_submit"]["External Reference"].startswith("BOT-")
         assert Path(entry["screenshot"]).stat().st_size > 1000
-    assert ledger_outcomes(tmp_path) == {}  # a dry run leaves the ledger alone
-    real = run_runner(app, tmp_path, "claims-intake")
+    assert ledger_outcomes(state) == {}  # a dry run leaves the ledger alone
+    real = run_runner(app, state, recipe)
     assert real.summary["done"] == len(valid) and len(app.claims()) == len(valid)

@@ -27,16 +27,27 @@ def queue(app, state: Path) -> dict[str, dict]:
     return {item["name"]: item for item in listed}
 
 
-@pytest.fixture
-def batch(app, tmp_path):
-    inbox = tmp_path / "inbox"
+@pytest.fixture(scope="module")
+def exceptions_left(legacy_app, tmp_path_factory) -> Path:
+    """The state of one real run that left three exceptions (made once per module)."""
+    folder = tmp_path_factory.mktemp("exceptions-left")
+    inbox = folder / "inbox"
     inbox.mkdir()
     for name in ("claim-10-acme-over-limit.pdf", "claim-08-northwind-unknown-policy.pdf",
                  "claim-11-acme-no-policy.pdf"):
         shutil.copy(CLAIMS / name, inbox)
-    recipe = write_recipe(tmp_path, inbox)
+    recipe = write_recipe(folder, inbox)
+    legacy_app.reset()
+    state = folder / "state"
+    assert run_runner(legacy_app, state, str(recipe)).summary["done"] == 0
+    return state
+
+
+@pytest.fixture
+def batch(app, exceptions_left: Path, tmp_path: Path) -> Path:
+    """A copy of that state for one test: each test's actions start from the same queue."""
     state = tmp_path / "state"
-    assert run_runner(app, state, str(recipe)).summary["done"] == 0
+    shutil.copytree(exceptions_left, state)
     return state
 
 

@@ -1,7 +1,7 @@
 """claims-intake, unchanged, on the claims screens after a vendor upgrade: healed with proof.
 
 Run 1 keys claims on version 1 (the fingerprints of every control are remembered). The app
-switches to version 2 (labels reworded, fields moved, new ids, "Continue"). Run 2 keys other
+switches to version 2 (labels reworded, fields moved, new ids, "Continue"). Run 2 keys two other
 claims through healing: every valid claim exactly once, `healed` events, one proposal per
 control. `--no-heal` on version 2 is SCREEN_MISMATCH. Once every proposal is accepted, run 3
 keys new claims on version 2 without healing anything.
@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from bots.commands import heal
 from bots.ledger import Ledger
 from fixtures.legacy_app import LegacyApp
 from fixtures.recipe_copy import recipe_copy
@@ -29,8 +30,7 @@ from tests.runner_result import RunResult
 pytestmark = pytest.mark.browser
 
 RUN_1 = ("claim-01-acme-water.pdf", "claim-03-northwind-collision.pdf")
-RUN_2 = ("claim-02-acme-theft.pdf", "claim-04-northwind-itemized.pdf",
-         "claim-05-harbor-fire.pdf")
+RUN_2 = ("claim-02-acme-theft.pdf", "claim-04-northwind-itemized.pdf")  # two heal at once
 NO_HEAL = ("claim-06-harbor-glass.pdf",)
 RUN_3 = ("claim-06-harbor-glass.pdf", "claim-07-northwind-hail.pdf")
 
@@ -90,8 +90,18 @@ def heal_command(app: LegacyApp, state: Path, *args: str) -> RunResult:
     return run_runner(app, state, "heal", *args, timeout=60)
 
 
+def accept_all(app: LegacyApp, state: Path, ids: list[str],
+               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`heal accept` for each proposal: the first through runner.py, the rest by the same
+    command's function in this process (a runner start each would add seconds, not proof)."""
+    assert heal_command(app, state, "accept", ids[0]).returncode == 0
+    monkeypatch.setenv("BOTS_STATE_DIR", str(state))
+    for ident in ids[1:]:
+        assert heal.accept(ident) == 0, ident
+
+
 def test_claims_intake_heals_onto_version_two_with_proof_and_proposals(
-        app: LegacyApp, tmp_path: Path) -> None:
+        app: LegacyApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     inbox, state = tmp_path / "inbox", tmp_path / "state"
     recipe = claims_recipe(tmp_path, inbox)
     drop(inbox, RUN_1)
@@ -102,9 +112,9 @@ def test_claims_intake_heals_onto_version_two_with_proof_and_proposals(
     app.set_screens(2)
     drop(inbox, RUN_2)
     second = run_runner(app, state, recipe, "--concurrency", "2")
-    assert new_and_done(second) == (0, 3, 5), second.stderr
+    assert new_and_done(second) == (0, 2, 4), second.stderr
     assert_keyed_once(app, RUN_1 + RUN_2)
-    assert len(app.claims()) == 5
+    assert len(app.claims()) == 4
     healed = healed_events(second)
     assert {(e["step_id"], e["what"], e["name"]) for e in healed} >= {
         ("inquiry", "field", "Policy Number"), ("submit", "field", "Claimant Name"),
@@ -124,14 +134,13 @@ def test_claims_intake_heals_onto_version_two_with_proof_and_proposals(
     refused = run_runner(app, without, recipe, "--no-heal")
     assert refused.returncode != 0 and not healed_events(refused)
     assert outcomes(without)[NO_HEAL[0]] == ("exception", "SCREEN_MISMATCH")
-    assert len(app.claims()) == 5
+    assert len(app.claims()) == 4
 
-    for proposal in pending:
-        assert heal_command(app, state, "accept", proposal["id"]).returncode == 0
+    accept_all(app, state, [proposal["id"] for proposal in pending], monkeypatch)
     assert "Policy No." in Path(recipe).read_text()
     drop(inbox, RUN_3)
     third = run_runner(app, state, recipe)
-    assert new_and_done(third) == (0, 2, 7), third.stderr
+    assert new_and_done(third) == (0, 2, 6), third.stderr
     assert healed_events(third) == [] and "healing re-found" not in third.stderr
     assert_keyed_once(app, RUN_1 + RUN_2 + RUN_3)
-    assert len(app.claims()) == 7
+    assert len(app.claims()) == 6

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bots.ledger import Ledger
+from fixtures.recipe_copy import recipe_copy
 from tests.e2e.runner_support import ROOT, run_runner
 
 pytestmark = pytest.mark.browser
@@ -63,12 +64,25 @@ def test_orders_from_workbook_and_pdfs_keyed_once_with_their_lines(app, tmp_path
     assert len(app.orders()) == len(done)
 
 
+def workbook_only(data) -> None:
+    """order-entry without its PDF inbox: the dry run's proof needs one source, not both (the
+    copy lives outside the project, so the workbook's path is made absolute)."""
+    [workbook] = [source for source in data["sources"] if source["name"] == "workbook"]
+    workbook["sheet"]["path"] = str(ROOT / workbook["sheet"]["path"])
+    data["sources"] = [workbook]
+
+
 def test_dry_run_keys_no_order_and_reports_every_line(app, tmp_path):
-    result = run_runner(app, tmp_path, "order-entry", "--dry-run")
+    recipe = recipe_copy(tmp_path, "order-entry", workbook_only)
+    result = run_runner(app, tmp_path, str(recipe), "--dry-run")
     assert result.returncode == 0, result.stderr
     assert app.orders() == []
     report = json.loads(Path(result.summary["dry_run_report"]).read_text())
     by_item = {entry["item"]: entry for entry in report}
     entry = by_item["orders.xlsx DC-7702"]
     assert len(entry["would_submit"]["lines"]) == 5
+    workbook = json.loads((ORDERS / "orders.xlsx.expected.json").read_text())
+    for po, e in workbook.items():  # every order that would be keyed, with every line
+        if e["outcome"] == "done":
+            assert len(by_item[f"orders.xlsx {po}"]["would_submit"]["lines"]) == len(e["lines"])
     assert Path(entry["screenshot"]).is_file()

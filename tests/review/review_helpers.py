@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import copy
+import functools
 import os
 import re
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -32,7 +38,13 @@ PEOPLE = {"ana": "analyst", "sam": "supervisor", "rita": "supervisor"}
 
 
 def extracted_claim(pdf: Path = CLAIM_PDF) -> dict[str, Any]:
-    """The claims-intake recipe's extract step run on a fixture PDF: values and provenance."""
+    """The claims-intake recipe's extract step run on a fixture PDF: values and provenance
+    (read once per process: a fresh copy each call, so a test may change it)."""
+    return copy.deepcopy(_extracted_once(pdf))
+
+
+@functools.cache
+def _extracted_once(pdf: Path) -> dict[str, Any]:
     step = load_recipe(str(ROOT / "recipes" / "claims-intake.yaml")).steps[0]
     params = step.type.params.model_validate({**step.spec.with_, "path": str(pdf)})
     context = StepContext(run_id="t", item=WorkItem(key="k", name=pdf.name), step_id="claim")
@@ -66,10 +78,30 @@ def add_item(ledger: Ledger, recipe: str, key: str, name: str, path: str,
     return item_id
 
 
+@functools.cache
+def _people_ledger() -> Path:
+    """A ledger holding only the test accounts, made once per process: hashing their passwords
+    (argon2, slow by design) took most of each review test's setup."""
+    folder = Path(tempfile.mkdtemp(prefix="review-people-"))
+    atexit.register(shutil.rmtree, folder, True)
+    ledger = Ledger(f"sqlite:///{folder / 'bots.sqlite'}")
+    for name, role in PEOPLE.items():
+        people.add_user(ledger.engine, name, role, PASSWORD)
+    ledger.close()
+    return folder / "bots.sqlite"
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    with contextlib.closing(sqlite3.connect(source)) as old, \
+            contextlib.closing(sqlite3.connect(target)) as new:
+        old.backup(new)
+
+
 def build_state(folder: Path) -> StateFolder:
     """Open exceptions of two recipes, one with hostile text, one with web evidence; plus a
-    done item and a resolved one, which the queue must not show."""
+    done item and a resolved one, which the queue must not show; and the test accounts."""
     folder.mkdir(parents=True, exist_ok=True)
+    _copy_database(_people_ledger(), folder / "bots.sqlite")
     url = f"sqlite:///{folder / 'bots.sqlite'}"
     ledger = Ledger(url)
     claim = extracted_claim()
@@ -100,8 +132,6 @@ def build_state(folder: Path) -> StateFolder:
                              review_state="resolved"),
     }
     _web_evidence(ledger, folder / "evidence", ids["web"])
-    for name, role in PEOPLE.items():
-        people.add_user(ledger.engine, name, role, PASSWORD)
     ledger.add_event(ids["over_limit"], "step.finished", step_id="rules", outcome="exception",
                      code="AMOUNT_OVER_LIMIT", attempts=1, duration_s=0.01)
     ledger.close()

@@ -2,8 +2,8 @@
 on the item page (no 500) with every value it holds, whatever its shape (order lines, nested
 records, sheet cells, screen reads) and where it came from.
 
-One real run per recipe (module-scoped), against the fixture legacy app in real Chromium; the
-page is the real app over the real ledger those runs wrote.
+Real runs (module-scoped; the demo's claims and the corpus's in one run), against the fixture
+legacy app in real Chromium; the page is the real app over the real ledger those runs wrote.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import os
 import secrets
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,19 +60,29 @@ def bad_order_books(data: Any) -> None:
                        for index, path in enumerate(sorted((BAD / "sheets").glob("orders-*.xlsx")))]
 
 
-def bad_claims(data: Any) -> None:
-    data["source"]["folder"] = str(BAD / "claims")
+def every_claim(inbox: Path) -> Callable[[Any], None]:
+    """claims-intake reading one inbox that holds the demo's claims and the bad-input corpus's
+    (one run instead of two: a runner start and a browser fewer, the same items)."""
+    inbox.mkdir()
+    for folder in (ROOT / "fixtures" / "claims", BAD / "claims"):
+        for path in folder.iterdir():
+            if path.is_file():
+                shutil.copy(path, inbox / path.name)
+
+    def change(data: Any) -> None:
+        data["source"]["folder"] = str(inbox)
+    return change
 
 
 @pytest.fixture(scope="module")
 def ledger_state(legacy_app: LegacyApp, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One state folder holding real runs of claims-intake, order-entry, and both over the
-    bad-input corpus (its claims; its order books)."""
+    """One state folder holding real runs of claims-intake (over the demo's and the bad-input
+    corpus's claims at once), order-entry, and order-entry over the corpus's order books."""
     state = tmp_path_factory.mktemp("every-item") / "state"
     copies = state.parent
-    run(legacy_app, state, "claims-intake")
+    run(legacy_app, state, str(recipe_copy(copies, "claims-intake",
+                                           every_claim(copies / "claims-inbox"))))
     run(legacy_app, state, "order-entry")
-    run(legacy_app, state, str(recipe_copy(copies, "claims-intake", bad_claims)))
     run(legacy_app, state, str(recipe_copy(copies, "order-entry", bad_order_books,
                                            file_name="orders-bad.yaml")), ok=(0, 1, 2))
     return state
