@@ -18,7 +18,7 @@ from bots.review import create_app
 from bots.web.browser import find_browser, launch_args
 from tests.e2e.runner_support import CLAIMS, PASSWORD, USER, run_runner, write_recipe
 from tests.review.review_helpers import PASSWORD as ACCOUNT_PASSWORD
-from tests.review.review_helpers import sign_on_page
+from tests.review.review_helpers import sign_on_page, unfold
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +67,7 @@ def test_correct_a_value_and_resubmit_from_the_page(app, review_page):
         page.goto(review_page + "/")
         page.get_by_role("link", name="claim-10-acme-over-limit.pdf").click()
         assert "AMOUNT_OVER_LIMIT" in page.content()
+        unfold(page, "#retry-form")  # a rule stopped it: the approval is the open action
         form = page.locator("#retry-form")
         form.locator('input[name="claim.amount"]').fill("4900.00")
         form.get_by_role("button", name="Resubmit").click()

@@ -166,5 +166,6 @@ def test_bulk_assign_and_reject_after_one_confirmation_audited_as_ana(
     closed = page.locator("table.queue tbody tr").first.inner_text()
     assert "ana" in closed and "rejected: a test file, never a claim" in closed
     page.get_by_role("link", name=hostile).click()
+    page.locator("section.audit summary").click()  # the trail starts folded
     audit = page.locator("section.audit").inner_text()
     assert "ana" in audit and "assign" in audit and "reject" in audit
