@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from bots.review import create_app
 from bots.review.ground import missing_settings
-from bots.web.browser import find_browser, launch_args
+from tests.review.decide_helpers import chromium
 from tests.review.review_helpers import (
     ROOT,
     StateFolder,
@@ -68,12 +68,8 @@ def _served(queue_state: StateFolder) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=find_browser(), headless=True,
-            args=launch_args("", isolate_network=True))
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
