@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,19 @@ def test_a_corrected_item_of_a_recipe_elsewhere_is_keyed_once_from_another_folde
     assert claim["amount"] == "4900.00"
 
 
+def in_flight(state: Path) -> int:
+    """How many items the running batch has marked running, read without touching its ledger."""
+    path = state / "bots.sqlite"
+    if not path.exists():
+        return 0
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+        try:
+            return int(db.execute("select count(*) from bots_items where status = 'running'")
+                       .fetchone()[0])
+        except sqlite3.DatabaseError:  # the file or its tables are not made yet
+            return 0
+
+
 def spans(rows: list[dict[str, Any]], since: str) -> list[tuple[float, float]]:
     """Each item's time in flight after `since`: first step's start to last step's end."""
     found = []
@@ -83,7 +98,7 @@ def test_a_stopped_run_resumes_with_the_edited_recipe_says_so_and_keeps_concurre
     app.set_faults(latency_ms=150)  # slow enough to stop the run with items left
     process = start_runner(app, state, "run", str(recipe))
     deadline = time.monotonic() + 120
-    while not app.claims():
+    while not (app.claims() and in_flight(state)):  # an item's first write marks it running
         assert process.poll() is None and time.monotonic() < deadline, "nothing was keyed"
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
