@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Locator, Page
 
 from bots.ledger import Ledger
+from bots.review.decisions import DATA, RULE, SYSTEM, failure_kind, recipe_for
 from bots.review.render import page_sizes
 from fixtures.hostile_pdfs import write_many_pages
 from fixtures.legacy_app import LegacyApp, launch
@@ -29,6 +30,7 @@ from tests.review.test_review_every_item import PASSWORD, USER, run
 
 pytestmark = pytest.mark.browser
 DEMOS = ("claims-intake", "order-entry")
+ROOT = Path(__file__).resolve().parents[2]
 SCREEN = 768
 FIRST_SCREEN_JS = "element => element.getBoundingClientRect().top < innerHeight"
 
@@ -215,3 +217,32 @@ def test_a_value_on_another_page_brings_its_page_and_the_page_links_switch(
     page.locator(".pager a[data-page='1']").click()
     assert first.is_visible() and not third.is_visible()
     assert layout_problems(page) == []
+
+
+OPEN_ACTION = {SYSTEM: "#rerun-form", RULE: "#approve-form", DATA: "#retry-form"}
+
+
+def test_every_exception_opens_the_action_its_kind_asks_for_within_two_screens(
+        served: dict[str, str], states: dict[str, Path], page: Page) -> None:
+    """A system failure offers Retry, a rule's stop Approve, a data problem the correction form:
+    that one open, its button within two screens; Resolve and Reject always offered."""
+    ledger = Ledger(f"sqlite:///{states['claims-intake'] / 'bots.sqlite'}")
+    add_item(ledger, "claims-intake", "5e" * 16, "claim-down.pdf", "claim-down.pdf",
+             status="exception", code="LOGIN_FAILED", step="enter_claim")  # the demos' runs
+    ledger.close()  # meet no system failure
+    failures, kinds = [], set()
+    for recipe, state in states.items():
+        for item in exceptions(state):
+            kind = failure_kind(item, recipe_for(item, ROOT))
+            kinds.add(kind)
+            page.goto(f"{served[recipe]}/items/{item['item_id']}")
+            opened = page.locator(f"details[open] > {OPEN_ACTION[kind]} button[type=submit]")
+            if opened.count() != 1:
+                failures.append(f"{item['name']} ({item['code']}): no open {OPEN_ACTION[kind]}")
+            elif box(opened)["y"] > 2 * SCREEN:
+                failures.append(f"{item['name']}: its action starts at {box(opened)['y']} px")
+            for always in ("#resolve-form", "#reject-form"):
+                if page.locator(always).count() != 1:
+                    failures.append(f"{item['name']}: no {always}")
+    assert not failures, "\n".join(failures)
+    assert kinds == {SYSTEM, RULE, DATA}, f"the demos left only {kinds}: the test proves less"
