@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
@@ -16,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from bots.ledger import Ledger
 from bots.review import bulk, pages, queue_page, roles, signon
+from bots.review import queue_words as words
 from bots.review.decisions import SYSTEM_CODES
 from bots.review.gate import SignOnGate
 from bots.review.ground import database_label, missing_settings
@@ -37,6 +39,9 @@ def templates(ledger_label: str = "") -> Jinja2Templates:
                              autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ledger_label=ledger_label, signed_on=current_person,
                        system_codes=SYSTEM_CODES, may_confirm=roles.may_confirm)
+    env.filters.update(ago=lambda stamp: words.ago(stamp, datetime.now(UTC)),
+                       due=lambda stamp: words.due(stamp, datetime.now(UTC)),
+                       exact=words.exact)
     return Jinja2Templates(env=env)
 
 
