@@ -48,6 +48,33 @@ def test_unchecked_calls_answer_as_the_declared_ones_for_every_character() -> No
     pdf.close()
 
 
+def declared_measure(textpage: pdfium.PdfTextPage, top: float, index: int) -> tuple[float, ...]:
+    """A character's top and bottom through pypdfium2's declared functions, every call made."""
+    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(0.0)
+    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage.raw, index))
+    known = bool(font) and pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0),
+                                                       ctypes.byref(descent))
+    bottom = top - y.value - (descent.value / 1000 if known else -0.2) * size
+    return bottom - size, bottom
+
+
+@pytest.mark.parametrize("name", ["claims/claim-01-acme-water.pdf",
+                                  "documents/letter-01.pdf"])
+def test_heights_through_lean_calls_and_kept_descents_are_the_declared_ones(name: str) -> None:
+    pdf = pdfium.PdfDocument(ROOT / "fixtures" / name)
+    page = pdf[0]
+    textpage = page.get_textpage()
+    text = TextPage(textpage, 0.0, 800.0)
+    for index in range(text.count):  # made-up characters too: they have no font
+        assert text.measure(index) == declared_measure(textpage, 800.0, index)
+    assert len(text.descents) >= 2  # fonts seen, each asked once; None for made-up ones
+    textpage.close()
+    page.close()
+    pdf.close()
+
+
 def test_a_text_page_keeps_its_pdfium_page_alive() -> None:
     pdf = pdfium.PdfDocument(CLAIM)
     page = pdf[0]
