@@ -119,3 +119,27 @@ def test_words_from_dicts_and_words_group_into_the_same_lines() -> None:
     assert [line.text for line in page.lines] == ["Policy", "Total: 12.00"]
     assert page.lines[1].words[1] == Word("12.00", 50.0, 101.0, 80.0, 109.0)
     assert page.lines[1].words[1]._replace(confidence=0.5).confidence == 0.5
+
+
+def test_the_collector_is_held_off_while_pages_are_read_and_left_as_it_was(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.pdf import document
+
+    seen: list[bool] = []
+    real = words.page_words
+
+    def spied(page: pdfium.PdfPage) -> list[Word]:
+        seen.append(gc.isenabled())
+        return real(page)
+
+    monkeypatch.setattr(document, "page_words", spied)
+    data = CLAIM.read_bytes()
+    assert gc.isenabled()
+    assert document.read_pages(data, CLAIM, 5)[0].lines
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        document.read_pages(data, CLAIM, 5)
+        assert not gc.isenabled()  # one that was off stays off
+    finally:
+        gc.enable()
