@@ -30,7 +30,7 @@ from bots.pdf.limits import InputLimits, check_file_size, check_page_count
 from bots.pdf.lines import Page, page_lines
 from bots.pdf.ocr import OcrSettings, with_ocr
 from bots.pdf.streams import check_streams
-from bots.pdf.words import PDFIUM_LOCK, page_size, page_words
+from bots.pdf.words import PDFIUM_LOCK, collector_paused, page_size, page_words
 
 PDF_MAGIC = b"%PDF-"
 SNIFF_BYTES = 1024  # the PDF spec lets the header start anywhere in the first 1024 bytes
@@ -203,7 +203,7 @@ def damaged(path: Path, error: Exception) -> BusinessError:
 
 def read_pages(data: bytes, path: Path, max_pages: int) -> list[Page]:
     """The text lines of the first ``max_pages`` pages, read with PDFium."""
-    with PDFIUM_LOCK:
+    with PDFIUM_LOCK, collector_paused():
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as error:

@@ -21,19 +21,23 @@ import pypdfium2.raw as pdfium_c
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom; origin top-left
 HYPHENS = {0xFFFE: "-", 0x02: "-"}  # PDFium's marks for a hyphen that ends a line: it is one
-UNCHECKED = ctypes.CFUNCTYPE(ctypes.c_int)  # returns a C int; arguments passed as they come
 
 
-def unchecked(function: Any) -> Any:
-    """The same C function, called without ctypes' per-argument checks."""
+def unchecked(function: Any, returns: Any = ctypes.c_int) -> Any:
+    """The same C function, called without ctypes' per-argument checks (``returns``: its
+    result's C type; a pointer comes back as an int, to be wrapped in c_void_p to pass on)."""
     address = ctypes.cast(function, ctypes.c_void_p).value
     if address is None:
         raise ImportError(f"PDFium has no {function.__name__}")
-    return UNCHECKED(address)
+    return ctypes.CFUNCTYPE(returns)(address)
 
 
 LOOSE_BOX = unchecked(pdfium_c.FPDFText_GetLooseCharBox)  # (page, index, FS_RECTF*)
 IS_GENERATED = unchecked(pdfium_c.FPDFText_IsGenerated)  # (page, index)
+ORIGIN = unchecked(pdfium_c.FPDFText_GetCharOrigin)  # (page, index, double* x, double* y)
+FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)  # (page, index)
+TEXT_OBJECT = unchecked(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # (page, index)
+OBJECT_FONT = unchecked(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)  # (text object)
 
 
 class TextPage:
@@ -48,6 +52,9 @@ class TextPage:
         self.rect_ref = ctypes.byref(self.rect)  # made once: byref costs as much as the call
         self.rect_floats = memoryview(self.rect).cast("B").cast("f")  # read 3x faster
         self.heights: dict[tuple[float, float], tuple[float, float]] = {}
+        self.origin = (ctypes.c_double * 2)()  # a character's origin, x and y
+        self.origin_refs = (ctypes.byref(self.origin), ctypes.byref(self.origin, 8))
+        self.descents: dict[int | None, float | None] = {}  # per font (its address)
         self.count = pdfium_c.FPDFText_CountChars(self.raw)
         self.text = self.read_text()
 
@@ -87,12 +94,27 @@ class TextPage:
         return self.heights[key]
 
     def measure(self, index: int) -> tuple[float, float]:
-        """A character's top and bottom from its origin, font size and font descent."""
-        x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(0.0)
-        pdfium_c.FPDFText_GetCharOrigin(self.raw, index, ctypes.byref(x), ctypes.byref(y))
-        size = pdfium_c.FPDFText_GetFontSize(self.raw, index)
-        font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(self.raw, index))
-        known = bool(font) and pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0),
-                                                           ctypes.byref(descent))
-        bottom = self.top - y.value - (descent.value / 1000 if known else -0.2) * size
+        """A character's top and bottom from its origin, font size and font descent (asked
+        once a line, so through lean calls, and the descent once a font)."""
+        handle = self.handle
+        ORIGIN(handle, index, *self.origin_refs)
+        size = FONT_SIZE(handle, index)
+        text_object = TEXT_OBJECT(handle, index)
+        font = OBJECT_FONT(ctypes.c_void_p(text_object)) if text_object else None
+        if font not in self.descents:
+            self.descents[font] = font_descent(font)
+        descent = self.descents[font]
+        bottom = self.top - self.origin[1] - (-0.2 if descent is None else descent) * size
         return bottom - size, bottom
+
+
+def font_descent(font: int | None) -> float | None:
+    """A font's descent per unit of size, None for no font or one whose descent PDFium does
+    not know."""
+    if not font:
+        return None
+    descent = ctypes.c_float(0.0)
+    handle = ctypes.cast(ctypes.c_void_p(font), pdfium_c.FPDF_FONT)
+    if not pdfium_c.FPDFFont_GetDescent(handle, ctypes.c_float(1000.0), ctypes.byref(descent)):
+        return None
+    return descent.value / 1000

@@ -29,8 +29,11 @@ characters and their boxes come from bots/pdf/text_page.py; the words are Words
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -54,6 +57,24 @@ def cleaned(found: list[Word], text: str) -> list[Word]:
     kept = (word if word.text.isprintable() else word._replace(text=clean_word(word.text))
             for word in found)
     return [word for word in kept if word.text]  # a word of invisible characters goes
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while pages are read, as it was before.
+
+    A page makes a Word (a tuple, tracked by the collector) per word and keeps them all, so
+    the collector ran once every 700 words to find no garbage: 6 % of a dense page's time.
+    Reading makes no reference cycles. The switch is the process's: a reader holds
+    PDFIUM_LOCK, so readers do not overlap, and a collector that was off stays off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def page_words(page: pdfium.PdfPage) -> list[Word]:
@@ -114,34 +135,36 @@ def words(page: TextPage) -> list[Word]:
     dx, dy = page.left, page.top
     end, b_left, b_top, b_right = -1, 0.0, 0.0, 0.0  # the last run's end and last character
     h_top, h_bottom, upper, lower = -1.0, -1.0, 0.0, 0.0  # the last word's height, kept
+    box, generated, append, new = LOOSE_BOX, IS_GENERATED, found.append, tuple.__new__
     for match in RUN.finditer(text):
         start, stop = match.span()
-        LOOSE_BOX(handle, start, rect)
+        box(handle, start, rect)
         left, top, right, bottom = floats
         x0, top, x1, bottom = left - dx, dy - top, right - dx, dy - bottom
-        l_left, l_top, l_right = x0, top, x1
         if stop - start > 1:
-            LOOSE_BOX(handle, stop - 1, rect)
+            box(handle, stop - 1, rect)
             left, l_top, right, _ = floats
             l_left, l_top, l_right = left - dx, dy - l_top, right - dx
-            if abs(l_top - top) > Y_TOLERANCE:
+            if not -Y_TOLERANCE <= l_top - top <= Y_TOLERANCE:  # chained: no abs() call
                 end, last = add_pieces(page, found, (end, (b_left, b_top, b_right, 0.0)),
                                        start, stop)
                 b_left, b_top, b_right = last[0], last[1], last[2]
                 continue
+        else:
+            l_left, l_top, l_right = x0, top, x1
         # pdfplumber's test for one word: on the last one's line, at most X_TOLERANCE past
         # its end and not left of its last character, only made-up spaces between
-        if (found and x0 >= b_left and x0 - b_right <= X_TOLERANCE
-                and abs(top - b_top) <= Y_TOLERANCE
-                and (IS_GENERATED(handle, end) == 1 if start - end == 1
+        if (x0 >= b_left and x0 - b_right <= X_TOLERANCE
+                and -Y_TOLERANCE <= top - b_top <= Y_TOLERANCE and found
+                and (generated(handle, end) == 1 if start - end == 1
                      else page.made_up(end, start))):
             found[-1] = joined(found[-1], text[start:stop], l_right)
         else:
             if top != h_top or bottom != h_bottom:  # a new font or line: its height
                 h_top, h_bottom = top, bottom
                 upper, lower = page.height(start, (x0, top, x1, bottom))
-            found.append(tuple.__new__(Word, (text[start:stop], x0, upper,
-                                              x1 if x1 > l_right else l_right, lower, 1.0)))
+            append(new(Word, (text[start:stop], x0, upper,
+                              x1 if x1 > l_right else l_right, lower, 1.0)))
         end, b_left, b_top, b_right = stop, l_left, l_top, l_right
     return cleaned(found, text)
 

@@ -48,6 +48,33 @@ def test_unchecked_calls_answer_as_the_declared_ones_for_every_character() -> No
     pdf.close()
 
 
+def declared_measure(textpage: pdfium.PdfTextPage, top: float, index: int) -> tuple[float, ...]:
+    """A character's top and bottom through pypdfium2's declared functions, every call made."""
+    x, y, descent = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(0.0)
+    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y))
+    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+    font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage.raw, index))
+    known = bool(font) and pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0),
+                                                       ctypes.byref(descent))
+    bottom = top - y.value - (descent.value / 1000 if known else -0.2) * size
+    return bottom - size, bottom
+
+
+@pytest.mark.parametrize("name", ["claims/claim-01-acme-water.pdf",
+                                  "documents/letter-01.pdf"])
+def test_heights_through_lean_calls_and_kept_descents_are_the_declared_ones(name: str) -> None:
+    pdf = pdfium.PdfDocument(ROOT / "fixtures" / name)
+    page = pdf[0]
+    textpage = page.get_textpage()
+    text = TextPage(textpage, 0.0, 800.0)
+    for index in range(text.count):  # made-up characters too: they have no font
+        assert text.measure(index) == declared_measure(textpage, 800.0, index)
+    assert len(text.descents) >= 2  # fonts seen, each asked once; None for made-up ones
+    textpage.close()
+    page.close()
+    pdf.close()
+
+
 def test_a_text_page_keeps_its_pdfium_page_alive() -> None:
     pdf = pdfium.PdfDocument(CLAIM)
     page = pdf[0]
@@ -92,3 +119,27 @@ def test_words_from_dicts_and_words_group_into_the_same_lines() -> None:
     assert [line.text for line in page.lines] == ["Policy", "Total: 12.00"]
     assert page.lines[1].words[1] == Word("12.00", 50.0, 101.0, 80.0, 109.0)
     assert page.lines[1].words[1]._replace(confidence=0.5).confidence == 0.5
+
+
+def test_the_collector_is_held_off_while_pages_are_read_and_left_as_it_was(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bots.pdf import document
+
+    seen: list[bool] = []
+    real = words.page_words
+
+    def spied(page: pdfium.PdfPage) -> list[Word]:
+        seen.append(gc.isenabled())
+        return real(page)
+
+    monkeypatch.setattr(document, "page_words", spied)
+    data = CLAIM.read_bytes()
+    assert gc.isenabled()
+    assert document.read_pages(data, CLAIM, 5)[0].lines
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        document.read_pages(data, CLAIM, 5)
+        assert not gc.isenabled()  # one that was off stays off
+    finally:
+        gc.enable()
