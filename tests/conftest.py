@@ -44,12 +44,21 @@ def _from_browser_module(value: Any) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every browser test ``browser``, whether or not its file says so; the ``slow``
-    ones first, so that the two workers do not end with one of them alone on the soaks."""
+    """Mark every browser test ``browser``, whether or not its file says so; then order them
+    longest first (see `by_length`)."""
     for item in items:
         if not item.get_closest_marker("browser") and drives_a_browser(item):
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+    items.sort(key=by_length)  # stable: a file's tests stay in their order
+
+
+def by_length(item: pytest.Item) -> tuple[bool, bool]:
+    """The ``slow`` tests (the soaks, a minute a file) first, then the browser ones (seconds
+    a test), then the rest (milliseconds): with --dist loadfile the workers take whole files
+    in this order (pyproject's --no-loadscope-reorder keeps it; xdist's own order, files with
+    the most tests first, put the soaks last), so the short files fill the end of the run
+    and neither worker is left alone on a long file while the other has nothing to do."""
+    return item.get_closest_marker("slow") is None, item.get_closest_marker("browser") is None
 
 
 @pytest.fixture
