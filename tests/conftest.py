@@ -43,6 +43,13 @@ def _from_browser_module(value: Any) -> bool:
     return str(getattr(value, "__module__", "")).startswith(BROWSER_MODULES)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the files in the order `by_length` gives (xdist's --no-loadscope-reorder, set here:
+    a change to pyproject.toml makes every runner start reinstall the project into the venv)."""
+    if hasattr(config.option, "loadscopereorder"):  # xdist is loaded
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every browser test ``browser``, whether or not its file says so; then order them
     longest first (see `by_length`)."""
@@ -55,9 +62,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def by_length(item: pytest.Item) -> tuple[bool, bool]:
     """The ``slow`` tests (the soaks, a minute a file) first, then the browser ones (seconds
     a test), then the rest (milliseconds): with --dist loadfile the workers take whole files
-    in this order (pyproject's --no-loadscope-reorder keeps it; xdist's own order, files with
-    the most tests first, put the soaks last), so the short files fill the end of the run
-    and neither worker is left alone on a long file while the other has nothing to do."""
+    in this order (`pytest_configure` keeps it; xdist's own order, files with the most tests
+    first, put the soaks last), so the short files fill the end of the run and neither
+    worker is left alone on a long file while the other has nothing to do."""
     return item.get_closest_marker("slow") is None, item.get_closest_marker("browser") is None
 
 
