@@ -20,7 +20,7 @@ from bots.review.proxy import ProxyTrust
 from bots.review.value_rows import leaves
 from tests.review.demo_runs import demo_runs, items
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.builds_early]  # the layout test reads it later
 
 
 @pytest.fixture(scope="module")
