@@ -43,13 +43,35 @@ def _from_browser_module(value: Any) -> bool:
     return str(getattr(value, "__module__", "")).startswith(BROWSER_MODULES)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the files in the order `by_length` gives (xdist's --no-loadscope-reorder, set here:
+    a change to pyproject.toml makes every runner start reinstall the project into the venv),
+    and name the mark that moves a shared build's first reader forward."""
+    if hasattr(config.option, "loadscopereorder"):  # xdist is loaded
+        config.option.loadscopereorder = False
+    config.addinivalue_line("markers", "builds_early: the module that builds what other modules "
+                            "read (tests/built_once.py) runs before the other browser files, so "
+                            "that those find the build done instead of waiting for it")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every browser test ``browser``, whether or not its file says so; the ``slow``
-    ones first, so that the two workers do not end with one of them alone on the soaks."""
+    """Mark every browser test ``browser``, whether or not its file says so; then order them
+    longest first (see `by_length`)."""
     for item in items:
         if not item.get_closest_marker("browser") and drives_a_browser(item):
             item.add_marker(pytest.mark.browser)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable
+    items.sort(key=by_length)  # stable: a file's tests stay in their order
+
+
+def by_length(item: pytest.Item) -> tuple[bool, ...]:
+    """The ``slow`` tests (the soaks, a minute a file) first, then the browser ones (seconds
+    a test; a shared build's ``builds_early`` module before the others), then the rest
+    (milliseconds): with --dist loadfile the workers take whole files in this order
+    (`pytest_configure` keeps it; xdist's own order, files with the most tests first, put
+    the soaks last), so the short files fill the end of the run and neither worker is left
+    alone on a long file while the other has nothing to do."""
+    return tuple(item.get_closest_marker(mark) is None
+                 for mark in ("slow", "builds_early", "browser"))
 
 
 @pytest.fixture

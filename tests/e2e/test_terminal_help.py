@@ -25,6 +25,7 @@ from tests.e2e.runner_support import CLAIMS, ROOT, run_runner, runner_env, write
 
 pytestmark = pytest.mark.browser
 LIVE = re.compile(r"claims-intake: \d in flight · \d done · \d exceptions? · \d waiting · \d:\d\d")
+PLAIN_EVERY_S = 0.5
 
 
 def inbox_with(tmp_path: Path, *names: str, source: Path = CLAIMS) -> Path:
@@ -38,12 +39,13 @@ def inbox_with(tmp_path: Path, *names: str, source: Path = CLAIMS) -> Path:
 def run_on_terminal(app: LegacyApp, state: Path, *args: str,
                     errors: Path | None = None) -> tuple[int, str]:
     """The runner with stdout (and stderr, unless `errors` names a file for it) on a
-    pseudo-terminal; its exit code and what the terminal showed."""
+    pseudo-terminal; its exit code and what the terminal showed. A plain progress line comes
+    after half a second of quiet (PLAIN_EVERY_S), so a short slow spell shows several."""
     primary, secondary = pty.openpty()
     with (errors or Path(os.devnull)).open("w") as error_file:
         process = subprocess.Popen([sys.executable, "runner.py", *args], cwd=ROOT,
                                    env={**runner_env(app, state), "COLUMNS": "100",
-                                        "BOTS_PROGRESS_EVERY_S": "2"},
+                                        "BOTS_PROGRESS_EVERY_S": str(PLAIN_EVERY_S)},
                                    stdin=secondary, stdout=secondary,
                                    stderr=error_file if errors else secondary)
     os.close(secondary)
@@ -86,7 +88,9 @@ def test_a_run_on_a_terminal_shows_a_live_line_that_never_mixes_with_item_lines(
     inbox = inbox_with(tmp_path, "claim-01-acme-water.pdf", "claim-02-acme-theft.pdf",
                        "claim-09-harbor-lapsed.pdf")
     recipe = write_recipe(tmp_path, inbox, concurrency=1)
-    app.set_faults(latency_ms=700)  # a slow target: seconds with items in flight
+    # a slow target: seconds with items in flight (the line is redrawn four times a second
+    # and its clock ticks each second; at 200 ms a request each item is in flight for seconds)
+    app.set_faults(latency_ms=200)
     code, printed = run_on_terminal(app, tmp_path / "state", str(recipe))
     app.set_faults(latency_ms=0)
     assert code == 0, printed
@@ -107,7 +111,7 @@ def test_a_run_on_a_terminal_shows_a_live_line_that_never_mixes_with_item_lines(
 def test_stderr_in_a_file_gets_a_plain_progress_line_when_nothing_else_is_said(
         app: LegacyApp, tmp_path: Path) -> None:
     recipe = write_recipe(tmp_path, inbox_with(tmp_path, "claim-01-acme-water.pdf"))
-    app.set_faults(latency_ms=1500)  # about ten seconds in flight
+    app.set_faults(latency_ms=300)  # some seconds in flight: several quiet half seconds
     code, printed = run_on_terminal(app, tmp_path / "state", str(recipe),
                                     errors=tmp_path / "stderr.txt")
     app.set_faults(latency_ms=0)

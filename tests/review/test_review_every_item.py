@@ -2,98 +2,32 @@
 on the item page (no 500) with every value it holds, whatever its shape (order lines, nested
 records, sheet cells, screen reads) and where it came from.
 
-Real runs (module-scoped; the demo's claims and the corpus's in one run), against the fixture
-legacy app in real Chromium; the page is the real app over the real ledger those runs wrote.
+Real runs (the demo's claims and the corpus's in one run), against the fixture legacy app in
+real Chromium, made once per session (tests/review/demo_runs.py; the item layout test reads
+them too); the page is the real app over the real ledger those runs wrote.
 """
 
 from __future__ import annotations
 
 import html
-import os
-import secrets
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from bots.ledger import Ledger
 from bots.review import create_app
 from bots.review.proxy import ProxyTrust
 from bots.review.value_rows import leaves
-from fixtures.legacy_app import LegacyApp, launch
-from fixtures.recipe_copy import recipe_copy
+from tests.review.demo_runs import demo_runs, items
 
-pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
-BAD = ROOT / "fixtures" / "bad_inputs"
-USER, PASSWORD = "render.clerk", "pw-" + secrets.token_hex(8)
+pytestmark = [pytest.mark.browser, pytest.mark.builds_early]  # the layout test reads it later
 
 
 @pytest.fixture(scope="module")
-def legacy_app() -> Iterator[LegacyApp]:
-    with launch(env={"LEGACY_USER": USER, "LEGACY_PASSWORD": PASSWORD}) as app:
-        app.reset()
-        yield app
-
-
-def run(app: LegacyApp, state: Path, recipe: str, ok: tuple[int, ...] = (0, 1)) -> None:
-    """`runner.py run RECIPE` at the project root, its state in `state`; exit 2 is allowed
-    where a bad workbook refuses the run before any item (nothing to show)."""
-    env = {**os.environ, "LEGACY_URL": app.url, "LEGACY_USER": USER,
-           "LEGACY_PASSWORD": PASSWORD, "BOTS_STATE_DIR": str(state),
-           "BOTS_ISOLATE_NETWORK": "1"}
-    done = subprocess.run([sys.executable, "runner.py", "run", recipe], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode in ok, done.stderr[-3000:]
-
-
-def bad_order_books(data: Any) -> None:
-    """order-entry reading every bad order book of the corpus, one source each."""
-    workbook = data["sources"][0]
-    data["sources"] = [{**workbook, "name": f"book{index}",
-                        "sheet": {**workbook["sheet"], "path": str(path)}}
-                       for index, path in enumerate(sorted((BAD / "sheets").glob("orders-*.xlsx")))]
-
-
-def every_claim(inbox: Path) -> Callable[[Any], None]:
-    """claims-intake reading one inbox that holds the demo's claims and the bad-input corpus's
-    (one run instead of two: a runner start and a browser fewer, the same items)."""
-    inbox.mkdir()
-    for folder in (ROOT / "fixtures" / "claims", BAD / "claims"):
-        for path in folder.iterdir():
-            if path.is_file():
-                shutil.copy(path, inbox / path.name)
-
-    def change(data: Any) -> None:
-        data["source"]["folder"] = str(inbox)
-    return change
-
-
-@pytest.fixture(scope="module")
-def ledger_state(legacy_app: LegacyApp, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ledger_state(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One state folder holding real runs of claims-intake (over the demo's and the bad-input
     corpus's claims at once), order-entry, and order-entry over the corpus's order books."""
-    state = tmp_path_factory.mktemp("every-item") / "state"
-    copies = state.parent
-    run(legacy_app, state, str(recipe_copy(copies, "claims-intake",
-                                           every_claim(copies / "claims-inbox"))))
-    run(legacy_app, state, "order-entry")
-    run(legacy_app, state, str(recipe_copy(copies, "order-entry", bad_order_books,
-                                           file_name="orders-bad.yaml")), ok=(0, 1, 2))
-    return state
-
-
-def items(state: Path) -> list[dict[str, Any]]:
-    ledger = Ledger(f"sqlite:///{state / 'bots.sqlite'}")
-    try:
-        return ledger.find_items()
-    finally:
-        ledger.close()
+    return demo_runs(tmp_path_factory)
 
 
 def signed_on(state: Path) -> TestClient:

@@ -3,16 +3,15 @@ stopped, the document page (or the screen it stopped on) beside the values, and 
 within two screens; a value and its box on the page light each other up, by mouse and key.
 
 The exceptions come from real runs of claims-intake and order-entry against the fixture
-legacy app (run side by side, each in its own state folder); the page is the real app served
-on loopback and driven in headless Chromium.
+legacy app (the session's demo runs, tests/review/demo_runs.py, which the every-item test
+reads too; the bad-input corpus's items left out); the page is the real app served on
+loopback and driven in headless Chromium.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,8 @@ from bots.review.render import page_sizes
 from fixtures.hostile_pdfs import write_many_pages
 from fixtures.legacy_app import LegacyApp, launch
 from tests.review.decide_helpers import chromium, page_as, serving
+from tests.review.demo_runs import PASSWORD, USER, demo_runs, from_the_corpus, items
 from tests.review.review_helpers import add_item, keep_shot
-from tests.review.test_review_every_item import PASSWORD, USER, run
 
 pytestmark = pytest.mark.browser
 DEMOS = ("claims-intake", "order-entry")
@@ -43,37 +42,29 @@ def legacy_app() -> Iterator[LegacyApp]:
 
 
 @pytest.fixture(scope="module")
-def states(legacy_app: LegacyApp, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each demo's state folder after a real run of it; the two run at once."""
-    base = tmp_path_factory.mktemp("layout")
-    states = {recipe: base / recipe for recipe in DEMOS}
-    with ThreadPoolExecutor(max_workers=len(DEMOS)) as pool:
-        runs = [pool.submit(run, legacy_app, states[recipe], recipe) for recipe in DEMOS]
-        for done in runs:
-            done.result()  # a run's failed assertion fails the fixture
-    return states
+def state(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's copy of the session's real runs of both demos (and of the bad-input
+    corpus, whose items these tests leave out)."""
+    return demo_runs(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def served(states: dict[str, Path], legacy_app: LegacyApp) -> Iterator[dict[str, str]]:
-    """Each demo's review page on its own loopback port."""
-    with contextlib.ExitStack() as stack:
-        yield {recipe: stack.enter_context(serving(state, legacy_app))
-               for recipe, state in states.items()}
+def served(state: Path, legacy_app: LegacyApp) -> Iterator[str]:
+    """The review page over those runs on a loopback port."""
+    with serving(state, legacy_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
-def page(served: dict[str, str]) -> Iterator[Page]:
+def page(served: str) -> Iterator[Page]:
     with chromium() as browser:
         yield page_as(browser, "ana")
 
 
-def exceptions(state: Path) -> list[dict[str, Any]]:
-    ledger = Ledger(f"sqlite:///{state / 'bots.sqlite'}")
-    try:
-        return [item for item in ledger.find_items() if item["status"] == "exception"]
-    finally:
-        ledger.close()
+def exceptions(state: Path, recipe: str | None = None) -> list[dict[str, Any]]:
+    """The exceptions the demos left (of one recipe, if named), none of the corpus's."""
+    return [item for item in items(state) if item["status"] == "exception"
+            and not from_the_corpus(item) and recipe in (None, item["recipe"])]
 
 
 def box(locator: Locator) -> dict[str, float]:
@@ -101,30 +92,28 @@ def layout_problems(page: Page) -> list[str]:
     return problems
 
 
-def test_every_exception_of_both_demos_fits_two_screens(served: dict[str, str],
-                                                        states: dict[str, Path],
+def test_every_exception_of_both_demos_fits_two_screens(served: str, state: Path,
                                                         page: Page) -> None:
     failures, seen = [], {}
-    for recipe, state in states.items():
-        for item in exceptions(state):
-            page.goto(f"{served[recipe]}/items/{item['item_id']}")
-            page.wait_for_load_state("load")
-            height = page.evaluate("document.documentElement.scrollHeight")
-            seen[f"{item['name']} ({item['code']})"] = height
-            failures += [f"{item['name']}: {problem}" for problem in layout_problems(page)]
-            beside = page.locator(".document img.page:visible, .document img.screenshot")
-            if item["values"] and item["path"].endswith(".pdf"):
-                assert beside.count() == 1, f"{item['name']}: no page image beside its values"
+    assert {item["recipe"] for item in exceptions(state)} == set(DEMOS)
+    for item in exceptions(state):
+        page.goto(f"{served}/items/{item['item_id']}")
+        page.wait_for_load_state("load")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        seen[f"{item['name']} ({item['code']})"] = height
+        failures += [f"{item['name']}: {problem}" for problem in layout_problems(page)]
+        beside = page.locator(".document img.page:visible, .document img.screenshot")
+        if item["values"] and item["path"].endswith(".pdf"):
+            assert beside.count() == 1, f"{item['name']}: no page image beside its values"
     print("item page heights at 1366x768:", seen)
     assert len(seen) >= 18 and not failures, "\n".join(failures)
 
 
-def test_clicking_a_value_lights_its_box_and_a_box_its_row(served: dict[str, str],
-                                                           states: dict[str, Path],
+def test_clicking_a_value_lights_its_box_and_a_box_its_row(served: str, state: Path,
                                                            page: Page) -> None:
-    claim = next(item for item in exceptions(states["claims-intake"])
+    claim = next(item for item in exceptions(state, "claims-intake")
                  if item["code"] == "AMOUNT_OVER_LIMIT")
-    page.goto(f"{served['claims-intake']}/items/{claim['item_id']}")
+    page.goto(f"{served}/items/{claim['item_id']}")
     keep_shot(page, "review-item-claim")
     amount, currency = row(page, "claim.amount"), row(page, "claim.currency")
     amount.click()
@@ -145,12 +134,11 @@ def test_clicking_a_value_lights_its_box_and_a_box_its_row(served: dict[str, str
     assert lit(row(page, "claim.policy_number")) and lit(policy_spot)
 
 
-def test_an_order_line_lights_its_line_on_the_purchase_order(served: dict[str, str],
-                                                             states: dict[str, Path],
+def test_an_order_line_lights_its_line_on_the_purchase_order(served: str, state: Path,
                                                              page: Page) -> None:
-    order = next(item for item in exceptions(states["order-entry"])
+    order = next(item for item in exceptions(state, "order-entry")
                  if item["code"] == "PRODUCT_NOT_FOUND" and item["path"].endswith(".pdf"))
-    page.goto(f"{served['order-entry']}/items/{order['item_id']}")
+    page.goto(f"{served}/items/{order['item_id']}")
     keep_shot(page, "review-item-order")
     row(page, "order.lines[2].quantity").click()
     assert lit_rows(page) == [
@@ -196,8 +184,7 @@ def assert_over(page: Page, spot: Locator, item: dict[str, Any], points: list[fl
 
 
 def test_a_value_on_another_page_brings_its_page_and_the_page_links_switch(
-        served: dict[str, str], states: dict[str, Path], page: Page) -> None:
-    state = states["claims-intake"]
+        served: str, state: Path, page: Page) -> None:
     pdf = write_many_pages(state / "three-pages.pdf", 3)
     ledger = Ledger(f"sqlite:///{state / 'bots.sqlite'}")
     item_id = add_item(ledger, "claims-intake", "f6" * 16, pdf.name, str(pdf),
@@ -207,7 +194,7 @@ def test_a_value_on_another_page_brings_its_page_and_the_page_links_switch(
                            "first": {"page": 1, "box": [72.0, 700.0, 200.0, 712.0]},
                            "third": {"page": 3, "box": [72.0, 100.0, 200.0, 112.0]}}})
     ledger.close()
-    page.goto(f"{served['claims-intake']}/items/{item_id}")
+    page.goto(f"{served}/items/{item_id}")
     first, third = page.locator("#page-1"), page.locator("#page-3")
     assert first.is_visible() and not third.is_visible()
     row(page, "claim.third").click()
