@@ -210,26 +210,25 @@ OPEN_ACTION = {SYSTEM: "#rerun-form", RULE: "#approve-form", DATA: "#retry-form"
 
 
 def test_every_exception_opens_the_action_its_kind_asks_for_within_two_screens(
-        served: dict[str, str], states: dict[str, Path], page: Page) -> None:
+        served: str, state: Path, page: Page) -> None:
     """A system failure offers Retry, a rule's stop Approve, a data problem the correction form:
     that one open, its button within two screens; Resolve and Reject always offered."""
-    ledger = Ledger(f"sqlite:///{states['claims-intake'] / 'bots.sqlite'}")
+    ledger = Ledger(f"sqlite:///{state / 'bots.sqlite'}")
     add_item(ledger, "claims-intake", "5e" * 16, "claim-down.pdf", "claim-down.pdf",
              status="exception", code="LOGIN_FAILED", step="enter_claim")  # the demos' runs
     ledger.close()  # meet no system failure
     failures, kinds = [], set()
-    for recipe, state in states.items():
-        for item in exceptions(state):
-            kind = failure_kind(item, recipe_for(item, ROOT))
-            kinds.add(kind)
-            page.goto(f"{served[recipe]}/items/{item['item_id']}")
-            opened = page.locator(f"details[open] > {OPEN_ACTION[kind]} button[type=submit]")
-            if opened.count() != 1:
-                failures.append(f"{item['name']} ({item['code']}): no open {OPEN_ACTION[kind]}")
-            elif box(opened)["y"] > 2 * SCREEN:
-                failures.append(f"{item['name']}: its action starts at {box(opened)['y']} px")
-            for always in ("#resolve-form", "#reject-form"):
-                if page.locator(always).count() != 1:
-                    failures.append(f"{item['name']}: no {always}")
+    for item in exceptions(state):
+        kind = failure_kind(item, recipe_for(item, ROOT))
+        kinds.add(kind)
+        page.goto(f"{served}/items/{item['item_id']}")
+        opened = page.locator(f"details[open] > {OPEN_ACTION[kind]} button[type=submit]")
+        if opened.count() != 1:
+            failures.append(f"{item['name']} ({item['code']}): no open {OPEN_ACTION[kind]}")
+        elif box(opened)["y"] > 2 * SCREEN:
+            failures.append(f"{item['name']}: its action starts at {box(opened)['y']} px")
+        for always in ("#resolve-form", "#reject-form"):
+            if page.locator(always).count() != 1:
+                failures.append(f"{item['name']}: no {always}")
     assert not failures, "\n".join(failures)
     assert kinds == {SYSTEM, RULE, DATA}, f"the demos left only {kinds}: the test proves less"
