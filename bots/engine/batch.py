@@ -69,6 +69,8 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
             items, tally = _prepare(recipe, host, options)
+            if items:  # a browser starts while the queue launches, not after
+                host.resources(recipe).warm()
             batch.hold_items()
             extra: dict[str, Any] = {}
             queue = queue_spec(recipe, options.concurrency, ahead=_sole_worker(options))
@@ -82,6 +84,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             book.close_run(run_id, summary)
             return summary
     finally:
+        await host.close()  # what was warmed if the run stopped before hosting its items
         ledger.close()
 
 

@@ -32,7 +32,6 @@ from playwright.async_api import Error as PlaywrightError
 
 from bots.chaos import maybe_crash_later
 from bots.web.config import WebConfig
-from bots.web.guard import translated
 from bots.web.login import sign_on
 from bots.web.session import BrowserPool, ItemSession, new_page
 
@@ -108,21 +107,13 @@ class BatchPages:
         lent.page.on("crash", lambda _page: setattr(lent, "crashed", True))
         maybe_crash_later(lent.page)  # only under BOTS_CHAOS, for the soak tests
         try:
-            await _signed_on(lent.page, self.config)
+            await sign_on(lent.page, self.config)  # an open site: blank until a step opens it
             if self._replay is not None:
                 await self._replay(PinnedSession(self._browser, self.config, lent))
         except BaseException:
             await self.discard(lent)
             raise
         return lent
-
-
-async def _signed_on(page: Page, config: WebConfig) -> None:
-    """Signed on; an open site starts at its base_url (the page is never left blank)."""
-    await sign_on(page, config)
-    if page.url == "about:blank":
-        async with translated(f"opening {config.base_url}"):
-            await page.goto(config.base_url)
 
 
 def on_sign_on_page(page: Page, config: WebConfig) -> bool:

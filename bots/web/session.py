@@ -27,9 +27,11 @@ from bots.web.browser import find_browser, headed, launch_args
 from bots.web.clicks import set_page_defaults
 from bots.web.config import WebConfig
 from bots.web.evidence import capture_page
+from bots.web.forms import open_page
 from bots.web.guard import translated
 from bots.web.login import sign_on
 
+BLANK = "about:blank"  # a new page before it opened anything
 IDLE_LIMIT = 8  # signed-on contexts kept for reuse; more than the usual concurrency
 
 
@@ -137,6 +139,18 @@ class ItemSession:
         if self._on_sign_on_page():
             await self._signed_on(self._page)
         return self._page
+
+    async def page_at(self, url: str | None) -> Page:
+        """The item's page for a step: opened at `url` (relative to web.base_url) when the step
+        names one, else left as it is; a page still blank (a fresh batch page on an open site)
+        opens at web.base_url first. Opening it only here spares a page load whenever the
+        first step names its own URL."""
+        page = await self.page()
+        if url is not None:
+            await open_page(page, self.url(url))
+        elif page.url == BLANK:
+            await open_page(page, self.config.base_url)
+        return page
 
     def url(self, path: str) -> str:
         """An absolute URL for a path relative to the recipe's ``web.base_url``."""
