@@ -11,7 +11,7 @@ A provider whose resources hold state a batch sets up once (a page on which ``be
 pressed Start) may also offer ``set_up_with(replay)`` (``SetsUp``): the engine gives it, after
 the batch's setup ran on the first resource, a replay to run on every further one it opens.
 A provider that is slow to start (a browser) may offer ``warm()`` (``Warms``): the engine calls
-it once a run knows it has items, so the start overlaps the run's own preparations.
+it as a run begins, so the start overlaps the run's own preparations (reading the inbox).
 """
 
 from __future__ import annotations

@@ -16,9 +16,7 @@ One click, in order:
    would cost a quiet period per click on a form that saves each row with a fetch). Red error
    text ends it too (``Clicked.refused``): a refused submit never shows its confirmation, and
    the caller's rejection check (``bots.web.guard``) says why, at once instead of after the
-   timeout. It starts right after the click, alongside step 3's look for a navigation (one
-   round trip fewer per click); when the click did navigate, it is waited for again on the
-   new page, since what it saw may have been the old one.
+   timeout.
 
 Every wait after the click has ``timeout_s``: the caller's, else the page's default set where
 the page is made (``set_page_defaults``: ``web.timeouts.navigation_s``), else 30 s;
@@ -29,8 +27,6 @@ so the engine can tell a submit that may have happened from one that did not.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import time
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
@@ -96,51 +92,14 @@ async def click_and_wait(page: Page, found: Found, button: Button, *,
         frame = await frame_of(found.locator) if button.frame else None
     with Traffic(page) as traffic, desk.answering(button.dialog or dialogs, button.name) as seen:
         await click_when_ready(found.locator, button.name, traffic)
-        scopes = [page.main_frame, *([frame] if frame and frame != page.main_frame else [])]
-        early = _wait_early(page, button.wait_for, seconds, after, scopes)
-        try:
-            async with translated(f"waiting after {after}"):
-                clicked = await aftermath(page, traffic, time.monotonic() + seconds,
-                                          button.name, seen,
-                                          settling=button.wait_for is None, frame=frame)
-            if button.wait_for:
-                clicked.refused = not await _waited(early, clicked, page, button.wait_for,
-                                                    seconds, after, scopes)
-        finally:
-            await _drop(early)
+        async with translated(f"waiting after {after}"):
+            clicked = await aftermath(page, traffic, time.monotonic() + seconds, button.name,
+                                      seen, settling=button.wait_for is None, frame=frame)
+        if button.wait_for:
+            scopes = [page.main_frame, *([frame] if frame and frame != page.main_frame else [])]
+            clicked.refused = not await waited_for(page, button.wait_for, seconds, after, scopes)
         clicked.dialogs = list(seen.messages)
     return clicked
-
-
-def _wait_early(page: Page, wait: WaitFor | None, seconds: float, after: str,
-                scopes: list[Frame]) -> asyncio.Task[bool] | None:
-    """The button's wait_for, started right after the click, alongside the check whether the
-    click started a navigation: on a page that changes in place (the usual case for a button
-    with its own wait_for) that check then costs no round trip of its own."""
-    if wait is None:
-        return None
-    return asyncio.ensure_future(waited_for(page, wait, seconds, after, scopes))
-
-
-async def _waited(early: asyncio.Task[bool] | None, clicked: Clicked, page: Page,
-                  wait: WaitFor, seconds: float, after: str, scopes: list[Frame]) -> bool:
-    """The wait_for's answer: the early one, unless the click navigated (what the early wait
-    saw may have been the old page): then it is waited for afresh on the new page."""
-    if early is not None and not clicked.navigated:
-        return await early
-    await _drop(early)
-    return await waited_for(page, wait, seconds, after, scopes)
-
-
-async def _drop(task: asyncio.Task[bool] | None) -> None:
-    """Cancel an early wait that is no longer wanted, and let it end."""
-    if task is None or task.done():
-        if task is not None and not task.cancelled():
-            task.exception()  # retrieved: an unused failure is not "never retrieved"
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
 
 
 async def waited_for(page: Page, wait: WaitFor, seconds: float, after: str,

@@ -3,9 +3,9 @@
 Web steps declare ``needs=("web",)``; the recipe's ``web:`` section (``WebConfig``) says where
 the target system is, how to sign on and whether items share the batch's pages
 (``session: batch``, ``bots.web.batch_session``). The browser starts when the first item opens
-its page, or earlier when the run warms it (``warm``: once the run knows it has items, so that
-Playwright and Chromium start while the run launches its queue); a missing browser is reported
-before any item starts.
+its page, or earlier when the run warms it (``warm``: as the run begins, so that Playwright and
+Chromium start while the run reads its inbox and launches its queue; a run with nothing to do
+closes it unused); a missing browser is reported before any item starts.
 """
 
 from __future__ import annotations
