@@ -33,7 +33,7 @@ from playwright.async_api import Error as PlaywrightError
 from bots.chaos import maybe_crash_later
 from bots.web.config import WebConfig
 from bots.web.login import sign_on
-from bots.web.session import BrowserPool, ItemSession, new_page
+from bots.web.session import BrowserPool, ItemSession, new_page, opened
 
 Replay = Callable[["ItemSession"], Awaitable[None]]  # makes a new page like the first one
 
@@ -107,7 +107,7 @@ class BatchPages:
         lent.page.on("crash", lambda _page: setattr(lent, "crashed", True))
         maybe_crash_later(lent.page)  # only under BOTS_CHAOS, for the soak tests
         try:
-            await sign_on(lent.page, self.config)  # an open site: blank until a step opens it
+            await sign_on(lent.page, self.config)  # an open site: blank until first used
             if self._replay is not None:
                 await self._replay(PinnedSession(self._browser, self.config, lent))
         except BaseException:
@@ -133,7 +133,12 @@ class BatchSession(ItemSession):
         self._borrowing = asyncio.Lock()
 
     async def page(self) -> Page:
-        """The page this item borrowed, as the last item left it; a broken one is replaced."""
+        """The page this item borrowed, as the last item left it (a fresh one on an open site:
+        at web.base_url, never blank); a broken one is replaced."""
+        return await opened(await self.page_as_is(), self.config)
+
+    async def page_as_is(self) -> Page:
+        """The borrowed page, a fresh one still blank (a step with a URL opens only that)."""
         async with self._borrowing:
             if self._lent is not None and not self._lent.usable(self.config):
                 await self._pages.discard(self._lent)
@@ -167,6 +172,9 @@ class PinnedSession(ItemSession):
         self._context, self._page = lent.context, lent.page
 
     async def page(self) -> Page:
+        return await opened(await self.page_as_is(), self.config)
+
+    async def page_as_is(self) -> Page:
         assert self._page is not None
         return self._page
 

@@ -142,15 +142,19 @@ class ItemSession:
 
     async def page_at(self, url: str | None) -> Page:
         """The item's page for a step: opened at `url` (relative to web.base_url) when the step
-        names one, else left as it is; a page still blank (a fresh batch page on an open site)
-        opens at web.base_url first. Opening it only here spares a page load whenever the
-        first step names its own URL."""
-        page = await self.page()
+        names one, else as ``page()`` gives it; a page still blank opens at web.base_url.
+        A step with its own URL takes the page as it is (``page_as_is``): a fresh batch page
+        then loads that URL only, not web.base_url first."""
         if url is not None:
+            page = await self.page_as_is()
             await open_page(page, self.url(url))
-        elif page.url == BLANK:
-            await open_page(page, self.config.base_url)
-        return page
+            return page
+        return await opened(await self.page(), self.config)
+
+    async def page_as_is(self) -> Page:
+        """The item's page as ``page()`` gives it, before it opened anything of its own (an
+        item's page: the same as ``page()``; a batch page: see ``bots.web.batch_session``)."""
+        return await self.page()
 
     def url(self, path: str) -> str:
         """An absolute URL for a path relative to the recipe's ``web.base_url``."""
@@ -235,6 +239,13 @@ async def new_page(context: BrowserContext, config: WebConfig) -> Page:
     async with translated("opening a page"):
         page = await context.new_page()
     set_page_defaults(page, timeout_s=config.timeouts.navigation_s, dialogs=config.dialogs)
+    return page
+
+
+async def opened(page: Page, config: WebConfig) -> Page:
+    """The page, opened at web.base_url if it is still blank (nothing loaded yet)."""
+    if page.url == BLANK:
+        await open_page(page, config.base_url)
     return page
 
 
