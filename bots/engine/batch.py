@@ -68,7 +68,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
     batch = BatchSteps(recipe, host)
     try:
         with bound_contextvars(run_id=run_id, recipe=recipe.name):
-            items, tally = _prepare(recipe, host, options)
+            items, tally = await _prepare(recipe, host, options)
             batch.hold_items()
             extra: dict[str, Any] = {}
             queue = queue_spec(recipe, options.concurrency, ahead=_sole_worker(options))
@@ -82,6 +82,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             book.close_run(run_id, summary)
             return summary
     finally:
+        await host.close()  # what was warmed if the run stopped before hosting its items
         ledger.close()
 
 
@@ -133,10 +134,16 @@ def _tally_batch(batch: BatchSteps, tally: Tally) -> None:
         tally.batch, tally.batch_exit = batch.summary(), batch.exit_code
 
 
-def _prepare(recipe: Recipe, host: Host, options: RunOptions) -> tuple[list[WorkItem], Tally]:
-    """What must hold before anything is queued; the inbox's items and their tally."""
+async def _prepare(recipe: Recipe, host: Host,
+                   options: RunOptions) -> tuple[list[WorkItem], Tally]:
+    """What must hold before anything is queued; the inbox's items and their tally.
+
+    A slow resource (a browser) starts while the inbox is read, in a thread so that the start
+    goes on meanwhile, and while the queue launches; a run with nothing to do closes it unused.
+    """
     host.prepare(recipe)
-    inbox = survey_inbox(recipe)
+    host.resources(recipe).warm()
+    inbox = await asyncio.to_thread(survey_inbox, recipe)
     structlog.get_logger().info("run.started", items=len(inbox.items), dry_run=options.dry_run,
                                 repeated_files=inbox.repeats, skipped_files=len(inbox.skipped))
     host.book.run_started(host.run_id, recipe)

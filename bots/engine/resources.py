@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bots.kernel import Provider, Resource, StepType
-from bots.kernel.resources import Replay, SetsUp
+from bots.kernel.resources import Replay, SetsUp, Warms
 from bots.recipe import Recipe
 from bots.recipe.sections import settings_for
 from bots.steps.registry import all_resources
@@ -64,6 +64,14 @@ class ResourcePool:
         """Resolve and check every needed section now; ConfigError when one cannot work."""
         for name in self.types:
             self._settings_of(name)
+
+    def warm(self) -> None:
+        """Begin starting, in the background, every needed type that can start ahead of use
+        (``Warms``: a browser), so that it is up by the time the first step needs it."""
+        for name in self.types:
+            provider = self._provider(name)
+            if isinstance(provider, Warms):
+                provider.warm()
 
     def for_item(self) -> ItemResources:
         return ItemResources(self)

@@ -10,6 +10,8 @@ is validated by the type's ``settings`` model, with ``${env.X}`` resolved before
 A provider whose resources hold state a batch sets up once (a page on which ``before_items``
 pressed Start) may also offer ``set_up_with(replay)`` (``SetsUp``): the engine gives it, after
 the batch's setup ran on the first resource, a replay to run on every further one it opens.
+A provider that is slow to start (a browser) may offer ``warm()`` (``Warms``): the engine calls
+it as a run begins, so the start overlaps the run's own preparations (reading the inbox).
 """
 
 from __future__ import annotations
@@ -61,6 +63,15 @@ class SetsUp(Protocol):
 
     def set_up_with(self, replay: Replay) -> None:
         """Run `replay` on every resource opened from now on (before its first use)."""
+        ...
+
+
+@runtime_checkable
+class Warms(Protocol):
+    """A provider whose start is slow (a browser to launch) and can begin ahead of first use."""
+
+    def warm(self) -> None:
+        """Begin starting in the background now; the first ``open`` waits for it to finish."""
         ...
 
 

@@ -32,9 +32,8 @@ from playwright.async_api import Error as PlaywrightError
 
 from bots.chaos import maybe_crash_later
 from bots.web.config import WebConfig
-from bots.web.guard import translated
 from bots.web.login import sign_on
-from bots.web.session import BrowserPool, ItemSession, new_page
+from bots.web.session import BrowserPool, ItemSession, new_page, opened
 
 Replay = Callable[["ItemSession"], Awaitable[None]]  # makes a new page like the first one
 
@@ -108,21 +107,13 @@ class BatchPages:
         lent.page.on("crash", lambda _page: setattr(lent, "crashed", True))
         maybe_crash_later(lent.page)  # only under BOTS_CHAOS, for the soak tests
         try:
-            await _signed_on(lent.page, self.config)
+            await sign_on(lent.page, self.config)  # an open site: blank until first used
             if self._replay is not None:
                 await self._replay(PinnedSession(self._browser, self.config, lent))
         except BaseException:
             await self.discard(lent)
             raise
         return lent
-
-
-async def _signed_on(page: Page, config: WebConfig) -> None:
-    """Signed on; an open site starts at its base_url (the page is never left blank)."""
-    await sign_on(page, config)
-    if page.url == "about:blank":
-        async with translated(f"opening {config.base_url}"):
-            await page.goto(config.base_url)
 
 
 def on_sign_on_page(page: Page, config: WebConfig) -> bool:
@@ -142,7 +133,12 @@ class BatchSession(ItemSession):
         self._borrowing = asyncio.Lock()
 
     async def page(self) -> Page:
-        """The page this item borrowed, as the last item left it; a broken one is replaced."""
+        """The page this item borrowed, as the last item left it (a fresh one on an open site:
+        at web.base_url, never blank); a broken one is replaced."""
+        return await opened(await self.page_as_is(), self.config)
+
+    async def page_as_is(self) -> Page:
+        """The borrowed page, a fresh one still blank (a step with a URL opens only that)."""
         async with self._borrowing:
             if self._lent is not None and not self._lent.usable(self.config):
                 await self._pages.discard(self._lent)
@@ -176,6 +172,9 @@ class PinnedSession(ItemSession):
         self._context, self._page = lent.context, lent.page
 
     async def page(self) -> Page:
+        return await opened(await self.page_as_is(), self.config)
+
+    async def page_as_is(self) -> Page:
         assert self._page is not None
         return self._page
 

@@ -33,7 +33,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from bots.web.find_ahead import taken_ahead
 from bots.web.find_clickables import SELECTED_JS
 from bots.web.find_frame import frame_of
-from bots.web.find_search import WHAT, marked, new_token, search
+from bots.web.find_search import WHAT, answer_of, marked, new_token, search
 from bots.web.guard import translated
 from bots.web.targets import Button, ControlMissing, Found
 
@@ -70,10 +70,10 @@ async def _selected(frame: Frame, op: str, name: str, selector: str,
     arg = {"op": op, "name": name, "token": token, "mark": True}
     matches = frame.locator(selector)
     async with translated(f"looking for the {WHAT[op]} '{name}' at {selector!r}"):
-        answer: dict[str, Any] = await matches.evaluate_all(SELECTED_JS, arg)
+        answer: dict[str, Any] = answer_of(await matches.evaluate_all(SELECTED_JS, arg))
         if answer["status"] == "none":
             await _wait_for_selector(matches)
-            answer = await matches.evaluate_all(SELECTED_JS, arg)
+            answer = answer_of(await matches.evaluate_all(SELECTED_JS, arg))
     if answer["status"] == "none":
         raise ControlMissing(f"The selector {selector!r} of the {WHAT[op]} '{name}' matches "
                              f"nothing on {frame.url}; check it against the screen.",

@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 from playwright.async_api import Page
 
 from bots.web.find_clickables import SEARCH_JS
-from bots.web.find_search import marked, new_token
+from bots.web.find_search import answer_of, marked, new_token
 from bots.web.guard import translated
 from bots.web.targets import Found
 from bots.web.text import label_key
@@ -33,7 +33,7 @@ async def find_ahead(page: Page, names: list[str]) -> None:
     arg = {"op": "fields", "keys": [[label_key(name), token]
                                     for name, token in zip(names, tokens, strict=True)]}
     async with translated("looking for the form's fields"):
-        answers: list[dict[str, Any]] = await page.main_frame.evaluate(SEARCH_JS, arg)
+        answers: list[dict[str, Any]] = answer_of(await page.main_frame.evaluate(SEARCH_JS, arg))
     _AHEAD[page] = {name: (token, answer) for name, token, answer
                     in zip(names, tokens, answers, strict=True) if answer["status"] == "found"}
 

@@ -7,6 +7,7 @@ token no earlier search used; the element's locator is that mark.
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 from typing import Any
 
@@ -32,6 +33,11 @@ def new_token() -> str:
     return f"{_PREFIX}-{next(_COUNTER)}"
 
 
+def answer_of(text: str) -> Any:
+    """A finder's answer from the JSON text its script returns (``SEARCH_JS``, ``SELECTED_JS``)."""
+    return json.loads(text)
+
+
 def marked(frame: Frame, token: str) -> Locator:
     """The locator of the element a finder marked with this token."""
     return frame.locator(f'[{MARK}="{token}"]')
@@ -41,10 +47,10 @@ async def search(frame: Frame, op: str, name: str, token: str) -> dict[str, Any]
     """Run one search in the frame; when nothing is there yet, wait for it, then ask again."""
     arg = {"op": op, "key": label_key(name), "part": name.strip(), "token": token, "mark": True}
     async with translated(f"looking for the {WHAT[op]} '{name}'"):
-        answer: dict[str, Any] = await frame.evaluate(SEARCH_JS, arg)
+        answer: dict[str, Any] = answer_of(await frame.evaluate(SEARCH_JS, arg))
         if answer["status"] == "none":
             await _wait_until_there(frame, arg | {"mark": False})
-            answer = await frame.evaluate(SEARCH_JS, arg)
+            answer = answer_of(await frame.evaluate(SEARCH_JS, arg))
     return answer
 
 

@@ -27,9 +27,11 @@ from bots.web.browser import find_browser, headed, launch_args
 from bots.web.clicks import set_page_defaults
 from bots.web.config import WebConfig
 from bots.web.evidence import capture_page
+from bots.web.forms import open_page
 from bots.web.guard import translated
 from bots.web.login import sign_on
 
+BLANK = "about:blank"  # a new page before it opened anything
 IDLE_LIMIT = 8  # signed-on contexts kept for reuse; more than the usual concurrency
 
 
@@ -138,6 +140,22 @@ class ItemSession:
             await self._signed_on(self._page)
         return self._page
 
+    async def page_at(self, url: str | None) -> Page:
+        """The item's page for a step: opened at `url` (relative to web.base_url) when the step
+        names one, else as ``page()`` gives it; a page still blank opens at web.base_url.
+        A step with its own URL takes the page as it is (``page_as_is``): a fresh batch page
+        then loads that URL only, not web.base_url first."""
+        if url is not None:
+            page = await self.page_as_is()
+            await open_page(page, self.url(url))
+            return page
+        return await opened(await self.page(), self.config)
+
+    async def page_as_is(self) -> Page:
+        """The item's page as ``page()`` gives it, before it opened anything of its own (an
+        item's page: the same as ``page()``; a batch page: see ``bots.web.batch_session``)."""
+        return await self.page()
+
     def url(self, path: str) -> str:
         """An absolute URL for a path relative to the recipe's ``web.base_url``."""
         return self.config.url(path)
@@ -221,6 +239,13 @@ async def new_page(context: BrowserContext, config: WebConfig) -> Page:
     async with translated("opening a page"):
         page = await context.new_page()
     set_page_defaults(page, timeout_s=config.timeouts.navigation_s, dialogs=config.dialogs)
+    return page
+
+
+async def opened(page: Page, config: WebConfig) -> Page:
+    """The page, opened at web.base_url if it is still blank (nothing loaded yet)."""
+    if page.url == BLANK:
+        await open_page(page, config.base_url)
     return page
 
 

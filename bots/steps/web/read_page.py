@@ -16,7 +16,6 @@ from pydantic import Field, field_validator, model_validator
 from bots.kernel import StepContext, StepParams, step
 from bots.kernel.outputs import VALUE, Outputs, keys
 from bots.values.regex import valid_regex
-from bots.web.forms import open_page
 from bots.web.guard import red_errors
 from bots.web.reading import read_pattern, read_selector, read_value, wait_until
 from bots.web.rejections import ErrorCode, rejection
@@ -137,9 +136,7 @@ def _outputs(values: Mapping[str, Any]) -> Outputs:
 async def read_page(params: Params, ctx: StepContext) -> dict[str, Any]:
     """Read values (by label, selector or pattern) and tables off a web page."""
     web = web_of(ctx)
-    page = await web.page()
-    if params.url:
-        await open_page(page, web.url(params.url))
+    page = await web.page_at(params.url or None)
     if params.wait_for:
         await wait_until(page, params.wait_for, timeout_s=web.config.timeouts.navigation_s)
     await _check_errors(page, params.errors)

@@ -175,3 +175,21 @@ def test_a_retry_keeps_a_healthy_page_and_replaces_a_crashed_one(run, pool, app)
     assert run(session.page()) is not page and replays.runs == 2
     run(session.release(ended_done=True))
     run(pages.close())
+
+
+def test_an_open_site_page_loads_nothing_until_a_step_says_where(run, pool, app):
+    config = web_config(app.url, session="batch", login=None)
+    pages = BatchPages(pool, config)
+    session = BatchSession(pool, config, pages)
+    page = run(session.page_as_is())
+    assert page.url == "about:blank"  # no base_url load that the step's own URL would replace
+    assert run(session.page_at("/login")) is page and page.url == app.url + "/login"
+    run(session.release(ended_done=True))
+    at_login = web_config(app.url + "/login", session="batch", login=None)
+    for where in ("page_at", "page"):  # a step without a URL, or a step of one's own: base_url
+        other = BatchSession(pool, at_login, BatchPages(pool, at_login))
+        opened = run(other.page_at(None) if where == "page_at" else other.page())
+        assert opened is not page and opened.url == app.url + "/login", where
+        run(other.release(ended_done=True))
+        run(other._pages.close())
+    run(pages.close())
