@@ -78,6 +78,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
                     await _items_then_after(recipe, items, options, host, tally, progress,
                                             worker.lost, batch)
                     extra = book.run_finished(run_id, recipe, tally)
+            await host.close()  # the browser closed while DBOS stopped: part of the run's time
             summary = tally.summary(clock.seconds) | extra
             book.close_run(run_id, summary)
             return summary

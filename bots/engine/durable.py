@@ -103,8 +103,13 @@ async def durable(database_url: str, *, queues: Sequence[QueueSpec] = ()
             for watcher in watchers:
                 watcher.cancel()
     finally:
-        DBOS.destroy(destroy_registry=False)
-        worker.lease.close()
+        await asyncio.to_thread(_stop_dbos, worker)  # the loop goes on closing the browser
+
+
+def _stop_dbos(worker: Worker) -> None:
+    """Stop DBOS (joins its threads) and give up the lease: a thread's work."""
+    DBOS.destroy(destroy_registry=False)
+    worker.lease.close()
 
 
 async def workflows_recorded(limit_s: float = RECORD_WAIT_S) -> None:

@@ -63,6 +63,7 @@ class Host:
     outages: dict[str, OutageGate] = field(default_factory=dict)  # one per recipe, all items
     heal: bool = True  # web steps may re-find a control a changed screen lost (``--no-heal``)
     slots: asyncio.Semaphore | None = None  # items running their steps at once (None: any)
+    stopping: asyncio.Future[None] | None = None  # the resources being stopped (begin_close)
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -126,11 +127,25 @@ class Host:
         """The folder that keeps an item's evidence (screenshots, HTML)."""
         return self.state_dir / "evidence" / item_id.replace("/", "_").replace(":", "_")
 
+    def begin_close(self) -> None:
+        """Start stopping every resource this host started; `close` waits for it. The browser
+        closes while DBOS stops (both take tens of milliseconds at a run's end)."""
+        if self.stopping is None or self.pools:
+            pools, self.pools = list(self.pools.values()), {}
+            self.stopping = asyncio.ensure_future(_stop_all(pools, self.stopping))
+
     async def close(self) -> None:
-        """Stop every resource this host started."""
-        pools, self.pools = list(self.pools.values()), {}
-        for pool in pools:
-            await pool.stop()
+        """Stop every resource this host started, and wait until they are."""
+        self.begin_close()
+        assert self.stopping is not None
+        await self.stopping
+
+
+async def _stop_all(pools: list[ResourcePool], earlier: asyncio.Future[None] | None) -> None:
+    if earlier is not None:
+        await earlier
+    for pool in pools:
+        await pool.stop()
 
 
 _current: Host | None = None
@@ -147,7 +162,7 @@ async def hosting(host: Host) -> AsyncIterator[Host]:
         host.closing = True
         await host.stop_items()
         _current = None
-        await host.close()
+        host.begin_close()  # the caller awaits host.close() once DBOS is stopping too
 
 
 def current_host() -> Host:

@@ -96,17 +96,20 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
         with bound_contextvars(run_id=host.run_id, recipe=recipe.name, item_id=item["item_id"]):
             plan_resume(recipe, item, corrections)  # a wrong correction stops here, at once
             host.prepare(recipe)
-            async with durable(options.database_url) as worker, hosting(host):
-                host.lease = worker.lease
-                host.book.claim(item["item_id"], worker.lease)
-                item = open_item(ledger, item["item_id"])  # still open, now that it is ours
-                resume = plan_resume(recipe, item, corrections, approved_codes(ledger, item))
-                batch = await _batch_set_up(recipe, host)
-                _audit(ledger, item, who, corrections, resume)
-                ledger.update_item(item["item_id"], **stamp_of(recipe).columns())  # runs it
-                outcome = await _run_again(host, ledger, item, resume)
-                await batch.run_after()
-                return outcome
+            try:
+                async with durable(options.database_url) as worker, hosting(host):
+                    host.lease = worker.lease
+                    host.book.claim(item["item_id"], worker.lease)
+                    item = open_item(ledger, item["item_id"])  # still open, now that it is ours
+                    resume = plan_resume(recipe, item, corrections, approved_codes(ledger, item))
+                    batch = await _batch_set_up(recipe, host)
+                    _audit(ledger, item, who, corrections, resume)
+                    ledger.update_item(item["item_id"], **stamp_of(recipe).columns())  # runs it
+                    outcome = await _run_again(host, ledger, item, resume)
+                    await batch.run_after()
+                    return outcome
+            finally:
+                await host.close()  # begun by hosting; finished here
     finally:
         ledger.close()
 
