@@ -75,7 +75,6 @@ class WebProvider:
                         self._pages.set_up_with(self._replay)
         return self._pool
 
-
     async def _launched_quietly(self) -> None:
         """A warm start nobody took (no item needed the browser): let it finish, keep the
         browser for ``stop`` to close; its failure says nothing any step needs to hear."""

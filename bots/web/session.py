@@ -149,7 +149,7 @@ class ItemSession:
             page = await self.page_as_is()
             await open_page(page, self.url(url))
             return page
-        return await opened(await self.page(), self.config)
+        return await opened(await self.page_as_is(), self.config)
 
     async def page_as_is(self) -> Page:
         """The item's page as ``page()`` gives it, before it opened anything of its own (an
