@@ -24,7 +24,7 @@ from dbos import DBOS, Queue, SetWorkflowID
 from bots.engine.book import LedgerBook, as_it_stands
 from bots.engine.boundary import ItemRun
 from bots.engine.enqueue import Queued
-from bots.engine.host import Host, current_host
+from bots.engine.host import Host, ready_host
 from bots.engine.recipe_of import stamp_of
 from bots.engine.retry_ledger import AUTO, OpenItem, open_items
 from bots.engine.retry_policy import (
@@ -172,7 +172,7 @@ async def auto_retry_workflow(recipe_name: str, item_data: dict[str, Any],
                               resume: dict[str, Any]) -> dict[str, Any]:
     """An automatic retry: the item's run, unless a person settled the item (resolved by hand,
     rejected, or retried to done) while the retry waited its turn on the queue."""
-    host, wid = current_host(), DBOS.workflow_id or ""
+    host, wid = await ready_host(), DBOS.workflow_id or ""
     async with host.slot():  # its turn: only then is the person's word read
         settled = await DBOS.run_step_async({"name": "bots.settled_since"}, _settled_since,
                                             host, resume["item_id"])

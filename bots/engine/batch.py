@@ -29,7 +29,7 @@ from bots.engine.book import open_book
 from bots.engine.breaker import Breaker, log_trip
 from bots.engine.durable import durable, launched_queue, queue_spec
 from bots.engine.enqueue import Queued, enqueue_all, outcome_of
-from bots.engine.host import Host, hosting
+from bots.engine.host import Host, expecting, hosting
 from bots.engine.progress import Progress
 from bots.engine.sources import survey_inbox
 from bots.engine.summary import Tally
@@ -67,13 +67,13 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
                 slots=asyncio.Semaphore(options.concurrency or recipe.model.settings.concurrency))
     batch = BatchSteps(recipe, host)
     try:
-        with bound_contextvars(run_id=run_id, recipe=recipe.name):
+        with bound_contextvars(run_id=run_id, recipe=recipe.name), expecting(host):
             items, tally = await _prepare(recipe, host, options)
             batch.hold_items()
             extra: dict[str, Any] = {}
             queue = queue_spec(recipe, options.concurrency, ahead=_sole_worker(options))
-            async with durable(options.database_url, queues=[queue]) as worker, hosting(host):
-                host.lease = worker.lease
+            async with durable(options.database_url, queues=[queue]) as worker, \
+                    hosting(host, worker.lease):
                 if await _before_items(batch, tally, progress, items, options.dry_run):
                     await _items_then_after(recipe, items, options, host, tally, progress,
                                             worker.lost, batch)

@@ -2,15 +2,16 @@
 
 DBOS calls a workflow with plain data only, so the workflow finds the rest here: the run's
 record (the ledger, or a dry run's notes), the recipes, their resources and the batch waiting
-for outcomes. A ``Host`` exists only inside ``hosting(...)``: set when a batch or a resubmit
-starts, cleared (its resources stopped) when it ends; a workflow fetches it once.
+for outcomes. A ``Host`` is expected before DBOS launches (``expecting``), serves inside
+``hosting(...)`` once this process holds its worker lease, and is cleared (its resources
+stopped) when the run ends; a workflow fetches it once, waiting for it to be ready.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ class Host:
     heal: bool = True  # web steps may re-find a control a changed screen lost (``--no-heal``)
     slots: asyncio.Semaphore | None = None  # items running their steps at once (None: any)
     stopping: asyncio.Future[None] | None = None  # the resources being stopped (begin_close)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)  # hosting: items may start
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -151,11 +153,30 @@ async def _stop_all(pools: list[ResourcePool], earlier: asyncio.Future[None] | N
 _current: Host | None = None
 
 
-@contextlib.asynccontextmanager
-async def hosting(host: Host) -> AsyncIterator[Host]:
-    """Make `host` the one the workflows of this process use, until the block ends."""
+@contextlib.contextmanager
+def expecting(host: Host) -> Iterator[Host]:
+    """Make `host` the one this process's workflows will use, before DBOS launches.
+
+    DBOS's queue may hand over an item at once, while the run still looks for dead workers'
+    items: that item waits until ``hosting`` has the host ready. Without a host it was
+    cancelled and stayed pending under a live process, and the run waited for it for ever.
+    """
     global _current
     _current = host
+    try:
+        yield host
+    finally:
+        host.closing = True
+        host.ready.set()  # an item still waiting is cancelled, left for the next run
+        _current = None
+
+
+@contextlib.asynccontextmanager
+async def hosting(host: Host, lease: Lease) -> AsyncIterator[Host]:
+    """Serve this process's workflows from `host`, under `lease`, until the block ends."""
+    global _current
+    _current, host.lease = host, lease
+    host.ready.set()
     try:
         yield host
     finally:
@@ -166,7 +187,7 @@ async def hosting(host: Host) -> AsyncIterator[Host]:
 
 
 def current_host() -> Host:
-    """The host of the run in progress (a workflow fetches it once).
+    """The host of the run in progress, ready or not.
 
     DBOS may hand this process an item while its run is ending (a tripped breaker, a stop
     signal): that item is cancelled at once, so it stays pending for the next run instead of
@@ -175,3 +196,10 @@ def current_host() -> Host:
     if _current is None or _current.closing:
         raise asyncio.CancelledError("the run is ending: the item is left for the next run")
     return _current
+
+
+async def ready_host() -> Host:
+    """The host of the run in progress once it serves items (a workflow's first call)."""
+    host = current_host()
+    await host.ready.wait()
+    return current_host()

@@ -97,8 +97,8 @@ async def retry_item(ident: str, who: str, corrections: dict[str, dict[str, str]
             plan_resume(recipe, item, corrections)  # a wrong correction stops here, at once
             host.prepare(recipe)
             try:
-                async with durable(options.database_url) as worker, hosting(host):
-                    host.lease = worker.lease
+                async with durable(options.database_url) as worker, \
+                        hosting(host, worker.lease):
                     host.book.claim(item["item_id"], worker.lease)
                     item = open_item(ledger, item["item_id"])  # still open, now that it is ours
                     resume = plan_resume(recipe, item, corrections, approved_codes(ledger, item))

@@ -12,7 +12,7 @@ from typing import Any
 from dbos import DBOS
 
 from bots.engine.boundary import ItemRun
-from bots.engine.host import current_host
+from bots.engine.host import ready_host
 from bots.kernel import WorkItem
 
 
@@ -30,7 +30,7 @@ async def item_workflow(recipe_name: str, item_data: dict[str, Any],
     `resume` (a resubmission after an analyst's correction) gives the ledger's item id, the
     outputs kept from the earlier run and the step to start from.
     """
-    host = current_host()
+    host = await ready_host()
     async with host.slot():
         run = ItemRun(host, host.recipe(recipe_name), WorkItem.from_data(item_data),
                       DBOS.workflow_id or "", resume or {})

@@ -50,8 +50,7 @@ def run_item(tmp_path: Path, book: LedgerBook | None = None) -> tuple[Outcome, d
     host = Host("r1", tmp_path, book, {recipe.name: recipe}, sleep=_no_sleep)
 
     async def run() -> Outcome:
-        async with durable(url) as worker, hosting(host):
-            host.lease = worker.lease
+        async with durable(url) as worker, hosting(host, worker.lease):
             return await ItemRun(host, recipe, ITEM, ITEM_ID, {}).run()
 
     try:

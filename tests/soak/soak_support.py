@@ -59,7 +59,9 @@ def run_runner(app: LegacyApp, state: Path, recipe: Path, chaos: str = "",
     except subprocess.TimeoutExpired:
         process.kill()
         stdout, stderr = process.communicate()
-        pytest.fail(f"the runner took longer than {timeout} s; stderr tail: {stderr[-2000:]}")
+        last_events = "\n".join(stdout.splitlines()[-12:])
+        pytest.fail(f"the runner took longer than {timeout} s; its last events:\n{last_events}"
+                    f"\nstderr tail: {stderr[-2000:]}")
     return RunResult(process.returncode, stdout, stderr)
 
 
