@@ -4,9 +4,10 @@ Before anything is queued, the configuration is checked as the environment fills
 variables the recipe names, each resource section, a browser where one is needed): what cannot
 work stops the run with exit 2 and nothing `running`. Then, inside one DBOS lifecycle, every
 item is enqueued idempotently and its outcome waited for; the circuit breaker stops the run
-when the target system looks down. A recipe's ``before_items`` run first, once (a failure
-stops the run before anything is enqueued), and its ``after_items`` last, also when the run
-stops early (``bots.engine.batch_steps``).
+when the target system looks down. A recipe's ``before_items`` run first, once, while its
+items are queued and held (a failure stops the run before any item starts and leaves them
+queued, ``bots.engine.batch_queue``), and its ``after_items`` last, also when the run stops
+early (``bots.engine.batch_steps``).
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from dbos import Queue
 from structlog.contextvars import bound_contextvars
 
 from bots.engine import auto_retry
 from bots.engine.attempts import Stopwatch
+from bots.engine.batch_queue import BatchQueue, Waiting, watch
 from bots.engine.batch_steps import BatchSteps
 from bots.engine.book import open_book
 from bots.engine.breaker import Breaker, log_trip
-from bots.engine.durable import durable, launched_queue, queue_spec
-from bots.engine.enqueue import Queued, enqueue_all, outcome_of
+from bots.engine.durable import durable, queue_spec
+from bots.engine.enqueue import Queued
 from bots.engine.host import Host, expecting, hosting
 from bots.engine.progress import Progress
 from bots.engine.sources import survey_inbox
@@ -74,10 +75,13 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
             queue = queue_spec(recipe, options.concurrency, ahead=_sole_worker(options))
             async with durable(options.database_url, queues=[queue]) as worker, \
                     hosting(host, worker.lease):
-                if await _before_items(batch, tally, progress, items, options.dry_run):
-                    await _items_then_after(recipe, items, options, host, tally, progress,
-                                            worker.lost, batch)
-                    extra = book.run_finished(run_id, recipe, tally)
+                queued = BatchQueue(recipe, items, host, dry_run=options.dry_run)
+                try:
+                    if await _before_items(batch, tally, progress, queued, options.dry_run):
+                        await _items_then_after(queued, tally, progress, worker.lost, batch)
+                        extra = book.run_finished(run_id, recipe, tally)
+                finally:
+                    await queued.abandon()
             await host.close()  # the browser closed while DBOS stopped: part of the run's time
             summary = tally.summary(clock.seconds) | extra
             book.close_run(run_id, summary)
@@ -93,29 +97,32 @@ def _sole_worker(options: RunOptions) -> bool:
 
 
 async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
-                        items: list[WorkItem], dry_run: bool) -> bool:
-    """Run the recipe's before_items; whether the items may start (else nothing is queued)."""
-    started = await batch.run_before(items, dry_run=dry_run)
+                        queued: BatchQueue, dry_run: bool) -> bool:
+    """Run the recipe's before_items, the items queued meanwhile and held; whether the items
+    may start (else they stay queued for the next run)."""
+    if batch.recipe.before_items:
+        queued.begin()
+    started = await batch.run_before(queued.items, dry_run=dry_run)
     _tally_batch(batch, tally)
     if not started:
-        tally.not_finished = len(items)
-        progress.batch_failed(batch.failed or {}, tally.exit_code(), len(items))
+        tally.not_finished = len(queued.items)
+        progress.batch_failed(batch.failed or {}, tally.exit_code(), len(queued.items))
     elif batch.before:
         progress.batch_done("before_items", batch.before)
     return started
 
 
-async def _items_then_after(recipe: Recipe, items: list[WorkItem], options: RunOptions,
-                            host: Host, tally: Tally, progress: Progress,
+async def _items_then_after(queued: BatchQueue, tally: Tally, progress: Progress,
                             lease_lost: asyncio.Event, batch: BatchSteps) -> None:
     """The items, then after_items, which also run when the items stop early (within
     STOP_GRACE_S then: a scheduler's stop leaves a process little time)."""
     try:
-        await _process(recipe, items, options, host, tally, progress, lease_lost)
+        await _process(queued, tally, progress, lease_lost)
     except BaseException:  # a stop signal, or the runner's own failure
-        await _after_items(batch, host, tally, progress, STOP_GRACE_S)
+        await _after_items(batch, queued.host, tally, progress, STOP_GRACE_S)
         raise
-    await _after_items(batch, host, tally, progress, STOP_GRACE_S if tally.halted else None)
+    await _after_items(batch, queued.host, tally, progress,
+                       STOP_GRACE_S if tally.halted else None)
 
 
 async def _after_items(batch: BatchSteps, host: Host, tally: Tally, progress: Progress,
@@ -152,17 +159,16 @@ async def _prepare(recipe: Recipe, host: Host,
                               skipped_files=inbox.skipped_by_reason())
 
 
-async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, host: Host,
-                   tally: Tally, progress: Progress, lease_lost: asyncio.Event) -> None:
-    queue = await launched_queue(queue_spec(recipe, options.concurrency))
-    retrying = auto_retry.Retrying(queue, recipe, host)
-    choice = await retrying.survey()
-    fresh = [item for item in items if item.key not in retrying.keys]
+async def _process(queued: BatchQueue, tally: Tally, progress: Progress,
+                   lease_lost: asyncio.Event) -> None:
+    recipe, host = queued.recipe, queued.host
+    retrying = await queued.survey()
+    choice = retrying.choice
     tally.auto_times = recipe.model.settings.retry_failed.times
     tally.auto_waiting, tally.auto_exhausted = len(choice.waiting), len(choice.exhausted)
-    progress.start(recipe.name, len(fresh) + len(choice.due))
-    waiting = await _enqueue_all(queue, recipe, fresh, host, options.dry_run)
-    _watch(waiting, await retrying.start(), host)  # after the new work
+    progress.start(recipe.name, len(queued.fresh) + len(choice.due))
+    waiting = await queued.enqueue()
+    watch(waiting, await retrying.start(), host)  # after the new work
     breaker = Breaker(recipe.model.settings.circuit_breaker.consecutive_failures)
     lost = asyncio.ensure_future(_lost(lease_lost))
     try:
@@ -170,7 +176,7 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
     finally:
         lost.cancel()
     tally.auto_waiting += len(retrying.held)  # never started: a later run's
-    for name, outcome in retrying.unstarted({item.key for item in items}):
+    for name, outcome in retrying.unstarted({item.key for item in queued.items}):
         tally.add(outcome, earlier=True, name=name)
     if stopped_by:
         await _stop(waiting, tally, host)
@@ -185,7 +191,7 @@ async def _process(recipe: Recipe, items: list[WorkItem], options: RunOptions, h
         progress.halted(breaker.streak, tally.not_finished)
 
 
-async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]],
+async def _tally_ends(waiting: Waiting,
                       lost: asyncio.Future[Ended], breaker: Breaker, tally: Tally,
                       progress: Progress, retrying: auto_retry.Retrying) -> str | None:
     """Tally the items as they end; why the run must stop early ('lease', 'down', 'screen',
@@ -205,7 +211,7 @@ async def _tally_ends(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]]
                 log_trip(len(waiting), breaker)
                 return breaker.tripped
             if retrying.held and _signed_on(queued, outcome):
-                pending |= _watch(waiting, await retrying.proven(), retrying.host)
+                pending |= watch(waiting, await retrying.proven(), retrying.host)
     return None
 
 
@@ -215,33 +221,12 @@ def _signed_on(queued: Queued, outcome: Outcome) -> bool:
     return outcome.is_done and not queued.earlier and "review_state" not in outcome.details
 
 
-def _watch(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]], started: list[Queued],
-           host: Host) -> set[asyncio.Future[Any]]:
-    """Wait for each started item's end too; the new futures."""
-    for queued in started:
-        waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
-    return {waiting[queued.workflow_id] for queued in started}
-
-
 async def _lost(lease_lost: asyncio.Event) -> Ended:
     await lease_lost.wait()
     return None, None
 
 
-async def _enqueue_all(queue: Queue, recipe: Recipe, items: list[WorkItem], host: Host,
-                       dry_run: bool) -> dict[str, asyncio.Future[tuple[Queued, Outcome]]]:
-    """Every item on the queue; a future of (item, outcome) per workflow id."""
-    waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]] = {}
-    async for queued in enqueue_all(queue, recipe, items, host, dry_run=dry_run):
-        waiting[queued.workflow_id] = asyncio.ensure_future(_ended(queued, host))
-    return waiting
-
-
-async def _ended(queued: Queued, host: Host) -> tuple[Queued, Outcome]:
-    return queued, await outcome_of(queued, host)
-
-
-async def _stop(waiting: dict[str, asyncio.Future[tuple[Queued, Outcome]]], tally: Tally,
+async def _stop(waiting: Waiting, tally: Tally,
                 host: Host) -> None:
     """Stop early: the items in flight here stop mid-way; all unfinished stay pending.
 

@@ -111,6 +111,18 @@ def test_a_before_items_screen_mismatch_stops_the_run_before_any_item(app: Legac
     assert summary["batch"]["failed"]["step"] == "start"
     evidence = list((tmp_path / "state" / "evidence").rglob("*.png"))
     assert evidence, "the failed before_items step kept no screenshot"
+    keyed = [e for e in events(tmp_path / "state") if e.get("step_id") == "key"]
+    assert keyed == [], "an item step ran although before_items failed"
+    # the items were queued (and held) while before_items ran: the next run, with the screen
+    # fixed, keys each of them once
+    recipe.write_text(recipe.read_text().replace("fail: true", "fail: false"))
+    again = run_runner(app, tmp_path / "state", str(recipe),
+                       extra_env={"BOTS_STEPS_PATH": str(tmp_path / "steps")})
+    assert again.returncode == 0, again.stderr
+    assert (again.summary["items"], again.summary["done"]) == (2, 2), again.summary
+    keyed = [e for e in events(tmp_path / "state")
+             if e.get("event") == "step.finished" and e.get("step_id") == "key"]
+    assert sorted(e["item"] for e in keyed) == ["doc0.txt", "doc1.txt"], keyed
 
 
 def test_the_summary_and_its_log_line_carry_the_batch_outputs(app: LegacyApp, tmp_path: Path):
