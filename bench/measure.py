@@ -14,11 +14,13 @@ import contextlib
 import json
 import os
 import signal
+import statistics
 import subprocess
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +170,19 @@ def step_totals(stdout: str) -> dict[str, float]:
             step = str(event["step_id"])
             totals[step] = totals.get(step, 0.0) + float(event.get("duration_s") or 0)
     return totals
+
+
+def first_row_extra(stdout: str) -> float | None:
+    """How much longer the first item took than a later one (the median), in seconds: the
+    time between consecutive ``step.finished`` events, the first item's counted from the end
+    of the step before it (a batch's ``before_items``). None with fewer than three items."""
+    times = [_json_object(line) for line in stdout.splitlines()]
+    stamps = [datetime.fromisoformat(str(e["timestamp"]).replace("Z", "+00:00")).timestamp()
+              for e in times if e.get("event") == "step.finished" and "timestamp" in e]
+    rows = [after - before for before, after in zip(stamps, stamps[1:], strict=False)][:-1]
+    if len(rows) < 3:
+        return None
+    return rows[0] - statistics.median(rows[1:])
 
 
 def _json_object(line: str) -> dict[str, Any]:

@@ -25,7 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python bench/spa_form.py` as well as `python -m bench.spa_form`
     sys.path.insert(0, str(ROOT))
 
-from bench.measure import MeasureError, run_measured, step_totals  # noqa: E402
+from bench.measure import (  # noqa: E402
+    MeasureError,
+    first_row_extra,
+    run_measured,
+    step_totals,
+)
 from bench.report import machine_facts, publish  # noqa: E402
 from fixtures.practice_app import PracticeApp, launch  # noqa: E402
 
@@ -74,8 +79,10 @@ def measure_once(app: PracticeApp, side: str) -> dict[str, Any]:
     phases = step_totals(measured.stdout) if side == "toolkit" else {}
     if phases:
         phases["outside"] = duration - sum(phases.values())  # start-up, queueing, bookkeeping
+    extra = first_row_extra(measured.stdout) if side == "toolkit" else None
     return {"duration_s": duration, "wall_s": round(measured.wall_s, 3),
             "tree_peak_mb": round(measured.tree_peak_mb, 1),
+            "first_row_extra_s": None if extra is None else round(extra, 3),
             "phases_s": {name: round(seconds, 3) for name, seconds in phases.items()}}
 
 
@@ -103,8 +110,10 @@ def summarise(samples: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     names = list(dict.fromkeys(name for s in toolkit for name in s.get("phases_s", {})))
     phases = {name: round(statistics.median(s.get("phases_s", {}).get(name, 0.0)
                                             for s in toolkit), 3) for name in names}
+    extras = [s["first_row_extra_s"] for s in toolkit if s.get("first_row_extra_s") is not None]
     return {"medians": middle, "ratios": ratio, "pair_ratio": pair_ratio(samples),
-            "toolkit_phases_s": phases}
+            "toolkit_phases_s": phases,
+            "first_row_extra_s": round(statistics.median(extras), 3) if extras else None}
 
 
 def pair_ratio(samples: dict[str, list[dict[str, Any]]]) -> float | None:
@@ -130,6 +139,9 @@ def render(results: dict[str, Any]) -> str:
     if phases:
         lines.append("toolkit seconds by step: " + ", ".join(f"{name} {seconds:.2f}"
                                                             for name, seconds in phases.items()))
+    if results.get("first_row_extra_s") is not None:
+        lines.append(f"toolkit's first row took {results['first_row_extra_s'] * 1000:.0f} ms "
+                     "longer than a later one (median)")
     lines.append(f"toolkit/baseline run-time ratio: {ratio.get('duration_s')} (aim <= 1.2); "
                  f"pair by pair: {results.get('pair_ratio')}")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bench import run_bench, spa_form
+from bench.measure import first_row_extra
 
 
 def sample(duration: float) -> dict[str, Any]:
@@ -31,6 +32,17 @@ def test_summary_takes_medians_and_the_toolkit_over_baseline_ratio():
     assert "toolkit seconds by step: key_row 1.25, outside 1.25" in shown
 
 
+def test_the_first_rows_extra_is_its_time_less_a_later_rows_median():
+    def finished(at_ms: int) -> str:
+        stamp = f"2026-12-01T10:00:{at_ms // 1000:02d}.{at_ms % 1000:03d}Z"
+        return json.dumps({"event": "step.finished", "step_id": "x", "timestamp": stamp})
+    # before_items ends at 0; rows end at 350, 550, 760, 960; after_items at 970
+    log = "\n".join(["not json", *(finished(t) for t in (0, 350, 550, 760, 960, 970))])
+    extra = first_row_extra(log)
+    assert extra is not None and round(extra * 1000) == 350 - 200
+    assert first_row_extra(finished(0) + "\n" + finished(10)) is None
+
+
 @pytest.mark.browser
 def test_one_quick_run_of_each_side_prints_the_ratio(tmp_path, capsys):
     out = tmp_path / "spa.json"
@@ -39,4 +51,5 @@ def test_one_quick_run_of_each_side_prints_the_ratio(tmp_path, capsys):
     assert set(results["samples"]) == {"baseline", "toolkit"}
     assert results["ratios"]["duration_s"] > 0
     assert "key_row" in results["toolkit_phases_s"]  # the recipe's step, from its log
+    assert results["first_row_extra_s"] is not None
     assert "toolkit/baseline run-time ratio:" in capsys.readouterr().out
