@@ -105,6 +105,7 @@ async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
     started = await batch.run_before(queued.items, dry_run=dry_run)
     _tally_batch(batch, tally)
     if not started:
+        await queued.enqueue()  # all of them queued, as the line says, not some
         tally.not_finished = len(queued.items)
         progress.batch_failed(batch.failed or {}, tally.exit_code(), len(queued.items))
     elif batch.before:

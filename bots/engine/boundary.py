@@ -64,6 +64,7 @@ class ItemRun:
             assert task is not None
             self.host.running.add(task)
             try:
+                await self.state.resources.ready()  # held while before_items run
                 await self._claim()  # and marked running in this run
                 outcome = await self._ended()
                 self.host.book.finished(self.item_id, outcome)

@@ -55,6 +55,7 @@ class QueueSpec:
     concurrency: int
     limiter: dict[str, float] | None = None
     poll_s: float = RESULT_POLL_S  # how often this process's queue worker looks for work
+    per_worker: int | None = None  # items one worker holds at once, when it is the only one
 
 
 def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
@@ -74,8 +75,10 @@ def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
     if not ahead or limiter is not None:
         return QueueSpec(queue_name(recipe.name), slots, limiter)
     # the next item waits ready, so the queue may be polled less often (each poll costs CPU
-    # in a loaded run), as long as it still hands out as many items a second as before
-    return QueueSpec(queue_name(recipe.name), slots + 1, None, RESULT_POLL_S * (slots + 1) / slots)
+    # in a loaded run), as long as it still hands out as many items a second as before; the
+    # same limit per worker lets a full worker skip the dequeue, most of a poll's cost
+    return QueueSpec(queue_name(recipe.name), slots + 1, None,
+                     RESULT_POLL_S * (slots + 1) / slots, per_worker=slots + 1)
 
 
 @dataclass
@@ -176,6 +179,7 @@ def _declare(system_url: str, queues: Sequence[QueueSpec]) -> None:
         for queue in queues:
             limiter: Any = queue.limiter
             client.register_queue(queue.name, concurrency=queue.concurrency, limiter=limiter,
+                                  worker_concurrency=queue.per_worker,
                                   polling_interval_sec=queue.poll_s,
                                   on_conflict="always_update")
     finally:

@@ -136,10 +136,14 @@ class ItemResources:
         """The batch steps' outputs so far, as ``${batch.<id>.<field>}`` reads them."""
         return self._pool.batch
 
-    async def for_step(self, step_type: StepType) -> dict[str, Resource]:
-        """The resources the step type needs, opened now if they are not yet."""
+    async def ready(self) -> None:
+        """Wait while the batch's setup holds the items back (its before_items run)."""
         if self._held:
             await self._pool.ready()
+
+    async def for_step(self, step_type: StepType) -> dict[str, Resource]:
+        """The resources the step type needs, opened now if they are not yet."""
+        await self.ready()
         for name in step_type.needs:
             if name not in self._open:
                 self._open[name] = await self._pool.open(name)

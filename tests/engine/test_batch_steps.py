@@ -93,7 +93,7 @@ def test_items_read_before_items_outputs_and_after_items_run_last(tmp_path, jour
     ledger.close()
 
 
-def test_a_screen_mismatch_in_before_items_stops_the_run_with_exit_2_and_queues_nothing(
+def test_a_screen_mismatch_in_before_items_stops_the_run_with_exit_2_and_leaves_the_items(
         tmp_path, journal):
     journal.fail["test.start"] = ApplicationError("no button 'Start'", code="SCREEN_MISMATCH")
     summary, ledger = run(tmp_path)
@@ -103,7 +103,14 @@ def test_a_screen_mismatch_in_before_items_stops_the_run_with_exit_2_and_queues_
     assert summary["batch"]["failed"] == {"phase": "before_items", "step": "start",
                                           "code": "SCREEN_MISMATCH",
                                           "message": "no button 'Start'"}
-    assert ledger.find_items(recipe="batch-test") == []
+    # queued (and held) while before_items ran: every one left queued, none marked running
+    rows = ledger.find_items(recipe="batch-test")
+    assert sorted(row["status"] for row in rows) == ["queued"] * 3, rows
+    ledger.close()
+    del journal.fail["test.start"]
+    summary, ledger = run(tmp_path, run_id="r2")
+    assert (summary["done"], summary["exit_code"]) == (3, 0), summary
+    assert [name for name, _ in journal.calls].count("test.work") == 3
     ledger.close()
 
 
