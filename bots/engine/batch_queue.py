@@ -2,11 +2,11 @@
 
 A recipe with ``before_items`` has its items queued while those steps run: the items are held
 back until the steps succeed (``BatchSteps.hold_items``), so the first one is dequeued and
-claimed, ready to start, when they end, instead of being surveyed, queued, polled for and
-claimed only then (60 to 150 ms of a run). A held item is not yet claimed nor marked
-running. If the steps fail, every item is queued all the same and stays on the queue, as the
-progress line says, for the next run. Retries of earlier failures start only
-once the steps succeeded: starting one counts as an attempt.
+waiting when they end, instead of being surveyed, queued and polled for only then (60 to
+150 ms of a run). A held item is not yet claimed nor marked running. If the steps fail, every
+item is queued all the same and stays on the queue, as the progress line says, for the next
+run. Retries of earlier failures start only once the steps succeeded: starting one counts as
+an attempt.
 """
 
 from __future__ import annotations
