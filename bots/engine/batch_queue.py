@@ -52,7 +52,8 @@ class BatchQueue:
     async def enqueue(self) -> Waiting:
         """Every fresh item on the queue (begun early or now); the futures of their ends."""
         if self._early is None:
-            self._early = asyncio.ensure_future(self._all())
+            self.begin()
+        assert self._early is not None
         await self._early
         return self.waiting
 
