@@ -66,14 +66,17 @@ def queue_spec(recipe: Recipe, concurrency: int | None = None, *,
     for a free slot (``Host.slots``) with its dequeue and claim done, instead of being
     polled for once the item before it ended. Only where this process is the queue's only
     worker (SQLite: a second run of the recipe exits 4), so the concurrency still holds for
-    the target system; never with a rate limit, which counts an item when it is dequeued.
+    the target system; never with a rate limit, which counts an item when it is dequeued
+    (there the sole worker only declares the queue's limit as its own too).
     """
     settings = recipe.model.settings
     limiter = ({"limit": settings.rate_limit.limit, "period": settings.rate_limit.period_s}
                if settings.rate_limit else None)
     slots = concurrency or settings.concurrency
-    if not ahead or limiter is not None:
+    if not ahead:
         return QueueSpec(queue_name(recipe.name), slots, limiter)
+    if limiter is not None:  # the same limit per worker: a full worker's poll skips the dequeue
+        return QueueSpec(queue_name(recipe.name), slots, limiter, per_worker=slots)
     # the next item waits ready, so the queue may be polled less often (each poll costs CPU
     # in a loaded run), as long as it still hands out as many items a second as before; the
     # same limit per worker lets a full worker skip the dequeue, most of a poll's cost

@@ -30,8 +30,9 @@ async def _serve(route: Route) -> None:
         await route.fulfill(status=404, body="not here")
 
 
-def context_for_pages(run: Run, pool: BrowserPool, timeout_ms: float = 400) -> Iterator[Any]:
-    """A browser context that serves pages/find; finds give up after `timeout_ms`."""
+def context_for_pages(run: Run, pool: BrowserPool, timeout_ms: float = 1000) -> Iterator[Any]:
+    """A browser context that serves pages/find; finds give up after `timeout_ms` (400 ms
+    timed out a fill of a field already found, at four pytest workers on two cores)."""
     context: BrowserContext = run(pool.new_context())
     context.set_default_timeout(timeout_ms)
     run(context.route(f"{ORIGIN}/**", _serve))
