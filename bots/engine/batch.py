@@ -102,7 +102,8 @@ async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
     may start (else they stay queued for the next run)."""
     if batch.recipe.before_items:
         queued.begin()
-    started = await batch.run_before(queued.items, dry_run=dry_run)
+    started = await batch.run_before(queued.items, dry_run=dry_run,
+                                     retries_due=queued.retries_due)
     _tally_batch(batch, tally)
     if not started:
         await queued.enqueue()  # all of them queued, as the line says, not some

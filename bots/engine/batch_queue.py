@@ -34,20 +34,27 @@ class BatchQueue:
         self.fresh: list[WorkItem] = []  # the inbox's items that no retry covers
         self.waiting: Waiting = {}
         self._early: asyncio.Future[None] | None = None
+        self._surveying = asyncio.Lock()
 
     def begin(self) -> None:
         """Survey and queue now, while the batch's before_items run (see the module doc)."""
         self._early = asyncio.ensure_future(self._all())
 
     async def survey(self) -> auto_retry.Retrying:
-        """The retries due and waiting; the fresh items (once, however often asked)."""
-        if self.retrying is None:
-            queue = await launched_queue(queue_spec(self.recipe))
-            retrying = auto_retry.Retrying(queue, self.recipe, self.host)
-            await retrying.survey()
-            self.fresh = [item for item in self.items if item.key not in retrying.keys]
-            self.retrying = retrying
+        """The retries due and waiting; the fresh items (once, however often and however
+        concurrently asked: `begin`'s queueing and the batch steps may both ask)."""
+        async with self._surveying:
+            if self.retrying is None:
+                queue = await launched_queue(queue_spec(self.recipe))
+                retrying = auto_retry.Retrying(queue, self.recipe, self.host)
+                await retrying.survey()
+                self.fresh = [item for item in self.items if item.key not in retrying.keys]
+                self.retrying = retrying
         return self.retrying
+
+    async def retries_due(self) -> bool:
+        """Whether a retry of an earlier failure is due in this run."""
+        return bool((await self.survey()).choice.due)
 
     async def enqueue(self) -> Waiting:
         """Every fresh item on the queue (begun early or now); the futures of their ends."""

@@ -16,13 +16,15 @@ is pressed again, a final message read again), which is why side-effect steps ar
 - ``after_items`` run after the items ended, also when some failed or the run stopped early
   (breaker, SIGTERM, lost lease), as long as their resources can still work. A failure is kept
   in the summary (``batch.failed``) and makes the exit code at least 1.
-- A run with no item to work (every one ended in an earlier run) runs neither: pressing Start
-  and reading a final message would be for nothing (the summary says ``skipped``).
+- A run with no item to work (every one ended in an earlier run, and no retry of an earlier
+  failure due) runs neither: pressing Start and reading a final message would be for nothing
+  (the summary says ``skipped``).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -61,15 +63,16 @@ class BatchSteps:
         if self.recipe.before_items:
             self.pool.hold_items()
 
-    async def run_before(self, items: list[WorkItem] | None = None, *,
-                         dry_run: bool = False) -> bool:
+    async def run_before(self, items: list[WorkItem] | None = None, *, dry_run: bool = False,
+                         retries_due: Callable[[], Awaitable[bool]] | None = None) -> bool:
         """Run before_items; whether the items may start (else `failed` says why).
 
-        `items`: the batch's, to skip the batch steps when none is left to work; None runs
-        them regardless (a resubmit of one item in a recipe whose items need the setup).
+        `items`: the batch's, to skip the batch steps when none is left to work and no retry
+        of an earlier failure is due (`retries_due`, asked only then); None runs them
+        regardless (a resubmit of one item in a recipe whose items need the setup).
         """
-        if items is not None and self._has_steps and not await self._any_to_run(items,
-                                                                                dry_run):
+        if items is not None and self._has_steps and not await self._any_to_run(
+                items, dry_run, retries_due):
             self.skipped = "no item to run: every one ended in an earlier run"
         elif not await self._phase("before_items", self.recipe.before_items, self.before):
             return False
@@ -118,15 +121,17 @@ class BatchSteps:
     def _has_steps(self) -> bool:
         return bool(self.recipe.before_items or self.recipe.after_items)
 
-    async def _any_to_run(self, items: list[WorkItem], dry_run: bool) -> bool:
-        """Whether some item has not ended yet (asked item by item, up to the first one)."""
+    async def _any_to_run(self, items: list[WorkItem], dry_run: bool,
+                          retries_due: Callable[[], Awaitable[bool]] | None) -> bool:
+        """Whether some item has not ended yet (asked item by item, up to the first one), or
+        a retry of an earlier failure is due."""
         run_id = self.host.run_id if dry_run else None
         for item in items:
             wid = workflow_id(self.recipe.name, item.key, dry_run_id=run_id)
             status = await DBOS.get_workflow_status_async(wid)
             if status is None or status.status not in ENDED:
                 return True
-        return False
+        return retries_due is not None and await retries_due()
 
     async def _phase(self, phase: str, steps: list[Step], outputs: dict[str, Any]) -> bool:
         resources = self.pool.for_batch()

@@ -22,7 +22,8 @@ RECIPE = """\
 recipe: batch-test
 source: {{folder: {inbox}}}
 settings: {{concurrency: 1, retry: {{attempts: 2, initial_s: 0, max_s: 0, jitter_s: 0}},
-           circuit_breaker: {{consecutive_failures: {breaker}}}, outage: {{wait_s: 0}}}}
+           circuit_breaker: {{consecutive_failures: {breaker}}}, outage: {{wait_s: 0}},
+           retry_failed: {{times: 2, after_s: {retry_after_s}}}}}
 before_items:
   - {{id: start, uses: test.start}}
 steps:
@@ -64,14 +65,14 @@ def journal(monkeypatch: pytest.MonkeyPatch) -> Journal:
     return journal
 
 
-def run(tmp_path: Path, items: int = 3, breaker: int = 5,
-        run_id: str = "r1") -> tuple[dict[str, Any], Ledger]:
+def run(tmp_path: Path, items: int = 3, breaker: int = 5, run_id: str = "r1",
+        retry_after_s: float = 600) -> tuple[dict[str, Any], Ledger]:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     for number in range(items):
         (inbox / f"doc{number}.txt").write_text(f"document {number}")
     path = tmp_path / "batch-test.yaml"
-    path.write_text(RECIPE.format(inbox=inbox, breaker=breaker))
+    path.write_text(RECIPE.format(inbox=inbox, breaker=breaker, retry_after_s=retry_after_s))
     url = f"sqlite:///{tmp_path / 'state.sqlite'}"
     options = RunOptions(state_dir=tmp_path / "state", database_url=url, run_id=run_id)
     summary = asyncio.run(run_batch(load_recipe(str(path)), options, Progress(False)))
@@ -168,6 +169,19 @@ def test_a_run_with_every_item_ended_earlier_runs_no_batch_step(tmp_path, journa
     assert journal.calls == []  # no Start, no final (the report's batch values: none)
     assert summary["already_finished"] == 2 and summary["exit_code"] == 0
     assert summary["batch"]["skipped"].startswith("no item to run")
+
+
+def test_a_retry_due_gets_the_batch_setup_though_every_item_ended_earlier(tmp_path, journal):
+    journal.fail["test.work"] = ApplicationError("the form broke", code="BROWSER_ERROR")
+    first, _ = run(tmp_path, items=1, breaker=0, retry_after_s=0)
+    assert first["exceptions"] == {"BROWSER_ERROR": 1}
+    del journal.fail["test.work"]
+    journal.calls.clear()
+    second, _ = run(tmp_path, items=1, breaker=0, run_id="r2", retry_after_s=0)
+    assert [name for name, _ in journal.calls] == ["test.start", "test.work", "test.final",
+                                                   "test.report"]
+    assert journal.calls[1] == ("test.work", "T-42")  # the retry saw the setup's output
+    assert second["auto_retry"]["done"] == 1 and "skipped" not in second["batch"]
 
 
 def test_a_resubmitted_item_gets_the_batch_setup_first_and_after_items_last(
