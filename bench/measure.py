@@ -176,9 +176,9 @@ def first_row_extra(stdout: str) -> float | None:
     """How much longer the first item took than a later one (the median), in seconds: the
     time between consecutive ``step.finished`` events, the first item's counted from the end
     of the step before it (a batch's ``before_items``). None with fewer than three items."""
-    times = [_json_object(line) for line in stdout.splitlines()]
+    events = [_json_object(line) for line in stdout.splitlines()]
     stamps = [datetime.fromisoformat(str(e["timestamp"]).replace("Z", "+00:00")).timestamp()
-              for e in times if e.get("event") == "step.finished" and "timestamp" in e]
+              for e in events if e.get("event") == "step.finished" and "timestamp" in e]
     rows = [after - before for before, after in zip(stamps, stamps[1:], strict=False)][:-1]
     if len(rows) < 3:
         return None

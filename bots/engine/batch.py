@@ -77,7 +77,7 @@ async def run_batch(recipe: Recipe, options: RunOptions, progress: Progress) -> 
                     hosting(host, worker.lease):
                 queued = BatchQueue(recipe, items, host, dry_run=options.dry_run)
                 try:
-                    if await _before_items(batch, tally, progress, queued, options.dry_run):
+                    if await _before_items(batch, tally, progress, queued):
                         await _items_then_after(queued, tally, progress, worker.lost, batch)
                         extra = book.run_finished(run_id, recipe, tally)
                 finally:
@@ -97,12 +97,12 @@ def _sole_worker(options: RunOptions) -> bool:
 
 
 async def _before_items(batch: BatchSteps, tally: Tally, progress: Progress,
-                        queued: BatchQueue, dry_run: bool) -> bool:
+                        queued: BatchQueue) -> bool:
     """Run the recipe's before_items, the items queued meanwhile and held; whether the items
     may start (else they stay queued for the next run)."""
     if batch.recipe.before_items:
         queued.begin()
-    started = await batch.run_before(queued.items, dry_run=dry_run,
+    started = await batch.run_before(queued.items, dry_run=queued.dry_run,
                                      retries_due=queued.retries_due)
     _tally_batch(batch, tally)
     if not started:
@@ -193,9 +193,9 @@ async def _process(queued: BatchQueue, tally: Tally, progress: Progress,
         progress.halted(breaker.streak, tally.not_finished)
 
 
-async def _tally_ends(waiting: Waiting,
-                      lost: asyncio.Future[Ended], breaker: Breaker, tally: Tally,
-                      progress: Progress, retrying: auto_retry.Retrying) -> str | None:
+async def _tally_ends(waiting: Waiting, lost: asyncio.Future[Ended], breaker: Breaker,
+                      tally: Tally, progress: Progress,
+                      retrying: auto_retry.Retrying) -> str | None:
     """Tally the items as they end; why the run must stop early ('lease', 'down', 'screen',
     'credentials'), or None. Retries held back start once an item is done."""
     pending: set[asyncio.Future[Any]] = {*waiting.values(), lost}
@@ -228,8 +228,7 @@ async def _lost(lease_lost: asyncio.Event) -> Ended:
     return None, None
 
 
-async def _stop(waiting: Waiting, tally: Tally,
-                host: Host) -> None:
+async def _stop(waiting: Waiting, tally: Tally, host: Host) -> None:
     """Stop early: the items in flight here stop mid-way; all unfinished stay pending.
 
     Nothing is cancelled in DBOS: the next run (or another live worker) takes them from the
