@@ -54,12 +54,21 @@ def setup() -> None:
     say("installing the project and its dependencies (a few minutes the first time)")
     _run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
     _run([str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"])
+    _compile_project()
     for old in VENV.glob(".bots-installed-*"):
         old.unlink()
     _ensure_browser()
     ensure_ocr()
     setup_marker().touch()
     say("setup complete")
+
+
+def _compile_project() -> None:
+    """Write the project's bytecode now, as pip does for the packages it installs: where
+    PYTHONDONTWRITEBYTECODE is set (many container images) every run would otherwise compile
+    each module it imports again (about 0.1 s of CPU a run)."""
+    folders = [str(ROOT / name) for name in ("bots", "fixtures")]
+    _run([str(VENV_PYTHON), "-m", "compileall", "-q", "-j", "0", *folders])
 
 
 def _create_venv() -> None:

@@ -26,6 +26,23 @@ INSTALL_HINT = ("install one: `apt-get install -y chromium-headless-shell` (Debi
                 "internet is reachable; or point env BOTS_BROWSER at a Chromium executable")
 
 
+def cache_driver_code() -> None:
+    """Let Playwright's Node.js driver keep its compiled code on disk between runs.
+
+    Each run starts a new driver, which compiles Playwright's JavaScript again: about a quarter
+    of the driver's start-up CPU (0.07 of 0.27 s here). Node's compile cache (Node 22.1+; older
+    versions ignore ``NODE_COMPILE_CACHE``) keeps it under the user's cache folder. A folder the
+    user set, or ``NODE_DISABLE_COMPILE_CACHE``, wins; Node skips a folder it cannot write.
+    """
+    if "NODE_COMPILE_CACHE" in os.environ or "NODE_DISABLE_COMPILE_CACHE" in os.environ:
+        return
+    try:
+        cache_root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    except RuntimeError:  # no home folder known: run without the cache
+        return
+    os.environ["NODE_COMPILE_CACHE"] = str(Path(cache_root) / "bots" / "node-compile-cache")
+
+
 def headed() -> bool:
     """Whether to show a browser window (env BOTS_HEADED=1), for watching a bot work."""
     return os.environ.get("BOTS_HEADED", "").strip() == "1"

@@ -23,7 +23,7 @@ from playwright.async_api import Error as PlaywrightError
 from bots.chaos import maybe_crash_later
 from bots.kernel import StepContext
 from bots.kernel.errors import ApplicationError
-from bots.web.browser import find_browser, headed, launch_args
+from bots.web.browser import cache_driver_code, find_browser, headed, launch_args
 from bots.web.clicks import set_page_defaults
 from bots.web.config import WebConfig
 from bots.web.evidence import capture_page
@@ -48,6 +48,7 @@ class BrowserPool:
     @classmethod
     async def start(cls, config: WebConfig) -> BrowserPool:
         """Start Playwright and launch Chromium on the running event loop."""
+        cache_driver_code()
         playwright = await async_playwright().start()
         try:
             browser = await _launch(playwright, config)

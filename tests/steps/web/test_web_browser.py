@@ -126,3 +126,29 @@ def test_playwrights_download_folder_is_found_without_starting_it(
     assert find_browser(executable(folder / "chrome")) is None
     assert browser.playwright_chromium() == str(folder / "chrome")
     assert find_browser() is None
+
+
+def test_the_drivers_compiled_code_is_kept_in_the_users_cache(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
+    monkeypatch.delenv("NODE_DISABLE_COMPILE_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    browser.cache_driver_code()
+    cache = tmp_path / "bots" / "node-compile-cache"
+    assert os.environ["NODE_COMPILE_CACHE"] == str(cache)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright():  # the driver alone: Node writes the cache as it starts
+        pass
+    assert any(path.is_file() for path in cache.rglob("*")), "Node kept no compiled code"
+
+
+def test_a_cache_folder_the_user_set_or_turned_off_is_left_alone(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("NODE_COMPILE_CACHE", str(tmp_path / "mine"))
+    browser.cache_driver_code()
+    assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "mine")
+    monkeypatch.delenv("NODE_COMPILE_CACHE")
+    monkeypatch.setenv("NODE_DISABLE_COMPILE_CACHE", "1")
+    browser.cache_driver_code()
+    assert "NODE_COMPILE_CACHE" not in os.environ
