@@ -106,6 +106,9 @@ def page_lines(number: int, width: float, height: float, words: list[Word]) -> P
     top = bottom = 0.0  # the last line's span, on plain numbers: every word is tested here
     for word in ordered:
         w_top, w_bottom = word[2], word[4]  # top, bottom: by index, faster than by name
+        if w_top == top and w_bottom == bottom > w_top and line:  # most words: the line's span
+            line.append(word)
+            continue
         if line:  # ``overlaps`` written out: no call, no min() or max()
             w_height, l_height = w_bottom - w_top, bottom - top
             if ((bottom if bottom < w_bottom else w_bottom) - (top if top > w_top else w_top)

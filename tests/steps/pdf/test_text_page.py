@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bots.pdf import words
 from bots.pdf.document import load_document
-from bots.pdf.lines import Word, group_lines
+from bots.pdf.lines import Word, group_lines, page_lines
 from bots.pdf.text_page import IS_GENERATED, Box, TextPage
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -119,6 +119,13 @@ def test_words_from_dicts_and_words_group_into_the_same_lines() -> None:
     assert [line.text for line in page.lines] == ["Policy", "Total: 12.00"]
     assert page.lines[1].words[1] == Word("12.00", 50.0, 101.0, 80.0, 109.0)
     assert page.lines[1].words[1]._replace(confidence=0.5).confidence == 0.5
+
+
+def test_words_of_one_span_share_a_line_and_words_without_height_do_not() -> None:
+    words = [Word("b", 30, 100, 40, 110), Word("a", 10, 100, 20, 110),  # one span: one line
+             Word("flat", 10, 200, 30, 200), Word("line", 40, 200, 60, 200)]  # no height
+    lines = page_lines(1, 600, 800, words).lines
+    assert [line.text for line in lines] == ["a b", "flat", "line"]
 
 
 def test_the_collector_is_held_off_while_pages_are_read_and_left_as_it_was(
