@@ -128,8 +128,10 @@ def words(page: TextPage) -> list[Word]:
     """Every run of non-space characters, the boxes of its two ends asked for, as words.
 
     Every word of every page goes through this loop, so it is written out on plain numbers
-    (a method call or a tuple per word cost more than the PDFium calls); a run that a hyphen
-    carried onto the next line goes the general way, ``add_pieces``, with the same tests."""
+    (a method call or a tuple per word cost more than the PDFium calls), and the tests between
+    words are made on PDFium's own coordinates (y up), turned into the page's (top-left
+    origin) only for the words kept; a run that a hyphen carried onto the next line goes the
+    general way, ``add_pieces``, with the same tests."""
     found: list[Word] = []
     text, handle, rect, floats = page.text, page.handle, page.rect_ref, page.rect_floats
     dx, dy = page.left, page.top
@@ -139,16 +141,14 @@ def words(page: TextPage) -> list[Word]:
     for match in RUN.finditer(text):
         start, stop = match.span()
         box(handle, start, rect)
-        left, top, right, bottom = floats
-        x0, top, x1, bottom = left - dx, dy - top, right - dx, dy - bottom
+        x0, top, x1, bottom = floats  # PDFium's: top is above bottom
         if stop - start > 1:
             box(handle, stop - 1, rect)
-            left, l_top, right, _ = floats
-            l_left, l_top, l_right = left - dx, dy - l_top, right - dx
+            l_left, l_top, l_right, _ = floats
             if not -Y_TOLERANCE <= l_top - top <= Y_TOLERANCE:  # chained: no abs() call
-                end, last = add_pieces(page, found, (end, (b_left, b_top, b_right, 0.0)),
-                                       start, stop)
-                b_left, b_top, b_right = last[0], last[1], last[2]
+                before = (b_left - dx, dy - b_top, b_right - dx, 0.0)
+                end, last = add_pieces(page, found, (end, before), start, stop)
+                b_left, b_top, b_right = last[0] + dx, dy - last[1], last[2] + dx
                 continue
         else:
             l_left, l_top, l_right = x0, top, x1
@@ -158,13 +158,13 @@ def words(page: TextPage) -> list[Word]:
                 and -Y_TOLERANCE <= top - b_top <= Y_TOLERANCE and found
                 and (generated(handle, end) == 1 if start - end == 1
                      else page.made_up(end, start))):
-            found[-1] = joined(found[-1], text[start:stop], l_right)
+            found[-1] = joined(found[-1], text[start:stop], l_right - dx)
         else:
             if top != h_top or bottom != h_bottom:  # a new font or line: its height
                 h_top, h_bottom = top, bottom
-                upper, lower = page.height(start, (x0, top, x1, bottom))
-            append(new(Word, (text[start:stop], x0, upper,
-                              x1 if x1 > l_right else l_right, lower, 1.0)))
+                upper, lower = page.height(start, (x0 - dx, dy - top, x1 - dx, dy - bottom))
+            append(new(Word, (text[start:stop], x0 - dx, upper,
+                              (x1 if x1 > l_right else l_right) - dx, lower, 1.0)))
         end, b_left, b_top, b_right = stop, l_left, l_top, l_right
     return cleaned(found, text)
 
