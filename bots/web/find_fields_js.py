@@ -4,7 +4,8 @@ A label matches when its key equals the recipe's (``bots.web.text.label_key``). 
 controls win over hidden ones, then the strongest kind of label (``bots.web.find_labels``);
 two distinct controls left at that point are an ambiguity the recipe must settle with
 ``selector:``. Also here: several fields in one call (``bots.web.find_ahead``), a selector's
-matches as one control, and a radio group's options.
+matches as one control (a caption it picked stands for the field it labels), and a radio
+group's options.
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ function selectedField(els, arg) {
   }
   const shown = picked.filter(visible), pool = shown.length ? shown : picked;
   if (!pool.length) return {status: 'none'};
+  if (arg.op === 'field' && pool.length === 1 && !isControl(pool[0])) {
+    const named = fieldOfCaption(pool[0], arg);  // a caption picked: the field it labels
+    if (named) return named;
+  }
   const radios = pool.every(r => tagOf(r) === 'INPUT' && r.type === 'radio' &&
                                  r.name === pool[0].name);
   let u = {el: pool[0], anchor: pool[0], members: [pool[0]], kind: kindOf(pool[0])};
@@ -94,6 +99,23 @@ function selectedField(els, arg) {
   const labels = isControl(u.anchor) ? labelsOf(u) : [];
   const text = labels.length ? bestLabel(labels).text : arg.name;
   return answer(u, {text, how: 'selector'}, labels, arg);
+}
+
+// a selector that picked a caption (a label, a table cell) with no control of its own: the
+// field that caption labels, looked for as a recipe's label is, in the smallest box around
+// the caption that holds controls, then in wider ones (a selector scoped to one part of a
+// page keeps its search there)
+function fieldOfCaption(el, arg) {
+  const own = tagOf(el) === 'LABEL' && el.control;
+  if (own) return selectedField([own], arg);
+  const key = labelKey(textOf(el));
+  for (let box = parentOf(el); box; box = parentOf(box)) {
+    if (!controlsIn(box).length) continue;
+    const all = walk(box), labelled = unitsOf(all).map(u => [u, labelsOf(u)]);
+    const found = searchField({...arg, key}, {all, labelled});
+    if (found.status !== 'none') return found;
+  }
+  return null;
 }
 
 // the options of a radio group, each radio marked token-<index> for the click that chooses it

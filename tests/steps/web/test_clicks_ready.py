@@ -66,6 +66,12 @@ def test_a_control_enabled_a_moment_later_is_waited_for(run: Run, site: WaitSite
     assert clicks(run, site) == 1
 
 
+def test_a_control_shown_a_moment_later_is_waited_for(run: Run, site: WaitSite) -> None:
+    run(site.open("ready.html?show=300"))
+    click(run, site, "#hidden", "Hidden")
+    assert clicks(run, site) == 1
+
+
 def test_a_cover_that_goes_away_is_waited_for(run: Run, site: WaitSite) -> None:
     run(site.open("ready.html?backdrop=300"))
     click(run, site, "#under", "Under the backdrop")

@@ -30,6 +30,7 @@ def found_id(run: Run, page: Any, button: Button | str) -> tuple[str, str]:
     ("save draft", "save", "text"),
     ("Next >", "next", "value"),  # an input's value
     ("Help page", "help", "title"),  # a link by its title
+    ("open claims list", "open-claims", "text"),  # a link by its text, across its markup
     ("Close dialog", "close", "aria-label"),
     ("Go", "span-go", "text"),  # role=button
     ("Save", "save", "text"),  # contains the words, when nothing has them exactly

@@ -10,7 +10,9 @@ import pytest
 
 from bots.web import BrowserPool
 from bots.web.find import find_field
+from bots.web.find_dom import DOM_JS
 from bots.web.targets import ControlMissing
+from bots.web.text import label_key
 from tests.steps.web.find_pages import context_for_pages, opened
 from tests.steps.web.web_helpers import Run
 
@@ -54,6 +56,20 @@ def test_each_way_of_labelling(run: Run, page: Any, label: str, control: str, ho
 def test_a_non_breaking_space_in_the_label_matches_a_plain_space(run: Run, page: Any) -> None:
     assert found_id(run, page, "Last Name") == ("r7x2", "sibling-label")
     assert found_id(run, page, "last\u00a0name:") == ("r7x2", "sibling-label")
+
+
+def test_spaces_and_line_breaks_inside_a_label_are_one_space(run: Run, page: Any) -> None:
+    assert found_id(run, page, "Date of birth") == ("dob", "sibling-label")
+
+
+@pytest.mark.parametrize("text", [
+    "Date   of\n  birth *:", "Policy No.: ", "E-mail *", "Amount: *", "Total:*:",
+    "\u00a0Last\u200bName\u202f", "**", "Straße", "ÉTAT CIVIL",
+])
+def test_the_page_compares_labels_as_the_recipe_side_does(run: Run, page: Any,
+                                                          text: str) -> None:
+    in_page = run(page.evaluate("(t) => {" + DOM_JS + "\nreturn labelKey(t);\n}", text))
+    assert in_page == label_key(text)
 
 
 def test_a_legend_names_its_radio_group(run: Run, page: Any) -> None:
@@ -111,6 +127,20 @@ def test_the_fingerprint_describes_the_control(run: Run, page: Any) -> None:
 ])
 def test_selector_kinds(run: Run, page: Any, selector: str, control: str) -> None:
     assert found_id(run, page, "the field", selector=selector) == (control, "selector")
+
+
+@pytest.mark.parametrize(("selector", "control", "how"), [
+    ("text=First Name", "r7x1", "sibling-label"),  # a <label> with no for: the input after it
+    ("text=Policy Number", "policy", "table-cell-left"),  # a cell: the input in the next one
+    ("label[for=mail]", "mail", "selector"),  # a <label for>: the control it names
+    ("#shipping >> text=Branch", "branch-2", "sibling-label"),  # the label twice on the page
+])
+def test_a_selector_that_picks_a_caption_names_its_field(run: Run, page: Any, selector: str,
+                                                         control: str, how: str) -> None:
+    found = run(find_field(page, "the field", selector=selector))
+    assert (run(found.locator.get_attribute("id")), found.how) == (control, how)
+    run(found.locator.fill("typed"))
+    assert run(page.locator(f"#{control}").input_value()) == "typed"
 
 
 def test_a_selector_over_one_radio_group_is_the_group(run: Run, page: Any) -> None:

@@ -62,6 +62,13 @@ def test_checkbox_words(run: Run, page: Any, word: Any, ticked: bool) -> None:
     assert (checked(run, page, "#urgent"), checked(run, page, "#copy")) == (ticked, ticked)
 
 
+def test_a_box_hidden_behind_a_styled_toggle_is_ticked_and_cleared(run: Run, page: Any) -> None:
+    run(fill(page, "Newsletter", "yes"))
+    assert checked(run, page, "#news")
+    run(fill(page, "Newsletter", "no"))
+    assert not checked(run, page, "#news")
+
+
 def test_a_checkbox_refuses_other_words(run: Run, page: Any) -> None:
     with pytest.raises(BusinessError, match="not a yes or no") as raised:
         run(fill(page, "Urgent", "maybe"))
@@ -90,6 +97,13 @@ def test_an_unknown_radio_option_lists_the_options(run: Run, page: Any) -> None:
 def test_select_by_value_or_text(run: Run, page: Any, wanted: str, chosen: str) -> None:
     run(fill(page, "Loss Type", wanted))
     assert value_of(run, page, "#loss") == chosen
+
+
+@pytest.mark.parametrize(("wanted", "chosen"), [("DE", "DE"), ("at", "AT"), ("germany", "DE")])
+def test_select_by_a_code_its_text_does_not_show(run: Run, page: Any, wanted: str,
+                                                  chosen: str) -> None:
+    run(fill(page, "Country", wanted))  # <option value="DE">Germany</option>
+    assert value_of(run, page, "#country") == chosen
 
 
 @pytest.mark.parametrize("given", [

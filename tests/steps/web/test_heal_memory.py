@@ -21,6 +21,7 @@ from bots.web.heal.memory import FileMemory
 from bots.web.heal.proposals import proposals
 from bots.web.heal.scan import candidates
 from bots.web.heal.store import HealStore
+from bots.web.screen import Screen
 from bots.web.targets import ControlMissing, Found
 from tests.steps.web.web_helpers import Run, web_config
 
@@ -221,6 +222,16 @@ def test_a_new_label_two_controls_share_is_proposed_as_a_selector(run: Run, page
     assert (proposal["new_label"], proposal["selector"]) == ("", '[id="policyNo"]')
 
 
+def test_a_label_two_controls_carry_is_reported_as_ambiguous_never_healed(
+        run: Run, page: Page, tmp_path: Path) -> None:
+    remember_v1(run, page, tmp_path)
+    show(run, page, table(text_row("Policy Number:", "new-1"), text_row("Policy Number:", "new-2")))
+    with pytest.raises(ControlMissing) as raised:
+        run(Screen(page, memory(tmp_path)).field("Policy Number"))
+    assert raised.value.ambiguous and "new-1" in str(raised.value) and "new-2" in str(raised.value)
+    assert not proposals(HealStore(tmp_path, "claims"))
+
+
 def test_healing_off_remembers_but_never_heals(run: Run, page: Page, tmp_path: Path) -> None:
     show(run, page, V1)
     policy = found_by_label(run, page, "field", "Policy Number")
@@ -263,6 +274,7 @@ import sys
 from pathlib import Path
 from bots.web.heal.memory import FileMemory
 from bots.web.heal.store import HealStore
+from bots.web.screen import Screen
 from bots.web.targets import Found
 fingerprint = {"label": "Policy Number:", "tag": "input", "type": "text",
                "box": {"x": 60, "y": 60, "w": 150, "h": 20}}
