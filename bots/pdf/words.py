@@ -145,7 +145,7 @@ def words(page: TextPage) -> list[Word]:
         if stop - start > 1:
             box(handle, stop - 1, rect)
             l_left, l_top, l_right, _ = floats
-            if not -Y_TOLERANCE <= l_top - top <= Y_TOLERANCE:  # chained: no abs() call
+            if l_top != top and not -Y_TOLERANCE <= l_top - top <= Y_TOLERANCE:  # no abs()
                 before = (b_left - dx, dy - b_top, b_right - dx, 0.0)
                 end, last = add_pieces(page, found, (end, before), start, stop)
                 b_left, b_top, b_right = last[0] + dx, dy - last[1], last[2] + dx
@@ -155,7 +155,7 @@ def words(page: TextPage) -> list[Word]:
         # pdfplumber's test for one word: on the last one's line, at most X_TOLERANCE past
         # its end and not left of its last character, only made-up spaces between
         if (x0 >= b_left and x0 - b_right <= X_TOLERANCE
-                and -Y_TOLERANCE <= top - b_top <= Y_TOLERANCE and found
+                and (top == b_top or -Y_TOLERANCE <= top - b_top <= Y_TOLERANCE) and found
                 and (generated(handle, end) == 1 if start - end == 1
                      else page.made_up(end, start))):
             found[-1] = joined(found[-1], text[start:stop], l_right - dx)
@@ -165,7 +165,10 @@ def words(page: TextPage) -> list[Word]:
                 upper, lower = page.height(start, (x0 - dx, dy - top, x1 - dx, dy - bottom))
             append(new(Word, (text[start:stop], x0 - dx, upper,
                               (x1 if x1 > l_right else l_right) - dx, lower, 1.0)))
-        end, b_left, b_top, b_right = stop, l_left, l_top, l_right
+        end = stop  # one by one: no tuple built and taken apart for every word
+        b_left = l_left
+        b_top = l_top
+        b_right = l_right
     return cleaned(found, text)
 
 
