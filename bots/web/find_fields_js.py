@@ -78,7 +78,7 @@ function selectedField(els, arg) {
   }
   const shown = picked.filter(visible), pool = shown.length ? shown : picked;
   if (!pool.length) return {status: 'none'};
-  if (arg.op === 'field' && pool.length === 1 && !isControl(pool[0])) {
+  if (arg.op === 'field' && pool.length === 1 && !controlsIn(pool[0]).length) {
     const named = fieldOfCaption(pool[0], arg);  // a caption picked: the field it labels
     if (named) return named;
   }
