@@ -274,7 +274,6 @@ import sys
 from pathlib import Path
 from bots.web.heal.memory import FileMemory
 from bots.web.heal.store import HealStore
-from bots.web.screen import Screen
 from bots.web.targets import Found
 fingerprint = {"label": "Policy Number:", "tag": "input", "type": "text",
                "box": {"x": 60, "y": 60, "w": 150, "h": 20}}
