@@ -35,9 +35,10 @@ function seenLabels(labelled) {
   return seen.slice(0, 30);
 }
 
-// every control of the page with its labels, computed once for one or several searches
-function labelIndex() {
-  const all = walk(document);
+// every control of the page (or of a box on it) with its labels, computed once for one or
+// several searches
+function labelIndex(root = document) {
+  const all = walk(root);
   return {all, labelled: unitsOf(all).map(u => [u, labelsOf(u)])};
 }
 
@@ -111,8 +112,7 @@ function fieldOfCaption(el, arg) {
   const key = labelKey(textOf(el));
   for (let box = parentOf(el); box; box = parentOf(box)) {
     if (!controlsIn(box).length) continue;
-    const all = walk(box), labelled = unitsOf(all).map(u => [u, labelsOf(u)]);
-    const found = searchField({...arg, key}, {all, labelled});
+    const found = searchField({...arg, key}, labelIndex(box));
     if (found.status !== 'none') return found;
   }
   return null;
